@@ -1,0 +1,40 @@
+// Splitting a call's work over OpenMP threads. Work is split only when each
+// thread gets at least `grain` units, so small calls run on the caller's
+// thread with no OpenMP overhead. Kernels compute every element the same way
+// wherever a chunk starts, so results do not depend on the split.
+#pragma once
+
+#include <cstddef>
+
+#include "dispatch.hpp"
+
+namespace nonlin {
+
+// Calls body(begin, end) over [0, count) in contiguous chunks whose
+// boundaries are multiples of `align`.
+template <class Body>
+void parallel_for(std::size_t count, std::size_t grain, std::size_t align, Body&& body) {
+    std::size_t threads = static_cast<std::size_t>(max_threads());
+    if (grain == 0) grain = 1;
+    if (count / grain < threads) threads = count / grain;
+    if (threads <= 1) {
+        body(std::size_t{0}, count);
+        return;
+    }
+    std::size_t chunk = (count + threads - 1) / threads;
+    chunk = (chunk + align - 1) / align * align;
+    const long chunks = static_cast<long>((count + chunk - 1) / chunk);
+#pragma omp parallel for num_threads(static_cast<int>(threads)) schedule(static, 1)
+    for (long c = 0; c < chunks; ++c) {
+        const std::size_t begin = static_cast<std::size_t>(c) * chunk;
+        const std::size_t end = begin + chunk < count ? begin + chunk : count;
+        body(begin, end);
+    }
+}
+
+// Work per thread below which splitting does not pay, in elements.
+// Measured with bench/ (see docs/PERFORMANCE.md).
+constexpr std::size_t kElementwiseGrain = std::size_t{1} << 15;
+constexpr std::size_t kRowGrain = std::size_t{1} << 14;
+
+}  // namespace nonlin

@@ -1,0 +1,111 @@
+// Version, status names, ISA selection and the thread setting.
+#include <atomic>
+#include <cstdlib>
+#include <string_view>
+
+#include "dispatch.hpp"
+#include "nonlin/nonlin.h"
+#include "../src/runtime/cpu.hpp"
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+namespace nonlin {
+namespace {
+
+const kernel_table* table_for(isa i) {
+    switch (i) {
+#if defined(NONLIN_HAVE_X86_KERNELS)
+    case isa::avx512: return isa_avx512::table();
+    case isa::avx2: return isa_avx2::table();
+    case isa::sse2: return isa_sse2::table();
+#endif
+    default: return isa_scalar::table();
+    }
+}
+
+// The table chosen at first use: the best ISA, unless NONLIN_ISA names an
+// available one.
+const kernel_table* initial_table() {
+    isa chosen = best_isa();
+    const char* requested = std::getenv("NONLIN_ISA");
+    isa i;
+    if (requested && isa_from_name(requested, &i) && isa_available(i)) chosen = i;
+    return table_for(chosen);
+}
+
+std::atomic<const kernel_table*>& current_table() {
+    static std::atomic<const kernel_table*> table{initial_table()};
+    return table;
+}
+
+std::atomic<int> requested_threads{0};
+
+}  // namespace
+
+const kernel_table& active_kernels() { return *current_table().load(std::memory_order_acquire); }
+
+int max_threads() {
+    const int n = requested_threads.load(std::memory_order_relaxed);
+    if (n > 0) return n;
+#ifdef _OPENMP
+    return omp_get_max_threads();
+#else
+    return 1;
+#endif
+}
+
+}  // namespace nonlin
+
+using namespace nonlin;
+
+extern "C" {
+
+const char* nonlin_status_string(nonlin_status s) {
+    switch (s) {
+    case NONLIN_OK: return "ok";
+    case NONLIN_ERR_NULL_POINTER: return "null pointer with a nonzero size";
+    case NONLIN_ERR_BAD_SHAPE: return "bad shape: zero axis with data, or a size that overflows";
+    case NONLIN_ERR_OVERLAP: return "an output partially overlaps an input or another output";
+    case NONLIN_ERR_BAD_TARGET: return "target class index out of range";
+    case NONLIN_ERR_BAD_ARGUMENT: return "bad argument";
+    case NONLIN_ERR_UNSUPPORTED: return "instruction set not supported by this CPU";
+    }
+    return "unknown status";
+}
+
+uint32_t nonlin_version(void) {
+    return NONLIN_VERSION_MAJOR * 10000u + NONLIN_VERSION_MINOR * 100u + NONLIN_VERSION_PATCH;
+}
+
+#define NONLIN_STR2(x) #x
+#define NONLIN_STR(x) NONLIN_STR2(x)
+const char* nonlin_version_string(void) {
+    return NONLIN_STR(NONLIN_VERSION_MAJOR) "." NONLIN_STR(NONLIN_VERSION_MINOR) "." NONLIN_STR(
+        NONLIN_VERSION_PATCH);
+}
+
+const char* nonlin_isa(void) { return active_kernels().name; }
+
+nonlin_status nonlin_set_isa(const char* name) {
+    isa chosen;
+    if (name == nullptr || std::string_view(name) == "auto") {
+        chosen = best_isa();
+    } else {
+        if (!isa_from_name(name, &chosen)) return NONLIN_ERR_BAD_ARGUMENT;
+        if (!isa_available(chosen)) return NONLIN_ERR_UNSUPPORTED;
+    }
+    current_table().store(table_for(chosen), std::memory_order_release);
+    return NONLIN_OK;
+}
+
+nonlin_status nonlin_set_num_threads(int n) {
+    if (n < 0) return NONLIN_ERR_BAD_ARGUMENT;
+    requested_threads.store(n, std::memory_order_relaxed);
+    return NONLIN_OK;
+}
+
+int nonlin_get_num_threads(void) { return max_threads(); }
+
+}  // extern "C"

@@ -1,0 +1,235 @@
+/*
+ * nonlin: vectorized, numerically stable activation functions and their
+ * gradients for CPUs, behind a stable C ABI.
+ *
+ * This header is the whole public interface. It is C99 and C++ compatible.
+ *
+ * Conventions shared by every function
+ * ------------------------------------
+ * - Argument order: sizes, then input arrays, then output arrays, then
+ *   scalar parameters.
+ * - Functions that can fail return nonlin_status. On any error no output
+ *   is written.
+ * - Sizes are element counts. A size of zero is a valid no-op (pointers may
+ *   then be NULL). A NULL array with a nonzero size is
+ *   NONLIN_ERR_NULL_POINTER. A size product (or its byte count) that
+ *   overflows size_t is NONLIN_ERR_BAD_SHAPE.
+ * - In place: an output may be exactly any input of the same size (same
+ *   address and length: y == x, dx == dy, dx == y, dlogits == logits).
+ *   Any other overlap of an output with an input or another output is
+ *   NONLIN_ERR_OVERLAP.
+ * - Checks run in this order, and the first failing one is returned:
+ *   bad argument (reduction, parameters), bad shape, null pointer, overlap,
+ *   bad target.
+ * - Arrays need no particular alignment.
+ * - Threads: calls are safe from any number of threads at once. Large calls
+ *   are split over an OpenMP team (see nonlin_set_num_threads); results
+ *   are bitwise identical for every thread count.
+ * - Floating point environment: the library never changes the caller's
+ *   floating point control state. Results assume round-to-nearest; if the
+ *   caller enables flush-to-zero or denormals-are-zero, subnormal inputs
+ *   and results may be flushed to zero.
+ * - Accuracy: bounds are in units in the last place (ulp) of the exact
+ *   result of the same formula evaluated on the float32 inputs; the
+ *   measured figures and the tests that enforce them are in
+ *   docs/ACCURACY.md.
+ */
+#ifndef NONLIN_NONLIN_H
+#define NONLIN_NONLIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(_WIN32) && !defined(NONLIN_STATIC)
+#  if defined(NONLIN_BUILDING)
+#    define NONLIN_API __declspec(dllexport)
+#  else
+#    define NONLIN_API __declspec(dllimport)
+#  endif
+#elif defined(__GNUC__)
+#  define NONLIN_API __attribute__((visibility("default")))
+#else
+#  define NONLIN_API
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define NONLIN_VERSION_MAJOR 0
+#define NONLIN_VERSION_MINOR 1
+#define NONLIN_VERSION_PATCH 0
+
+/* Status codes. The values are part of the ABI and never change. */
+typedef enum nonlin_status {
+    NONLIN_OK = 0,
+    NONLIN_ERR_NULL_POINTER = 1,  /* NULL array with a nonzero size */
+    NONLIN_ERR_BAD_SHAPE = 2,     /* zero axis/classes with data, size product overflows */
+    NONLIN_ERR_OVERLAP = 3,       /* an output partially overlaps an input or another output */
+    NONLIN_ERR_BAD_TARGET = 4,    /* class index outside [0, classes), not the ignore index */
+    NONLIN_ERR_BAD_ARGUMENT = 5,  /* unknown reduction, bad parameter, unknown ISA name */
+    NONLIN_ERR_UNSUPPORTED = 6    /* ISA not available on this CPU */
+} nonlin_status;
+
+/* How a loss over rows is reduced. Values are part of the ABI. */
+typedef enum nonlin_reduction {
+    NONLIN_REDUCTION_NONE = 0,  /* one loss per row */
+    NONLIN_REDUCTION_MEAN = 1,  /* sum over non-ignored rows / their count */
+    NONLIN_REDUCTION_SUM = 2    /* sum over non-ignored rows */
+} nonlin_reduction;
+
+/* ---------------------------------------------------------------- runtime */
+
+/* A static, human-readable name for s ("ok", "null pointer", ...).
+ * Unknown values give "unknown status". Never NULL. */
+NONLIN_API const char* nonlin_status_string(nonlin_status s);
+
+/* The library's version as major*10000 + minor*100 + patch. Compare its
+ * major part with NONLIN_VERSION_MAJOR to detect a mismatched library. */
+NONLIN_API uint32_t nonlin_version(void);
+
+/* The library's version as "major.minor.patch". Never NULL. */
+NONLIN_API const char* nonlin_version_string(void);
+
+/* The instruction set the kernels use now: "avx512" (AVX-512 F+BW+DQ+VL),
+ * "avx2" (AVX2 with FMA), "sse2" or "scalar". Never NULL.
+ * At load, the best one this CPU supports is chosen, unless the environment
+ * variable NONLIN_ISA names an available one (an unknown or unavailable
+ * name there is ignored). */
+NONLIN_API const char* nonlin_isa(void);
+
+/* Selects the instruction set by name (as returned by nonlin_isa()); NULL
+ * or "auto" selects the best available. Unknown name:
+ * NONLIN_ERR_BAD_ARGUMENT; known but not supported by this CPU (or this
+ * build): NONLIN_ERR_UNSUPPORTED. In both cases the selection is
+ * unchanged. The setting is process-wide; a call already running finishes
+ * with the instruction set it started with. */
+NONLIN_API nonlin_status nonlin_set_isa(const char* name);
+
+/* Sets the number of threads large calls may use: n >= 1, or 0 for the
+ * default (the OpenMP default, usually the number of cores). Negative n:
+ * NONLIN_ERR_BAD_ARGUMENT. Process-wide; calls already running are not
+ * affected. Results do not depend on it. */
+NONLIN_API nonlin_status nonlin_set_num_threads(int n);
+
+/* The number of threads large calls will use (>= 1). */
+NONLIN_API int nonlin_get_num_threads(void);
+
+/* ----------------------------------------------------- elementwise, f32 */
+
+/* y[i] = 1 / (1 + exp(-x[i])), computed as exp(-|x|) with reflection so
+ * that nothing overflows. Max error 2 ulp over the whole float range,
+ * subnormal results included; monotone. sigmoid(NaN) = NaN,
+ * sigmoid(-inf) = 0, sigmoid(+inf) = 1. y may be x. */
+NONLIN_API nonlin_status nonlin_sigmoid_f32(size_t n, const float* x, float* y);
+
+/* dx[i] = dy[i] * y[i] * (1 - y[i]), from the forward output y.
+ * Max error 2 ulp against that formula evaluated exactly.
+ * dx may be y or dy. */
+NONLIN_API nonlin_status nonlin_sigmoid_backward_f32(size_t n, const float* y,
+                                                     const float* dy, float* dx);
+
+/* y[i] = tanh(x[i]): an odd polynomial near 0 (no cancellation) and
+ * 1 - 2 exp(-2|x|) / (1 + exp(-2|x|)) elsewhere. Max error 2 ulp over the
+ * whole float range; monotone; tanh(-x) = -tanh(x); tanh(+-inf) = +-1.
+ * y may be x. */
+NONLIN_API nonlin_status nonlin_tanh_f32(size_t n, const float* x, float* y);
+
+/* dx[i] = dy[i] * (1 - y[i]^2), from the forward output y, computed as
+ * dy * ((1 - y)(1 + y)) so that |y| near 1 does not cancel.
+ * Max error 2 ulp against that formula evaluated exactly.
+ * dx may be y or dy. */
+NONLIN_API nonlin_status nonlin_tanh_backward_f32(size_t n, const float* y,
+                                                  const float* dy, float* dx);
+
+/* ------------------------------------------------- softmax family, f32 */
+
+/* The row functions see x as a contiguous outer x axis x inner tensor and
+ * work along the middle axis: element (o, a, i) is x[(o*axis + a)*inner + i].
+ * inner == 1 is the common rows x cols case (outer rows of axis columns)
+ * and the fastest path. axis == 0 with outer*inner > 0 is
+ * NONLIN_ERR_BAD_SHAPE; outer == 0 or inner == 0 is a no-op.
+ *
+ * Special values, per row (one row = the axis elements of one (o, i)):
+ * - the row maximum is subtracted first, so any finite row is finite
+ *   (1e30 and FLT_MAX included);
+ * - an -inf entry in a row with a finite maximum gets probability exactly 0
+ *   (log-probability -inf);
+ * - a NaN anywhere in a row, a row of all -inf, or a row containing +inf
+ *   gives NaN for the whole row. */
+
+/* y = exp(x - max) / sum(exp(x - max)) along the axis. Sums are carried
+ * with compensation and rescaled in double, so the bound does not grow
+ * with the row length: max error 4 ulp per element for rows up to 2^20.
+ * y may be x. */
+NONLIN_API nonlin_status nonlin_softmax_f32(size_t outer, size_t axis, size_t inner,
+                                            const float* x, float* y);
+
+/* dx = y * (dy - sum(dy * y)) along the axis, from the forward output y.
+ * The dot product is carried in double. Max error 4 ulp of
+ * max(|dx|, |y*dy|) per element. dx may be y or dy. */
+NONLIN_API nonlin_status nonlin_softmax_backward_f32(size_t outer, size_t axis, size_t inner,
+                                                     const float* y, const float* dy,
+                                                     float* dx);
+
+/* y = (x - max) - log(sum(exp(x - max))) along the axis. Max absolute error
+ * 4 ulp of max(|y|, 1) per element. y may be x. */
+NONLIN_API nonlin_status nonlin_log_softmax_f32(size_t outer, size_t axis, size_t inner,
+                                                const float* x, float* y);
+
+/* dx = dy - exp(y) * sum(dy) along the axis, from the forward output y.
+ * Max absolute error 4 ulp of max(|dy|, |exp(y) * sum(dy)|) per element.
+ * dx may be y or dy. */
+NONLIN_API nonlin_status nonlin_log_softmax_backward_f32(size_t outer, size_t axis,
+                                                         size_t inner, const float* y,
+                                                         const float* dy, float* dx);
+
+/* ------------------------------------------------------------ losses, f32 */
+
+/* The losses take rows x classes inputs (row-major) and one class index
+ * per row in target. A target equal to ignore_index marks a row that is
+ * skipped: its loss (for NONLIN_REDUCTION_NONE) and its gradient are 0 and
+ * it is not counted by the mean. Any other target outside [0, classes) is
+ * NONLIN_ERR_BAD_TARGET. classes == 0 with rows > 0 is NONLIN_ERR_BAD_SHAPE.
+ * The loss output holds rows values for NONLIN_REDUCTION_NONE and one value
+ * otherwise (written even when rows == 0: 0 for SUM, NaN for MEAN). A mean
+ * over rows that are all ignored is NaN, as in PyTorch. Sums over rows are
+ * accumulated in double in a fixed order, so they do not depend on the
+ * thread count. */
+
+/* Negative log likelihood of given log-probabilities:
+ * loss_r = -input[r, target[r]]. */
+NONLIN_API nonlin_status nonlin_nll_loss_f32(size_t rows, size_t classes, const float* input,
+                                             const int64_t* target, float* loss,
+                                             int64_t ignore_index,
+                                             nonlin_reduction reduction);
+
+/* Gradient of nonlin_nll_loss_f32 with respect to its input: dinput is
+ * rows x classes, zero except dinput[r, target[r]] = -dloss[r] (NONE),
+ * -dloss[0] (SUM) or -dloss[0] / count (MEAN), for non-ignored rows.
+ * dloss holds rows values for NONE and one value otherwise. Exact. */
+NONLIN_API nonlin_status nonlin_nll_loss_backward_f32(size_t rows, size_t classes,
+                                                      const int64_t* target,
+                                                      const float* dloss, float* dinput,
+                                                      int64_t ignore_index,
+                                                      nonlin_reduction reduction);
+
+/* Cross-entropy on logits in one pass: log_softmax, NLL and, when dlogits
+ * is not NULL, the gradient. loss_r = log(sum(exp(x_r - max_r))) -
+ * (x_r[target_r] - max_r), carried in double. dlogits is the gradient of
+ * the returned loss for MEAN and SUM, and of the sum of the per-row losses
+ * for NONE: softmax(x_r) - onehot(target_r), times 1/count for MEAN; zero
+ * for ignored rows. dlogits may be logits. Loss error: 4 ulp of
+ * max(|loss|, 1); gradient: absolute error 4 ulp of the row's scale
+ * (1/count for MEAN, 1 otherwise). */
+NONLIN_API nonlin_status nonlin_cross_entropy_f32(size_t rows, size_t classes,
+                                                  const float* logits, const int64_t* target,
+                                                  float* loss, float* dlogits,
+                                                  int64_t ignore_index,
+                                                  nonlin_reduction reduction);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NONLIN_NONLIN_H */

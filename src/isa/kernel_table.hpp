@@ -1,0 +1,52 @@
+// The table of kernels one ISA provides. The C API layer picks one table at
+// run time and calls through it; nothing else crosses the ISA boundary.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace nonlin {
+
+enum class elementwise_op {
+#define NONLIN_ELEMENTWISE(name, fwd, bwd, from) name,
+#include "../ops/registry.def"
+#undef NONLIN_ELEMENTWISE
+    count
+};
+
+constexpr std::size_t kElementwiseOpCount = static_cast<std::size_t>(elementwise_op::count);
+
+struct kernel_table {
+    using unary_fn = void (*)(std::size_t n, const float* x, float* y);
+    using binary_fn = void (*)(std::size_t n, const float* a, const float* b, float* out);
+    // Rows of `outer` slices of axis x inner starting at x, restricted to the
+    // inner columns [ib, ie) (ib = 0, ie = inner for all of them).
+    using row_fn = void (*)(std::size_t outer, std::size_t axis, std::size_t inner,
+                            std::size_t ib, std::size_t ie, const float* x, float* y);
+    using row_backward_fn = void (*)(std::size_t outer, std::size_t axis, std::size_t inner,
+                                     std::size_t ib, std::size_t ie, const float* y,
+                                     const float* dy, float* dx);
+    using cross_entropy_fn = double (*)(std::size_t rows, std::size_t classes,
+                                        const float* logits, const int64_t* target,
+                                        float* row_loss, float* dlogits, int64_t ignore_index,
+                                        double grad_scale);
+
+    const char* name;
+    std::size_t vector_width;  // floats per vector
+    unary_fn forward[kElementwiseOpCount];
+    binary_fn backward[kElementwiseOpCount];
+    row_fn softmax;
+    row_fn log_softmax;
+    row_backward_fn softmax_backward;
+    row_backward_fn log_softmax_backward;
+    cross_entropy_fn cross_entropy;
+};
+
+// One table per ISA, each defined in its own translation unit (src/isa/*.cpp).
+// Those compiled for x86 extensions exist only in x86-64 builds.
+namespace isa_scalar { const kernel_table* table(); }
+namespace isa_sse2 { const kernel_table* table(); }
+namespace isa_avx2 { const kernel_table* table(); }
+namespace isa_avx512 { const kernel_table* table(); }
+
+}  // namespace nonlin

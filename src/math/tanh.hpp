@@ -1,0 +1,59 @@
+// tanh for float32.
+//
+// Method: for |x| < 0.55, tanh(x) = x + x^3 * P(x^2) with P of degree 4
+// (relative error 1.0e-9, minimax fit): no cancellation near 0, and a
+// subnormal x returns x. For |x| >= 0.55, with e = exp(-2|x|) (which cannot
+// overflow), tanh(|x|) = 1 - 2e / (1 + e), with e / (1 + e) carried as
+// hi + lo (see logistic() in sigmoid.hpp) and the result rounded once; it
+// is >= 0.5 there, so the subtraction loses nothing. The sign is copied back at the end, so the
+// result is odd.
+//
+// Bound: 2 ulp over the whole float range (asserted by
+// tests/test_accuracy.cpp; measured figures in docs/ACCURACY.md).
+#pragma once
+
+#include "sigmoid.hpp"
+
+namespace nonlin {
+namespace NONLIN_ISA_NS {
+namespace math {
+
+struct tanh_constants {
+    static constexpr float threshold = 0.55f;
+    static constexpr float p0 = -0.33333316445350647f;
+    static constexpr float p1 = 0.13332585990428925f;
+    static constexpr float p2 = -0.05385230854153633f;
+    static constexpr float p3 = 0.021071679890155792f;
+    static constexpr float p4 = -0.0062742410227656364f;
+};
+
+inline vfloat tanh(vfloat x) {
+    using K = tanh_constants;
+    const vfloat z = abs(x);
+
+    const vfloat z2 = z * z;
+    vfloat p = fmadd(splat(K::p4), z2, splat(K::p3));
+    p = fmadd(p, z2, splat(K::p2));
+    p = fmadd(p, z2, splat(K::p1));
+    p = fmadd(p, z2, splat(K::p0));
+    const vfloat small = fmadd(p * z2, z, z);
+
+    // 1 - 2s with s = e / (1 + e) = s_hi + s_lo, rounded once: 1 - 2 s_hi
+    // is formed with its exact error (Fast2Sum, 1 >= 2 s_hi).
+    vfloat e_lo;
+    const vfloat e_hi = exp_parts<true>(splat(-2.0f) * z, splat(0.0f), &e_lo);
+    const logistic_parts s = logistic(e_hi, e_lo);
+    const vfloat two_s = s.ratio_hi + s.ratio_hi;
+    const vfloat u = splat(1.0f) - two_s;
+    const vfloat u_err = (splat(1.0f) - u) - two_s;
+    const vfloat large = u - (s.ratio_lo + s.ratio_lo - u_err);
+
+    const vfloat magnitude = select(z < splat(K::threshold), small, large);
+    // Copy the sign of x: tanh(-0) = -0 and tanh(-x) = -tanh(x) exactly.
+    const vint sign_bit = as_int(splat(-0.0f));
+    return as_float(as_int(magnitude) | (as_int(x) & sign_bit));
+}
+
+}  // namespace math
+}  // namespace NONLIN_ISA_NS
+}  // namespace nonlin

@@ -1,0 +1,286 @@
+// The softmax family along one axis of an outer x axis x inner tensor.
+//
+// Each algorithm is written once over a traversal:
+// - contiguous_row (inner == 1): the lanes of a vector hold consecutive
+//   elements of one row, so per-row statistics are reduced across lanes;
+// - strided_columns (inner > 1): the lanes hold kWidth neighbouring rows
+//   (columns of the inner dimension), each row read with stride inner, so
+//   every statistic stays per lane.
+//
+// Accuracy choices, shared by all kernels here:
+// - x - max is computed together with its rounding error (two_diff), and
+//   the error is fed into exp's reduced argument: for |x - max| in [8, 16)
+//   the rounding alone would cost up to 8 ulp of the result;
+// - sums of exp terms and dot products are accumulated in double (float to
+//   double is exact, and so is a product of two floats in double), so the
+//   bound does not grow with the row length;
+// - rows longer than kBlock are summed in L1-sized blocks, each with its own
+//   maximum, and the blocks are merged in double (the online softmax of
+//   Milakov and Gimelshein, 2018, at block granularity): two reads of the
+//   row instead of three.
+#pragma once
+
+#include <cmath>
+#include <limits>
+
+#include "../math/exp.hpp"
+
+namespace nonlin {
+namespace NONLIN_ISA_NS {
+namespace ops {
+
+constexpr float kNegInf = -std::numeric_limits<float>::infinity();
+constexpr std::size_t kBlock = 2048;  // floats per block of a long row (8 KiB)
+
+// d = a - b and err with d + err == a - b exactly (Knuth's TwoSum). err is
+// 0 where d is infinite (the formula would give NaN there).
+inline vfloat two_diff(vfloat a, vfloat b, vfloat& err) {
+    const vfloat d = a - b;
+    const vfloat a_part = d + b;
+    const vfloat b_part = d - a_part;
+    err = (a - a_part) - (b + b_part);
+    err = select(abs(d) == splat(std::numeric_limits<float>::infinity()), splat(0.0f), err);
+    return d;
+}
+
+// exp(x - m), with the subtraction's rounding error folded into exp.
+inline vfloat exp_shifted(vfloat x, vfloat m) {
+    vfloat err;
+    const vfloat d = two_diff(x, m, err);
+    return math::exp_with_tail(d, err);
+}
+
+// (x - m) - c with the subtraction's rounding error kept: log_softmax output.
+inline vfloat log_shifted(vfloat x, vfloat m, vfloat c) {
+    vfloat err;
+    const vfloat d = two_diff(x, m, err);
+    return d + (err - c);
+}
+
+// Per-lane double accumulator for kWidth float lanes.
+struct lane_sum {
+    vdouble lo = vdouble(0.0), hi = vdouble(0.0);
+    void add(vfloat v) { accumulate(lo, hi, v); }
+    void add_product(vfloat a, vfloat b) {
+        lo = fmadd(widen_lo(a), widen_lo(b), lo);
+        if (kWidth > 1) hi = fmadd(widen_hi(a), widen_hi(b), hi);
+    }
+    double total() const { return reduce_add(lo) + (kWidth > 1 ? reduce_add(hi) : 0.0); }
+    // The per-lane sums, lane i of the float vector it was fed.
+    void lanes(double* out) const {
+        store(out, lo);
+        if (kWidth > 1) store(out + kDoubleWidth, hi);
+    }
+};
+
+// One row of n contiguous elements.
+struct contiguous_row {
+    std::size_t n;
+
+    template <class F>
+    void for_each(F&& f) const {
+        for (std::size_t i = 0; i < n; i += kWidth) f(i, n - i < kWidth ? n - i : kWidth);
+    }
+    vfloat finish_max(vfloat m) const { return splat(reduce_max(m)); }
+    // Applies f (double -> float) to the row's sum, for every lane.
+    template <class F>
+    vfloat finish_sum(const lane_sum& s, F&& f) const {
+        return splat(f(s.total()));
+    }
+};
+
+// kWidth (or fewer, `lanes`) rows of `axis` elements with stride `inner`.
+struct strided_columns {
+    std::size_t axis, inner, lanes;
+
+    template <class F>
+    void for_each(F&& f) const {
+        for (std::size_t a = 0; a < axis; ++a) f(a * inner, lanes);
+    }
+    vfloat finish_max(vfloat m) const { return m; }
+    template <class F>
+    vfloat finish_sum(const lane_sum& s, F&& f) const {
+        alignas(64) double sums[kWidth];
+        alignas(64) float out[kWidth];
+        s.lanes(sums);
+        for (std::size_t i = 0; i < kWidth; ++i) out[i] = f(sums[i]);
+        return load(out);
+    }
+};
+
+template <class Traversal>
+vfloat max_pass(const Traversal& t, const float* x) {
+    vfloat m = splat(kNegInf);
+    t.for_each([&](std::size_t off, std::size_t k) { m = max_nan(m, load_n(x + off, k, kNegInf)); });
+    return t.finish_max(m);
+}
+
+// Sum of exp(x - m); with Store, each term is written to y (y may be x).
+template <bool Store, class Traversal>
+lane_sum exp_sum_pass(const Traversal& t, const float* x, vfloat m, float* y) {
+    lane_sum s;
+    t.for_each([&](std::size_t off, std::size_t k) {
+        // Padding lanes hold -inf: their term is exactly 0.
+        const vfloat e = exp_shifted(load_n(x + off, k, kNegInf), m);
+        if (Store) store_n(y + off, k, e);
+        s.add(e);
+    });
+    return s;
+}
+
+inline float reciprocal(double s) { return static_cast<float>(1.0 / s); }
+inline float logarithm(double s) { return static_cast<float>(std::log(s)); }
+
+// Max and sum of exp(x - max) of a contiguous row of any length.
+struct row_stats {
+    float max;
+    double sum;
+};
+
+inline row_stats contiguous_stats(const float* x, std::size_t n) {
+    if (n <= kBlock) {
+        const contiguous_row row{n};
+        const vfloat m = max_pass(row, x);
+        return {reduce_max(m), exp_sum_pass<false>(row, x, m, nullptr).total()};
+    }
+    float m = kNegInf;
+    double s = 0.0;
+    for (std::size_t b = 0; b < n; b += kBlock) {
+        const contiguous_row block{n - b < kBlock ? n - b : kBlock};
+        const vfloat mb = max_pass(block, x + b);
+        const float block_max = reduce_max(mb);
+        if (block_max == kNegInf) continue;  // all -inf: contributes exactly 0
+        const double block_sum = exp_sum_pass<false>(block, x + b, mb, nullptr).total();
+        if (block_max > m) {
+            s = s * std::exp(static_cast<double>(m) - block_max) + block_sum;
+            m = block_max;
+        } else {
+            // Also the NaN case: a NaN maximum makes the sum NaN.
+            s += block_sum * std::exp(static_cast<double>(block_max) - m);
+        }
+    }
+    if (m == kNegInf) s = std::numeric_limits<double>::quiet_NaN();  // a row of all -inf
+    return {m, s};
+}
+
+template <class Traversal>
+void softmax_one(const Traversal& t, const float* x, float* y) {
+    const vfloat m = max_pass(t, x);
+    const lane_sum s = exp_sum_pass<true>(t, x, m, y);
+    const vfloat r = t.finish_sum(s, reciprocal);
+    t.for_each([&](std::size_t off, std::size_t k) {
+        store_n(y + off, k, load_n(y + off, k, 0.0f) * r);
+    });
+}
+
+inline void softmax_long_row(std::size_t n, const float* x, float* y) {
+    const row_stats st = contiguous_stats(x, n);
+    const vfloat m = splat(st.max), r = splat(reciprocal(st.sum));
+    contiguous_row{n}.for_each([&](std::size_t off, std::size_t k) {
+        store_n(y + off, k, exp_shifted(load_n(x + off, k, kNegInf), m) * r);
+    });
+}
+
+template <class Traversal>
+void log_softmax_output(const Traversal& t, const float* x, float* y, vfloat m, vfloat log_sum) {
+    t.for_each([&](std::size_t off, std::size_t k) {
+        store_n(y + off, k, log_shifted(load_n(x + off, k, 0.0f), m, log_sum));
+    });
+}
+
+template <class Traversal>
+void softmax_backward_one(const Traversal& t, const float* y, const float* dy, float* dx) {
+    lane_sum dot;
+    t.for_each([&](std::size_t off, std::size_t k) {
+        dot.add_product(load_n(y + off, k, 0.0f), load_n(dy + off, k, 0.0f));
+    });
+    // dot as an unevaluated sum hi + lo of two floats, so dy - dot cancels
+    // exactly where dy is close to dot.
+    const vfloat hi = t.finish_sum(dot, [](double d) { return static_cast<float>(d); });
+    const vfloat lo = t.finish_sum(dot, [](double d) {
+        return static_cast<float>(d - static_cast<double>(static_cast<float>(d)));
+    });
+    t.for_each([&](std::size_t off, std::size_t k) {
+        const vfloat yv = load_n(y + off, k, 0.0f);
+        const vfloat dyv = load_n(dy + off, k, 0.0f);
+        store_n(dx + off, k, yv * ((dyv - hi) - lo));
+    });
+}
+
+template <class Traversal>
+void log_softmax_backward_one(const Traversal& t, const float* y, const float* dy, float* dx) {
+    lane_sum total;
+    t.for_each([&](std::size_t off, std::size_t k) { total.add(load_n(dy + off, k, 0.0f)); });
+    const vfloat s = t.finish_sum(total, [](double d) { return static_cast<float>(d); });
+    t.for_each([&](std::size_t off, std::size_t k) {
+        const vfloat e = math::exp(load_n(y + off, k, 0.0f));
+        store_n(dx + off, k, fmadd(-e, s, load_n(dy + off, k, 0.0f)));
+    });
+}
+
+// Runs `one_row(traversal, offset)` for every row of `outer` slices of
+// axis x inner, restricted to inner columns [ib, ie).
+template <class F>
+void for_each_row(std::size_t outer, std::size_t axis, std::size_t inner, std::size_t ib,
+                  std::size_t ie, F&& one) {
+    const std::size_t slice = axis * inner;
+    for (std::size_t o = 0; o < outer; ++o) {
+        if (inner == 1) {
+            one(contiguous_row{axis}, o * slice);
+            continue;
+        }
+        for (std::size_t i = ib; i < ie; i += kWidth) {
+            const std::size_t lanes = ie - i < kWidth ? ie - i : kWidth;
+            one(strided_columns{axis, inner, lanes}, o * slice + i);
+        }
+    }
+}
+
+// Entry points: the kernel table's signature (see src/isa/kernel_table.hpp).
+inline void softmax(std::size_t outer, std::size_t axis, std::size_t inner, std::size_t ib,
+                    std::size_t ie, const float* x, float* y) {
+    if (inner == 1 && axis > kBlock) {
+        for (std::size_t o = 0; o < outer; ++o) softmax_long_row(axis, x + o * axis, y + o * axis);
+        return;
+    }
+    for_each_row(outer, axis, inner, ib, ie, [&](const auto& t, std::size_t off) {
+        softmax_one(t, x + off, y + off);
+    });
+}
+
+inline void log_softmax(std::size_t outer, std::size_t axis, std::size_t inner, std::size_t ib,
+                        std::size_t ie, const float* x, float* y) {
+    if (inner == 1) {
+        for (std::size_t o = 0; o < outer; ++o) {
+            const row_stats st = contiguous_stats(x + o * axis, axis);
+            log_softmax_output(contiguous_row{axis}, x + o * axis, y + o * axis, splat(st.max),
+                               splat(logarithm(st.sum)));
+        }
+        return;
+    }
+    for_each_row(outer, axis, inner, ib, ie, [&](const auto& t, std::size_t off) {
+        const vfloat m = max_pass(t, x + off);
+        const vfloat log_sum = t.finish_sum(exp_sum_pass<false>(t, x + off, m, nullptr), logarithm);
+        log_softmax_output(t, x + off, y + off, m, log_sum);
+    });
+}
+
+inline void softmax_backward(std::size_t outer, std::size_t axis, std::size_t inner,
+                             std::size_t ib, std::size_t ie, const float* y, const float* dy,
+                             float* dx) {
+    for_each_row(outer, axis, inner, ib, ie, [&](const auto& t, std::size_t off) {
+        softmax_backward_one(t, y + off, dy + off, dx + off);
+    });
+}
+
+inline void log_softmax_backward(std::size_t outer, std::size_t axis, std::size_t inner,
+                                 std::size_t ib, std::size_t ie, const float* y,
+                                 const float* dy, float* dx) {
+    for_each_row(outer, axis, inner, ib, ie, [&](const auto& t, std::size_t off) {
+        log_softmax_backward_one(t, y + off, dy + off, dx + off);
+    });
+}
+
+}  // namespace ops
+}  // namespace NONLIN_ISA_NS
+}  // namespace nonlin
