@@ -24,10 +24,12 @@ struct sigmoid_backward {
     static vfloat apply(vfloat y, vfloat dy) { return dy * (y * (splat(1.0f) - y)); }
 };
 
-// dx = dy * (1 - y^2) as dy * ((1 - y)(1 + y)): no cancellation near |y| = 1.
+// dx = dy * (1 - y^2), with y^2 = p + e exactly: 1 - p is exact where it
+// would cancel (p >= 0.5), so 1 - y^2 is rounded about once.
 struct tanh_backward {
     static vfloat apply(vfloat y, vfloat dy) {
-        return dy * ((splat(1.0f) - y) * (splat(1.0f) + y));
+        const vfloat p = y * y;
+        return dy * ((splat(1.0f) - p) - product_error(y, y, p));
     }
 };
 

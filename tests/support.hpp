@@ -1,0 +1,123 @@
+// Shared test vocabulary: the ISAs to run on, error measures in ulps, input
+// generators.
+#pragma once
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "nonlin/nonlin.h"
+
+namespace nonlin_test {
+
+// Every ISA the library can run on this CPU.
+inline std::vector<std::string> available_isas() {
+    std::vector<std::string> out;
+    for (const char* name : {"scalar", "sse2", "avx2", "avx512"}) {
+        if (nonlin_set_isa(name) == NONLIN_OK) out.emplace_back(name);
+    }
+    nonlin_set_isa(nullptr);
+    return out;
+}
+
+// Selects an ISA for the lifetime of the object.
+struct isa_scope {
+    explicit isa_scope(const std::string& name) {
+        REQUIRE(nonlin_set_isa(name.c_str()) == NONLIN_OK);
+        REQUIRE(std::string(nonlin_isa()) == name);
+    }
+    ~isa_scope() { nonlin_set_isa(nullptr); }
+    isa_scope(const isa_scope&) = delete;
+    isa_scope& operator=(const isa_scope&) = delete;
+};
+
+// Runs the enclosing test case once per available ISA, as a Catch generator.
+#define FOR_EACH_ISA()                                                                   \
+    const std::string isa_name = GENERATE(from_range(nonlin_test::available_isas()));    \
+    INFO("isa " << isa_name);                                                            \
+    nonlin_test::isa_scope isa_guard(isa_name)
+
+constexpr float kInf = std::numeric_limits<float>::infinity();
+constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
+
+// The size of one unit in the last place of a float of magnitude |v|
+// (subnormal spacing below FLT_MIN).
+inline double ulp_of(double v) {
+    v = std::fabs(v);
+    int e = v < 0x1p-126 ? -126 : std::ilogb(v);
+    if (e > 127) e = 127;
+    return std::ldexp(1.0, e - 23);
+}
+
+// Error of `got` against the exact `want`, in ulps of `want` as a float.
+// NaN must match NaN; a `want` that rounds to an infinity must be matched
+// exactly. Mismatches return infinity.
+inline double ulp_error(float got, double want) {
+    if (std::isnan(want) || std::isnan(got))
+        return std::isnan(want) && std::isnan(got) ? 0.0 : HUGE_VAL;
+    const float want_f = static_cast<float>(want);
+    if (std::isinf(want_f) || std::isinf(got)) return got == want_f ? 0.0 : HUGE_VAL;
+    return std::fabs(static_cast<double>(got) - want) / ulp_of(want);
+}
+
+// Absolute error in ulps of a given scale (for bounds stated as "k ulp of
+// max(|y|, 1)" and the like).
+inline double scaled_error(float got, double want, double scale) {
+    if (std::isnan(want) || std::isnan(got))
+        return std::isnan(want) && std::isnan(got) ? 0.0 : HUGE_VAL;
+    if (std::isinf(want) || std::isinf(got))
+        return static_cast<float>(want) == got ? 0.0 : HUGE_VAL;
+    return std::fabs(static_cast<double>(got) - want) / ulp_of(scale);
+}
+
+// Prints a measured maximum error in the one format docs/ACCURACY.md is
+// built from: `nonlin_tests | grep '^accuracy:'`.
+inline void report_accuracy(const std::string& isa, const std::string& what, double ulp) {
+    std::printf("accuracy: %-8s %-28s max %.3f ulp\n", isa.c_str(), what.c_str(), ulp);
+}
+
+inline float from_bits(uint32_t b) {
+    float f;
+    std::memcpy(&f, &b, sizeof f);
+    return f;
+}
+
+inline uint32_t to_bits(float f) {
+    uint32_t b;
+    std::memcpy(&b, &f, sizeof b);
+    return b;
+}
+
+// `count` consecutive floats starting at `first` (in the float order).
+inline void append_run(std::vector<float>& out, float first, uint32_t count) {
+    float v = first;
+    for (uint32_t i = 0; i < count; ++i) {
+        out.push_back(v);
+        v = std::nextafter(v, kInf);
+    }
+}
+
+inline std::vector<float> normal_values(std::size_t n, double sigma, uint32_t seed) {
+    std::mt19937 gen(seed);
+    std::normal_distribution<float> dist(0.0f, static_cast<float>(sigma));
+    std::vector<float> v(n);
+    for (float& x : v) x = dist(gen);
+    return v;
+}
+
+inline std::vector<float> uniform_values(std::size_t n, float lo, float hi, uint32_t seed) {
+    std::mt19937 gen(seed);
+    std::uniform_real_distribution<float> dist(lo, hi);
+    std::vector<float> v(n);
+    for (float& x : v) x = dist(gen);
+    return v;
+}
+
+}  // namespace nonlin_test

@@ -1,0 +1,132 @@
+// Forward accuracy of the elementwise ops over the whole float range: a
+// sweep of 2^24 floats spread evenly over the ordered float range, plus
+// runs of consecutive floats around every point where the method changes
+// (0, the tanh polynomial's threshold, exp's range-reduction boundaries,
+// the underflow and saturation thresholds). Asserts the documented ulp bound
+// and monotonicity, on every ISA.
+#include <algorithm>
+
+#include "elementwise_ops.hpp"
+#include "support.hpp"
+
+using namespace nonlin_test;
+
+namespace {
+
+// The sweep, in increasing order: every 256th float from -inf to +inf
+// (NaNs excluded), then the dense runs.
+struct sweep {
+    std::vector<float> ordered;  // the evenly spread part, sorted
+    std::vector<float> runs;     // dense runs, each sorted, concatenated
+    std::vector<std::size_t> run_starts;
+};
+
+const sweep& the_sweep() {
+    static const sweep s = [] {
+        sweep w;
+        const uint32_t inf_bits = 0x7f800000u;
+        for (uint32_t b = inf_bits; b >= 256; b -= 256) w.ordered.push_back(-from_bits(b));
+        for (uint32_t b = 0; b <= inf_bits; b += 256) w.ordered.push_back(from_bits(b));
+        const double ln2 = std::log(2.0);
+        std::vector<double> centers = {0.0, 0.55, -0.55, 9.0, -9.0, 16.6, -16.6, -87.3,
+                                       -88.7, -103.97, -104.0, 88.72, 44.36};
+        for (int k = 0; k < 6; ++k) {
+            centers.push_back(-(k + 0.5) * ln2);        // sigmoid's reduction boundaries
+            centers.push_back((k + 0.5) * ln2 / 2.0);   // tanh's, for exp(-2|x|)
+        }
+        for (double c : centers) {
+            w.run_starts.push_back(w.runs.size());
+            float start = static_cast<float>(c);
+            for (int i = 0; i < 32768; ++i) start = std::nextafter(start, -kInf);
+            append_run(w.runs, start, 65536);
+        }
+        return w;
+    }();
+    return s;
+}
+
+struct worst {
+    double ulp = 0.0;
+    float at = 0.0f;
+};
+
+worst measure(const elementwise_case& op, const std::vector<float>& x, std::vector<float>& y) {
+    y.assign(x.size(), 0.0f);
+    REQUIRE(op.forward(x.size(), x.data(), y.data()) == NONLIN_OK);
+    worst w;
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        const double e = ulp_error(y[i], op.reference(x[i]));
+        if (e > w.ulp) w = {e, x[i]};
+    }
+    return w;
+}
+
+// Index of the first pair x[i] < x[i+1] with y[i] > y[i+1], or npos.
+std::size_t first_decrease(const std::vector<float>& y, std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i + 1 < end; ++i)
+        if (y[i] > y[i + 1]) return i;
+    return std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("forward ops are within their ulp bound and monotone over the float range",
+          "[accuracy]") {
+    FOR_EACH_ISA();
+    const sweep& s = the_sweep();
+    for (const elementwise_case& op : kElementwiseCases) {
+        INFO("op " << op.name);
+        std::vector<float> y;
+        const worst spread = measure(op, s.ordered, y);
+        CHECK(first_decrease(y, 0, y.size()) == std::string::npos);
+        std::vector<float> yr;
+        const worst dense = measure(op, s.runs, yr);
+        for (std::size_t r = 0; r < s.run_starts.size(); ++r) {
+            const std::size_t end = r + 1 < s.run_starts.size() ? s.run_starts[r + 1] : yr.size();
+            const std::size_t at = first_decrease(yr, s.run_starts[r], end);
+            INFO("decrease at x = " << (at == std::string::npos ? 0.0f : s.runs[at]));
+            CHECK(at == std::string::npos);
+        }
+        const worst w = spread.ulp >= dense.ulp ? spread : dense;
+        report_accuracy(isa_name, op.name, w.ulp);
+        INFO("max error " << w.ulp << " ulp at x = " << w.at);
+        CHECK(w.ulp <= op.forward_ulp);
+    }
+}
+
+TEST_CASE("forward special values", "[accuracy]") {
+    FOR_EACH_ISA();
+    const float x[] = {kNaN, kInf, -kInf, 0.0f, -0.0f, 1e-45f, -1e-45f, 100.0f, -100.0f};
+    float y[9];
+    REQUIRE(nonlin_sigmoid_f32(9, x, y) == NONLIN_OK);
+    CHECK(std::isnan(y[0]));
+    CHECK(y[1] == 1.0f);
+    CHECK(y[2] == 0.0f);
+    CHECK(y[3] == 0.5f);
+    CHECK(y[4] == 0.5f);
+    CHECK(y[7] == 1.0f);
+    // sigmoid(-100) = 3.72e-44 is subnormal: returned, not flushed.
+    CHECK(y[8] > 0.0f);
+    CHECK(ulp_error(y[8], sigmoid_ref(-100.0)) <= 1.0);
+
+    REQUIRE(nonlin_tanh_f32(9, x, y) == NONLIN_OK);
+    CHECK(std::isnan(y[0]));
+    CHECK(y[1] == 1.0f);
+    CHECK(y[2] == -1.0f);
+    CHECK((y[3] == 0.0f && !std::signbit(y[3])));
+    CHECK((y[4] == 0.0f && std::signbit(y[4])));
+    CHECK(y[5] == 1e-45f);
+    CHECK(y[6] == -1e-45f);
+    CHECK(y[7] == 1.0f);
+    CHECK(y[8] == -1.0f);
+}
+
+TEST_CASE("tanh is odd", "[accuracy]") {
+    FOR_EACH_ISA();
+    const std::vector<float> x = uniform_values(4096, -12.0f, 12.0f, 7);
+    std::vector<float> neg(x.size()), y(x.size()), yn(x.size());
+    std::transform(x.begin(), x.end(), neg.begin(), [](float v) { return -v; });
+    REQUIRE(nonlin_tanh_f32(x.size(), x.data(), y.data()) == NONLIN_OK);
+    REQUIRE(nonlin_tanh_f32(neg.size(), neg.data(), yn.data()) == NONLIN_OK);
+    for (std::size_t i = 0; i < x.size(); ++i) REQUIRE(yn[i] == -y[i]);
+}

@@ -1,0 +1,129 @@
+// The elementwise driver (lengths, alignment, in place) and the backward
+// kernels, for every op of the registry and every ISA.
+#include "elementwise_ops.hpp"
+#include "support.hpp"
+
+using namespace nonlin_test;
+
+namespace {
+
+// Each element must not depend on its neighbours, its position or the call
+// length: compare with one-element calls.
+void check_matches_single_calls(const elementwise_case& op, const std::vector<float>& x,
+                                std::size_t offset, std::size_t n) {
+    std::vector<float> buffer(offset + n + 1, -7.0f);
+    REQUIRE(op.forward(n, x.data() + offset, buffer.data() + offset) == NONLIN_OK);
+    for (std::size_t i = 0; i < n; ++i) {
+        float single;
+        REQUIRE(op.forward(1, &x[offset + i], &single) == NONLIN_OK);
+        REQUIRE(buffer[offset + i] == single);
+    }
+    // Nothing written outside [offset, offset + n).
+    for (std::size_t i = 0; i < offset; ++i) REQUIRE(buffer[i] == -7.0f);
+    REQUIRE(buffer[offset + n] == -7.0f);
+}
+
+}  // namespace
+
+TEST_CASE("every length 0..130 at every alignment gives the per-element result",
+          "[elementwise]") {
+    FOR_EACH_ISA();
+    const std::vector<float> x = uniform_values(200, -12.0f, 12.0f, 1);
+    for (const elementwise_case& op : kElementwiseCases) {
+        INFO("op " << op.name);
+        for (std::size_t n = 0; n <= 130; ++n) {
+            for (std::size_t offset : {0, 1, 3}) {
+                INFO("n " << n << " offset " << offset);
+                check_matches_single_calls(op, x, offset, n);
+            }
+        }
+    }
+}
+
+TEST_CASE("large calls, in place, agree with out-of-place calls", "[elementwise]") {
+    FOR_EACH_ISA();
+    for (const elementwise_case& op : kElementwiseCases) {
+        INFO("op " << op.name);
+        for (std::size_t n : {1000u, 65537u, 1000003u}) {
+            const std::vector<float> x = uniform_values(n, -20.0f, 20.0f, 2);
+            std::vector<float> y(n), inplace = x;
+            REQUIRE(op.forward(n, x.data(), y.data()) == NONLIN_OK);
+            REQUIRE(op.forward(n, inplace.data(), inplace.data()) == NONLIN_OK);
+            REQUIRE(inplace == y);
+            // The backward may overwrite either of its inputs.
+            const std::vector<float> dy = uniform_values(n, -3.0f, 3.0f, 3);
+            std::vector<float> dx(n), over_y = y, over_dy = dy;
+            REQUIRE(op.backward(n, y.data(), dy.data(), dx.data()) == NONLIN_OK);
+            REQUIRE(op.backward(n, over_y.data(), dy.data(), over_y.data()) == NONLIN_OK);
+            REQUIRE(op.backward(n, y.data(), over_dy.data(), over_dy.data()) == NONLIN_OK);
+            REQUIRE(over_y == dx);
+            REQUIRE(over_dy == dx);
+        }
+    }
+}
+
+TEST_CASE("backward kernels match their formula evaluated in double", "[elementwise][gradient]") {
+    FOR_EACH_ISA();
+    for (const elementwise_case& op : kElementwiseCases) {
+        INFO("op " << op.name);
+        // Inputs spread over the whole output range, with dense coverage of
+        // the saturated ends where the formulas could cancel.
+        std::vector<float> from = uniform_values(1 << 16, static_cast<float>(op.range_lo),
+                                                 static_cast<float>(op.range_hi), 4);
+        append_run(from, std::nextafter(static_cast<float>(op.range_hi), 0.0f) - 1e-3f, 20000);
+        append_run(from, static_cast<float>(op.range_lo), 20000);
+        std::vector<float> dy = uniform_values(from.size(), -5.0f, 5.0f, 5);
+        std::vector<float> dx(from.size());
+        REQUIRE(op.backward(from.size(), from.data(), dy.data(), dx.data()) == NONLIN_OK);
+        double worst = 0.0;
+        for (std::size_t i = 0; i < from.size(); ++i) {
+            const double e = ulp_error(dx[i], op.backward_reference(from[i], dy[i]));
+            worst = std::max(worst, e);
+        }
+        INFO("max error " << worst << " ulp");
+        report_accuracy(isa_name, std::string(op.name) + "_backward", worst);
+        CHECK(worst <= op.backward_ulp);
+    }
+}
+
+TEST_CASE("backward agrees with central differences of the forward", "[elementwise][gradient]") {
+    FOR_EACH_ISA();
+    for (const elementwise_case& op : kElementwiseCases) {
+        INFO("op " << op.name);
+        const std::vector<float> x = uniform_values(256, -4.0f, 4.0f, 6);
+        std::vector<float> y(x.size()), dx(x.size());
+        const std::vector<float> ones(x.size(), 1.0f);
+        REQUIRE(op.forward(x.size(), x.data(), y.data()) == NONLIN_OK);
+        REQUIRE(op.backward(x.size(), op.backward_from_output ? y.data() : x.data(), ones.data(),
+                            dx.data()) == NONLIN_OK);
+        const float h = 1.0f / 64.0f;
+        for (std::size_t i = 0; i < x.size(); ++i) {
+            const float pts[2] = {x[i] + h, x[i] - h};
+            float f[2];
+            REQUIRE(op.forward(2, pts, f) == NONLIN_OK);
+            const double fd = (static_cast<double>(f[0]) - f[1]) /
+                              (static_cast<double>(pts[0]) - pts[1]);
+            INFO("x = " << x[i]);
+            CHECK(std::fabs(fd - dx[i]) <= 1e-3 * std::max(std::fabs(fd), 1e-2));
+        }
+    }
+}
+
+TEST_CASE("backward special values", "[elementwise][gradient]") {
+    FOR_EACH_ISA();
+    // Saturated outputs give exactly zero gradient; NaN propagates.
+    const float y_sig[] = {0.0f, 1.0f, kNaN, 0.5f};
+    const float y_tanh[] = {-1.0f, 1.0f, kNaN, 0.0f};
+    const float dy[] = {3.0f, -2.0f, 1.0f, 2.0f};
+    float dx[4];
+    REQUIRE(nonlin_sigmoid_backward_f32(4, y_sig, dy, dx) == NONLIN_OK);
+    CHECK(dx[0] == 0.0f);
+    CHECK(dx[1] == 0.0f);
+    CHECK(std::isnan(dx[2]));
+    CHECK(dx[3] == 0.5f);
+    REQUIRE(nonlin_tanh_backward_f32(4, y_tanh, dy, dx) == NONLIN_OK);
+    CHECK(dx[0] == 0.0f);
+    CHECK(dx[1] == 0.0f);
+    CHECK(std::isnan(dx[2]));
+    CHECK(dx[3] == 2.0f);
+}

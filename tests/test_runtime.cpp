@@ -1,0 +1,54 @@
+// Version, ISA selection and the thread setting.
+#include <cstdio>
+#include <cstdlib>
+#include <thread>
+
+#include "support.hpp"
+
+using namespace nonlin_test;
+
+TEST_CASE("version", "[runtime]") {
+    CHECK(nonlin_version() ==
+          NONLIN_VERSION_MAJOR * 10000u + NONLIN_VERSION_MINOR * 100u + NONLIN_VERSION_PATCH);
+    char expected[32];
+    std::snprintf(expected, sizeof expected, "%d.%d.%d", NONLIN_VERSION_MAJOR,
+                  NONLIN_VERSION_MINOR, NONLIN_VERSION_PATCH);
+    CHECK(std::string(nonlin_version_string()) == expected);
+}
+
+TEST_CASE("ISA selection", "[runtime]") {
+    const std::vector<std::string> isas = available_isas();
+    REQUIRE(!isas.empty());
+    CHECK(isas.front() == "scalar");
+    // The default is the best available one.
+    REQUIRE(nonlin_set_isa(nullptr) == NONLIN_OK);
+    CHECK(std::string(nonlin_isa()) == isas.back());
+    REQUIRE(nonlin_set_isa("auto") == NONLIN_OK);
+    CHECK(std::string(nonlin_isa()) == isas.back());
+    // Unknown names are a bad argument and change nothing.
+    REQUIRE(nonlin_set_isa("scalar") == NONLIN_OK);
+    CHECK(nonlin_set_isa("avx1024") == NONLIN_ERR_BAD_ARGUMENT);
+    CHECK(nonlin_set_isa("") == NONLIN_ERR_BAD_ARGUMENT);
+    CHECK(nonlin_set_isa("AVX2") == NONLIN_ERR_BAD_ARGUMENT);
+    CHECK(std::string(nonlin_isa()) == "scalar");
+    nonlin_set_isa(nullptr);
+}
+
+TEST_CASE("every ISA this CPU has is offered", "[runtime]") {
+    const std::vector<std::string> isas = available_isas();
+    auto has = [&](const char* n) { return std::find(isas.begin(), isas.end(), n) != isas.end(); };
+    __builtin_cpu_init();
+    CHECK(has("sse2") == static_cast<bool>(__builtin_cpu_supports("sse2")));
+    CHECK(has("avx2") == (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")));
+    CHECK(has("avx512") ==
+          (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+           __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl")));
+}
+
+TEST_CASE("thread setting", "[runtime]") {
+    CHECK(nonlin_set_num_threads(-1) == NONLIN_ERR_BAD_ARGUMENT);
+    REQUIRE(nonlin_set_num_threads(3) == NONLIN_OK);
+    CHECK(nonlin_get_num_threads() == 3);
+    REQUIRE(nonlin_set_num_threads(0) == NONLIN_OK);
+    CHECK(nonlin_get_num_threads() >= 1);
+}

@@ -1,0 +1,219 @@
+// softmax and log_softmax, forward and backward: accuracy against double,
+// every shape path (rows, long blocked rows, strided axes), in place, and
+// the documented special values.
+#include "reference.hpp"
+#include "support.hpp"
+
+using namespace nonlin_test;
+
+namespace {
+
+struct shape {
+    std::size_t outer, axis, inner;
+};
+
+// Row lengths around the vector widths, the 2048-element block and the
+// 32000-class vocabulary; strided shapes with inner below, at and above a
+// vector.
+const shape kShapes[] = {
+    {7, 1, 1},    {5, 2, 1},     {9, 10, 1},   {3, 15, 1},    {3, 16, 1},   {3, 17, 1},
+    {4, 100, 1},  {2, 1000, 1},  {2, 2047, 1}, {2, 2048, 1},  {2, 2049, 1}, {2, 5000, 1},
+    {2, 32000, 1}, {3, 7, 3},    {2, 33, 16},  {2, 10, 17},   {1, 128, 40}, {2, 1, 5},
+};
+
+std::size_t total(const shape& s) { return s.outer * s.axis * s.inner; }
+
+// Largest error of y against the double reference: in ulps of each element
+// for softmax, in ulps of max(|y|, 1) for log_softmax.
+double max_error(const std::vector<float>& y, const std::vector<double>& ref, bool log) {
+    double worst = 0.0;
+    for (std::size_t i = 0; i < y.size(); ++i) {
+        const double e = log ? scaled_error(y[i], ref[i], std::max(std::fabs(ref[i]), 1.0))
+                             : ulp_error(y[i], ref[i]);
+        worst = std::max(worst, e);
+    }
+    return worst;
+}
+
+using row_fn = nonlin_status (*)(size_t, size_t, size_t, const float*, float*);
+
+}  // namespace
+
+TEST_CASE("softmax and log_softmax are within 4 ulp for every shape path", "[softmax]") {
+    FOR_EACH_ISA();
+    for (const bool log : {false, true}) {
+        const row_fn fn = log ? nonlin_log_softmax_f32 : nonlin_softmax_f32;
+        double overall = 0.0;
+        for (const shape& s : kShapes) {
+            for (const double sigma : {1.0, 3.0, 30.0}) {
+                INFO((log ? "log_softmax " : "softmax ") << s.outer << "x" << s.axis << "x"
+                                                         << s.inner << " sigma " << sigma);
+                const std::vector<float> x = normal_values(total(s), sigma, 11);
+                std::vector<float> y(x.size(), -1.0f);
+                REQUIRE(fn(s.outer, s.axis, s.inner, x.data(), y.data()) == NONLIN_OK);
+                const double err = max_error(y, reference_softmax(x, s.outer, s.axis, s.inner, log), log);
+                INFO("max error " << err << " ulp");
+                CHECK(err <= 4.0);
+                overall = std::max(overall, err);
+                // In place gives the same bits.
+                std::vector<float> inplace = x;
+                REQUIRE(fn(s.outer, s.axis, s.inner, inplace.data(), inplace.data()) == NONLIN_OK);
+                CHECK(inplace == y);
+            }
+        }
+        report_accuracy(isa_name, log ? "log_softmax" : "softmax", overall);
+    }
+}
+
+TEST_CASE("softmax of a long row stays within its bound (blocked path)", "[softmax]") {
+    FOR_EACH_ISA();
+    // 2^18 elements with a trend, so that later blocks raise the maximum.
+    std::vector<float> x = normal_values(1 << 18, 2.0, 12);
+    for (std::size_t i = 0; i < x.size(); ++i) x[i] += static_cast<float>(i) * 1e-4f;
+    for (const bool log : {false, true}) {
+        std::vector<float> y(x.size());
+        REQUIRE((log ? nonlin_log_softmax_f32 : nonlin_softmax_f32)(1, x.size(), 1, x.data(),
+                                                                   y.data()) == NONLIN_OK);
+        CHECK(max_error(y, reference_softmax(x, 1, x.size(), 1, log), log) <= 4.0);
+    }
+}
+
+TEST_CASE("softmax special values", "[softmax]") {
+    FOR_EACH_ISA();
+    const float big = std::numeric_limits<float>::max();
+    struct special {
+        std::vector<float> row;
+        const char* what;
+    };
+    // Rows long enough (and short enough) to cover the single-block and the
+    // blocked path, with the special value in the first and in a later block.
+    for (std::size_t n : {std::size_t{5}, std::size_t{40}, std::size_t{4100}}) {
+        INFO("row length " << n);
+        auto row = [n](float fill) { return std::vector<float>(n, fill); };
+        std::vector<float> y(n);
+
+        // -inf entries get probability exactly 0 and log-probability -inf.
+        std::vector<float> x = normal_values(n, 1.0, 13);
+        x[0] = -kInf;
+        x[n - 1] = -kInf;
+        REQUIRE(nonlin_softmax_f32(1, n, 1, x.data(), y.data()) == NONLIN_OK);
+        CHECK(y[0] == 0.0f);
+        CHECK(y[n - 1] == 0.0f);
+        CHECK(std::isfinite(y[1]));
+        REQUIRE(nonlin_log_softmax_f32(1, n, 1, x.data(), y.data()) == NONLIN_OK);
+        CHECK(y[0] == -kInf);
+        CHECK(y[n - 1] == -kInf);
+        CHECK(std::isfinite(y[1]));
+
+        // Rows that are NaN as a whole: a NaN anywhere, all -inf, a +inf.
+        for (int kind = 0; kind < 3; ++kind) {
+            std::vector<float> bad = kind == 1 ? row(-kInf) : normal_values(n, 1.0, 14);
+            if (kind == 0) bad[n / 2] = kNaN;
+            if (kind == 2) bad[n - 1] = kInf;
+            INFO("kind " << kind);
+            for (row_fn fn : {nonlin_softmax_f32, nonlin_log_softmax_f32}) {
+                REQUIRE(fn(1, n, 1, bad.data(), y.data()) == NONLIN_OK);
+                for (float v : y) REQUIRE(std::isnan(v));
+            }
+        }
+
+        // Huge finite values never make a finite row NaN.
+        for (const float h : {1e30f, big}) {
+            std::vector<float> hx = normal_values(n, 1.0, 15);
+            hx[n / 3] = h;
+            hx[0] = -h;
+            REQUIRE(nonlin_softmax_f32(1, n, 1, hx.data(), y.data()) == NONLIN_OK);
+            CHECK(y[n / 3] == 1.0f);
+            for (float v : y) REQUIRE(!std::isnan(v));
+            REQUIRE(nonlin_log_softmax_f32(1, n, 1, hx.data(), y.data()) == NONLIN_OK);
+            CHECK(y[n / 3] == 0.0f);
+            for (float v : y) REQUIRE(!std::isnan(v));
+        }
+    }
+    // A row of equal huge values is uniform.
+    std::vector<float> same(4, big), y(4);
+    REQUIRE(nonlin_softmax_f32(1, 4, 1, same.data(), y.data()) == NONLIN_OK);
+    for (float v : y) CHECK(v == 0.25f);
+}
+
+TEST_CASE("softmax backward matches its formula in double", "[softmax][gradient]") {
+    FOR_EACH_ISA();
+    double overall = 0.0, overall_log = 0.0;
+    for (const shape& s : kShapes) {
+        INFO(s.outer << "x" << s.axis << "x" << s.inner);
+        const std::vector<float> x = normal_values(total(s), 2.0, 16);
+        const std::vector<float> dy = normal_values(total(s), 1.0, 17);
+        std::vector<float> y(x.size()), ly(x.size()), dx(x.size()), ldx(x.size());
+        REQUIRE(nonlin_softmax_f32(s.outer, s.axis, s.inner, x.data(), y.data()) == NONLIN_OK);
+        REQUIRE(nonlin_log_softmax_f32(s.outer, s.axis, s.inner, x.data(), ly.data()) == NONLIN_OK);
+        REQUIRE(nonlin_softmax_backward_f32(s.outer, s.axis, s.inner, y.data(), dy.data(),
+                                            dx.data()) == NONLIN_OK);
+        REQUIRE(nonlin_log_softmax_backward_f32(s.outer, s.axis, s.inner, ly.data(), dy.data(),
+                                                ldx.data()) == NONLIN_OK);
+        double worst = 0.0, worst_log = 0.0;
+        for (const row_index r : rows_of(s.outer, s.axis, s.inner)) {
+            double dot = 0.0, sum = 0.0;
+            for (std::size_t a = 0; a < s.axis; ++a) {
+                const std::size_t k = r.base + a * r.stride;
+                dot += static_cast<double>(y[k]) * dy[k];
+                sum += dy[k];
+            }
+            for (std::size_t a = 0; a < s.axis; ++a) {
+                const std::size_t k = r.base + a * r.stride;
+                const double want = y[k] * (dy[k] - dot);
+                const double scale = std::max(std::fabs(want), std::fabs(double(y[k]) * dy[k]));
+                worst = std::max(worst, scaled_error(dx[k], want, scale));
+                const double p_sum = std::exp(double(ly[k])) * sum;
+                const double want_log = dy[k] - p_sum;
+                worst_log = std::max(worst_log, scaled_error(ldx[k], want_log,
+                                                             std::max(std::fabs(double(dy[k])),
+                                                                      std::fabs(p_sum))));
+            }
+        }
+        INFO("softmax backward " << worst << " ulp, log_softmax backward " << worst_log << " ulp");
+        CHECK(worst <= 4.0);
+        CHECK(worst_log <= 4.0);
+        overall = std::max(overall, worst);
+        overall_log = std::max(overall_log, worst_log);
+        // In place over either input gives the same bits.
+        std::vector<float> over_y = y, over_dy = dy;
+        REQUIRE(nonlin_softmax_backward_f32(s.outer, s.axis, s.inner, over_y.data(), dy.data(),
+                                            over_y.data()) == NONLIN_OK);
+        REQUIRE(nonlin_softmax_backward_f32(s.outer, s.axis, s.inner, y.data(), over_dy.data(),
+                                            over_dy.data()) == NONLIN_OK);
+        CHECK(over_y == dx);
+        CHECK(over_dy == dx);
+    }
+    report_accuracy(isa_name, "softmax_backward", overall);
+    report_accuracy(isa_name, "log_softmax_backward", overall_log);
+}
+
+TEST_CASE("row gradients agree with central differences of the forward", "[softmax][gradient]") {
+    FOR_EACH_ISA();
+    // d/dx_j of L = sum_i w_i f(x)_i, checked through the backward with dy = w.
+    const std::size_t n = 12;
+    const std::vector<float> x = normal_values(n, 1.0, 18);
+    const std::vector<float> w = normal_values(n, 1.0, 19);
+    for (const bool log : {false, true}) {
+        const row_fn fwd = log ? nonlin_log_softmax_f32 : nonlin_softmax_f32;
+        std::vector<float> y(n), dx(n);
+        REQUIRE(fwd(1, n, 1, x.data(), y.data()) == NONLIN_OK);
+        REQUIRE((log ? nonlin_log_softmax_backward_f32 : nonlin_softmax_backward_f32)(
+                    1, n, 1, y.data(), w.data(), dx.data()) == NONLIN_OK);
+        auto objective = [&](const std::vector<float>& at) {
+            std::vector<float> out(n);
+            REQUIRE(fwd(1, n, 1, at.data(), out.data()) == NONLIN_OK);
+            double l = 0.0;
+            for (std::size_t i = 0; i < n; ++i) l += static_cast<double>(w[i]) * out[i];
+            return l;
+        };
+        for (std::size_t j = 0; j < n; ++j) {
+            std::vector<float> up = x, down = x;
+            up[j] += 1.0f / 64.0f;
+            down[j] -= 1.0f / 64.0f;
+            const double fd = (objective(up) - objective(down)) / (double(up[j]) - down[j]);
+            INFO((log ? "log_softmax" : "softmax") << " j = " << j);
+            CHECK(std::fabs(fd - dx[j]) <= 1e-3 * std::max(std::fabs(fd), 1e-1));
+        }
+    }
+}
