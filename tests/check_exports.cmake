@@ -1,5 +1,5 @@
-# Fails unless the shared library exports only nonlin_* symbols (plus the
-# version node) and carries the expected SONAME.
+# Fails unless the shared library exports exactly the functions the public
+# header declares (plus the version node) and carries the expected SONAME.
 execute_process(COMMAND nm -D --defined-only ${LIB} OUTPUT_VARIABLE symbols
                 RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
@@ -18,8 +18,17 @@ foreach(line IN LISTS lines)
     message(FATAL_ERROR "unexpected exported symbol: ${name}")
   endif()
 endforeach()
-if(count LESS 19)
-  message(FATAL_ERROR "only ${count} nonlin_ symbols exported")
+file(READ ${HEADER} header)
+string(REGEX MATCHALL "NONLIN_API[^;(]*[ *](nonlin_[a-z0-9_]+)\\(" declared "${header}")
+list(LENGTH declared declared_count)
+foreach(decl IN LISTS declared)
+  string(REGEX REPLACE ".*[ *](nonlin_[a-z0-9_]+)\\($" "\\1" fn "${decl}")
+  if(NOT symbols MATCHES " ${fn}@@NONLIN_0")
+    message(FATAL_ERROR "declared but not exported: ${fn}")
+  endif()
+endforeach()
+if(NOT count EQUAL declared_count)
+  message(FATAL_ERROR "${count} symbols exported, ${declared_count} declared")
 endif()
 execute_process(COMMAND objdump -p ${LIB} OUTPUT_VARIABLE dyn)
 if(NOT dyn MATCHES "SONAME +${SONAME}")
