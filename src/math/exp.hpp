@@ -4,8 +4,8 @@
 // two-part ln2 (Cody-Waite: n*ln2_hi is exact for |n| < 2^9, so r is exact
 // up to the ln2_lo term), exp(r) = 1 + r + r^2*P(r) with P of degree 4
 // (relative error 3.5e-9 on |r| <= 0.354, fitted by minimax), and the result
-// scaled by 2^n in two steps 2^(n/2) * 2^(n - n/2), so results that are
-// subnormal are rounded once and not flushed.
+// scaled by 2^n with scale_pow2 (vscalefps on AVX-512, two exact factors
+// elsewhere), so results that are subnormal are rounded once, not flushed.
 //
 // Measured bound (tests/test_accuracy.cpp, dense sweep of the float range):
 // 1 ulp on every ISA path, subnormal results included.
@@ -35,29 +35,27 @@ struct exp_constants {
     static constexpr float x_min = -104.0f;
 };
 
-// exp(x + tail) as an unevaluated sum hi + lo, where tail is a small
-// correction to x (|tail| <= ulp(x)), for example the rounding error of the
-// subtraction that produced x. hi alone is exp rounded to float (the last
-// addition 1 + q is the only rounding that matters, and lo is its exact
-// error, scaled like hi), so callers that combine exp with more arithmetic
-// can carry lo and round once at the end.
-// Where x is below the underflow threshold the result is 0 whatever tail
-// is, so a NaN tail from an infinite x never leaks out.
-template <bool WantLow>
-inline vfloat exp_parts(vfloat x, vfloat tail, vfloat* lo) {
+// exp(x + tail), and optionally its low part: tail is a small correction to
+// x (|tail| <= ulp(x)), for example the rounding error of the subtraction
+// that produced x. The result hi is exp rounded to float (the last addition
+// 1 + q is the only rounding that matters); lo is that addition's exact
+// error, scaled like hi, so that callers combining exp with more arithmetic
+// can carry it and round once at the end.
+template <bool WantLow, bool HasTail>
+inline vfloat exp_core(vfloat x, vfloat tail, vfloat* lo) {
     using K = exp_constants;
-    const vmask underflow = x < splat(K::x_min);
-    // Comparisons with NaN are false, so a NaN x stays NaN through the clamps.
-    vfloat xc = select(x > splat(K::x_max), splat(K::x_max), x);
-    xc = select(underflow, splat(K::x_min), xc);
+    // NaN stays NaN through the clamp; beyond it exp overflows or is 0.
+    const vfloat xc = clamp(x, splat(K::x_min), splat(K::x_max));
 
     const vfloat t = fmadd(xc, splat(K::log2e), splat(K::shifter));
     const vfloat n = t - splat(K::shifter);
-    const vint ni = as_int(t) - as_int(splat(K::shifter));
-
     vfloat r = fmadd(n, splat(-K::ln2_hi), xc);
     r = fmadd(n, splat(-K::ln2_lo), r);
-    r = r + select(underflow, splat(0.0f), tail);
+    if (HasTail) {
+        // Below the threshold the result is 0 whatever the tail; an infinite
+        // x may come with a NaN tail, which must not leak out.
+        r = r + select(x < splat(K::x_min), splat(0.0f), tail);
+    }
 
     vfloat p = fmadd(splat(K::c6), r, splat(K::c5));
     p = fmadd(p, r, splat(K::c4));
@@ -65,21 +63,22 @@ inline vfloat exp_parts(vfloat x, vfloat tail, vfloat* lo) {
     p = fmadd(p, r, splat(K::c2));
     const vfloat q = fmadd(p, r * r, r);  // exp(r) - 1
     const vfloat hi = splat(1.0f) + q;
-
-    const vint n1 = shift_right(ni, 1);
-    const vint n2 = ni - n1;
-    const vfloat s1 = as_float(shift_left(n1 + vint(127), 23));
-    const vfloat s2 = as_float(shift_left(n2 + vint(127), 23));
     if (WantLow) {
         const vfloat low = (splat(1.0f) - hi) + q;  // exact: |q| < 1 (Fast2Sum)
-        *lo = select(underflow, splat(0.0f), (low * s1) * s2);
+        *lo = scale_pow2(low, n);
     }
-    return select(underflow, splat(0.0f), (hi * s1) * s2);
+    return scale_pow2(hi, n);
 }
 
-inline vfloat exp_with_tail(vfloat x, vfloat tail) { return exp_parts<false>(x, tail, nullptr); }
+// exp(x + tail) rounded to float.
+inline vfloat exp_with_tail(vfloat x, vfloat tail) {
+    return exp_core<false, true>(x, tail, nullptr);
+}
 
-inline vfloat exp(vfloat x) { return exp_with_tail(x, splat(0.0f)); }
+// exp(x) as hi + lo.
+inline vfloat exp_parts(vfloat x, vfloat* lo) { return exp_core<true, false>(x, splat(0.0f), lo); }
+
+inline vfloat exp(vfloat x) { return exp_core<false, false>(x, splat(0.0f), nullptr); }
 
 }  // namespace math
 }  // namespace NONLIN_ISA_NS

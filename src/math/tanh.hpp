@@ -38,15 +38,17 @@ inline vfloat tanh(vfloat x) {
     p = fmadd(p, z2, splat(K::p0));
     const vfloat small = fmadd(p * z2, z, z);
 
-    // 1 - 2s with s = e / (1 + e) = s_hi + s_lo, rounded once: 1 - 2 s_hi
-    // is formed with its exact error (Fast2Sum, 1 >= 2 s_hi).
+    // 1 - 2s with s = e / (1 + e) = q + s_lo, rounded once: 1 - 2q is
+    // formed with its exact error (Fast2Sum, 1 >= 2q).
     vfloat e_lo;
-    const vfloat e_hi = exp_parts<true>(splat(-2.0f) * z, splat(0.0f), &e_lo);
-    const logistic_parts s = logistic(e_hi, e_lo);
-    const vfloat two_s = s.ratio_hi + s.ratio_hi;
-    const vfloat u = splat(1.0f) - two_s;
-    const vfloat u_err = (splat(1.0f) - u) - two_s;
-    const vfloat large = u - (s.ratio_lo + s.ratio_lo - u_err);
+    const vfloat e_hi = exp_parts(splat(-2.0f) * z, &e_lo);
+    // Every lane takes the ratio (z == z; a NaN lane is NaN either way).
+    const logistic_parts s = logistic(z == z, e_hi, e_lo);
+    const vfloat s_lo = s.residual * s.inverse;
+    const vfloat two_q = s.q + s.q;
+    const vfloat u = splat(1.0f) - two_q;
+    const vfloat u_err = (splat(1.0f) - u) - two_q;
+    const vfloat large = u - ((s_lo + s_lo) - u_err);
 
     const vfloat magnitude = select(z < splat(K::threshold), small, large);
     // Copy the sign of x: tanh(-0) = -0 and tanh(-x) = -tanh(x) exactly.

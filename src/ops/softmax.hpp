@@ -111,7 +111,8 @@ struct strided_columns {
 template <class Traversal>
 vfloat max_pass(const Traversal& t, const float* x) {
     vfloat m = splat(kNegInf);
-    t.for_each([&](std::size_t off, std::size_t k) { m = max_nan(m, load_n(x + off, k, kNegInf)); });
+    // A NaN may be dropped here: it reaches the sum, which makes the row NaN.
+    t.for_each([&](std::size_t off, std::size_t k) { m = max(m, load_n(x + off, k, kNegInf)); });
     return t.finish_max(m);
 }
 

@@ -1,0 +1,32 @@
+// AVX-512 (F+BW+DQ+VL) primitives (16 floats).
+#pragma once
+
+#include "x86_common.hpp"
+
+constexpr bool kHasFma = true;
+
+// xsimd 8.1's fma for avx512 is an unfused multiply and add: use intrinsics.
+inline vfloat fmadd(vfloat a, vfloat b, vfloat c) { return _mm512_fmadd_ps(a, b, c); }
+inline vdouble fmadd(vdouble a, vdouble b, vdouble c) { return _mm512_fmadd_pd(a, b, c); }
+inline vfloat max(vfloat a, vfloat b) { return _mm512_max_ps(b, a); }
+inline vfloat clamp(vfloat x, vfloat lo, vfloat hi) {
+    return _mm512_min_ps(hi, _mm512_max_ps(lo, x));
+}
+inline vdouble widen_lo(vfloat v) { return _mm512_cvtps_pd(_mm512_castps512_ps256(v)); }
+inline vdouble widen_hi(vfloat v) { return _mm512_cvtps_pd(_mm512_extractf32x8_ps(v, 1)); }
+inline float reduce_max(vfloat v) { return _mm512_reduce_max_ps(v); }
+inline double reduce_add(vdouble v) { return _mm512_reduce_add_pd(v); }
+inline void stream(float* p, vfloat v) { _mm512_stream_ps(p, v); }
+inline void stream_fence() { _mm_sfence(); }
+// vscalefps: p * 2^floor(n), rounded once, subnormal results included.
+inline vfloat scale_pow2(vfloat p, vfloat n) { return _mm512_scalef_ps(p, n); }
+
+inline __mmask16 lanes_below(std::size_t k) {
+    return static_cast<__mmask16>((1u << k) - 1u);
+}
+inline vfloat load_partial(const float* p, std::size_t k, float pad) {
+    return _mm512_mask_loadu_ps(_mm512_set1_ps(pad), lanes_below(k), p);
+}
+inline void store_partial(float* p, std::size_t k, vfloat v) {
+    _mm512_mask_storeu_ps(p, lanes_below(k), v);
+}

@@ -1,0 +1,51 @@
+// The scalar path's primitives: the same vocabulary on plain floats, so the
+// scalar kernels run the very algorithms of the vector ones.
+#pragma once
+
+#include <cstring>
+
+using vfloat = float;
+using vint = int32_t;
+using vdouble = double;
+using vmask = bool;
+constexpr std::size_t kWidth = 1;
+constexpr bool kHasFma = false;
+
+inline vfloat load(const float* p) { return *p; }
+inline void store(float* p, vfloat v) { *p = v; }
+inline vdouble load(const double* p) { return *p; }
+inline void store(double* p, vdouble v) { *p = v; }
+inline void stream(float* p, vfloat v) { *p = v; }
+inline void stream_fence() {}
+// Unfused, like the SSE2 path: the baseline x86-64 has no FMA instruction
+// and a library call per element would cost more than the whole kernel.
+inline vfloat fmadd(vfloat a, vfloat b, vfloat c) { return a * b + c; }
+inline vdouble fmadd(vdouble a, vdouble b, vdouble c) { return a * b + c; }
+inline vfloat select(vmask m, vfloat a, vfloat b) { return m ? a : b; }
+inline vfloat abs(vfloat v) { return __builtin_fabsf(v); }
+inline vfloat max(vfloat a, vfloat b) { return a > b ? a : b; }
+inline vfloat clamp(vfloat x, vfloat lo, vfloat hi) { return x < lo ? lo : (x > hi ? hi : x); }
+inline vint as_int(vfloat v) {
+    vint i;
+    std::memcpy(&i, &v, sizeof i);
+    return i;
+}
+inline vfloat as_float(vint i) {
+    vfloat v;
+    std::memcpy(&v, &i, sizeof v);
+    return v;
+}
+inline vdouble widen_lo(vfloat v) { return v; }
+inline vdouble widen_hi(vfloat) { return 0.0; }
+inline float reduce_max(vfloat v) { return v; }
+inline double reduce_add(vdouble v) { return v; }
+// Never called with k < kWidth = 1; defined for the shared drivers.
+inline vfloat load_partial(const float*, std::size_t, float pad) { return pad; }
+inline void store_partial(float*, std::size_t, vfloat) {}
+
+inline vfloat scale_pow2(vfloat p, vfloat n) {
+    const int ni = static_cast<int>(n);
+    const int n1 = ni >> 1;  // arithmetic on GCC and clang
+    const int n2 = ni - n1;
+    return (p * as_float((n1 + 127) << 23)) * as_float((n2 + 127) << 23);
+}

@@ -1,0 +1,35 @@
+// SSE2 primitives (4 floats). No FMA and no masked loads on this ISA.
+#pragma once
+
+#include "x86_common.hpp"
+
+constexpr bool kHasFma = false;
+
+inline vfloat fmadd(vfloat a, vfloat b, vfloat c) { return a * b + c; }
+inline vdouble fmadd(vdouble a, vdouble b, vdouble c) { return a * b + c; }
+// maxps returns its second operand when either is NaN: NaN x survives.
+inline vfloat max(vfloat a, vfloat b) { return _mm_max_ps(b, a); }
+inline vfloat clamp(vfloat x, vfloat lo, vfloat hi) { return _mm_min_ps(hi, _mm_max_ps(lo, x)); }
+inline vdouble widen_lo(vfloat v) { return _mm_cvtps_pd(v); }
+inline vdouble widen_hi(vfloat v) { return _mm_cvtps_pd(_mm_movehl_ps(v, v)); }
+inline float reduce_max(vfloat v) {
+    __m128 m = _mm_max_ps(v, _mm_movehl_ps(v, v));
+    m = _mm_max_ss(m, _mm_shuffle_ps(m, m, 1));
+    return _mm_cvtss_f32(m);
+}
+inline double reduce_add(vdouble v) { return _mm_cvtsd_f64(_mm_add_sd(v, _mm_unpackhi_pd(v, v))); }
+inline void stream(float* p, vfloat v) { _mm_stream_ps(p, v); }
+inline void stream_fence() { _mm_sfence(); }
+inline vfloat scale_pow2(vfloat p, vfloat n) { return scale_pow2_split(p, n); }
+
+// No masked loads: go through a padded buffer.
+inline vfloat load_partial(const float* p, std::size_t k, float pad) {
+    alignas(16) float buf[kWidth] = {pad, pad, pad, pad};
+    std::memcpy(buf, p, k * sizeof(float));
+    return load(buf);
+}
+inline void store_partial(float* p, std::size_t k, vfloat v) {
+    alignas(16) float buf[kWidth];
+    store(buf, v);
+    std::memcpy(p, buf, k * sizeof(float));
+}

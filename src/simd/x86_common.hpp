@@ -1,0 +1,34 @@
+// Primitives shared by the three x86 vector ISAs: everything xsimd 8.1
+// provides correctly for any of them. Included by isa_sse2.hpp,
+// isa_avx2.hpp and isa_avx512.hpp inside the per-ISA namespace.
+#pragma once
+
+using vfloat = xsimd::batch<float, NONLIN_XSIMD_ARCH>;
+using vint = xsimd::batch<int32_t, NONLIN_XSIMD_ARCH>;
+using vdouble = xsimd::batch<double, NONLIN_XSIMD_ARCH>;
+using vmask = vfloat::batch_bool_type;
+constexpr std::size_t kWidth = vfloat::size;
+
+inline vfloat load(const float* p) { return vfloat::load_unaligned(p); }
+inline void store(float* p, vfloat v) { v.store_unaligned(p); }
+inline vdouble load(const double* p) { return vdouble::load_unaligned(p); }
+inline void store(double* p, vdouble v) { v.store_unaligned(p); }
+inline vfloat select(vmask m, vfloat a, vfloat b) { return xsimd::select(m, a, b); }
+inline vfloat abs(vfloat v) { return xsimd::abs(v); }
+inline vint as_int(vfloat v) { return xsimd::bitwise_cast<vint>(v); }
+inline vfloat as_float(vint v) { return xsimd::bitwise_cast<vfloat>(v); }
+inline vint to_int(vfloat v) { return xsimd::to_int(v); }  // v integer-valued
+inline vint shift_left(vint v, int k) { return v << k; }
+inline vint shift_right(vint v, int k) { return v >> k; }  // arithmetic
+
+// p * 2^n for integer-valued n in [-150, 129], rounded once: as
+// 2^(n/2) * 2^(n - n/2), both factors normal, so a subnormal result is
+// rounded by the second multiplication only, not flushed.
+inline vfloat scale_pow2_split(vfloat p, vfloat n) {
+    const vint ni = to_int(n);
+    const vint n1 = shift_right(ni, 1);
+    const vint n2 = ni - n1;
+    const vfloat s1 = as_float(shift_left(n1 + vint(127), 23));
+    const vfloat s2 = as_float(shift_left(n2 + vint(127), 23));
+    return (p * s1) * s2;
+}
