@@ -118,26 +118,26 @@ NONLIN_API int nonlin_get_num_threads(void);
 /* ----------------------------------------------------- elementwise, f32 */
 
 /* y[i] = 1 / (1 + exp(-x[i])), computed as exp(-|x|) with reflection so
- * that nothing overflows. Max error 2 ulp over the whole float range,
+ * that nothing overflows. Max error 1 ulp over the whole float range,
  * subnormal results included; monotone. sigmoid(NaN) = NaN,
  * sigmoid(-inf) = 0, sigmoid(+inf) = 1. y may be x. */
 NONLIN_API nonlin_status nonlin_sigmoid_f32(size_t n, const float* x, float* y);
 
 /* dx[i] = dy[i] * y[i] * (1 - y[i]), from the forward output y.
- * Max error 2 ulp against that formula evaluated exactly.
+ * Max error 1 ulp against that formula evaluated exactly.
  * dx may be y or dy. */
 NONLIN_API nonlin_status nonlin_sigmoid_backward_f32(size_t n, const float* y,
                                                      const float* dy, float* dx);
 
 /* y[i] = tanh(x[i]): an odd polynomial near 0 (no cancellation) and
- * 1 - 2 exp(-2|x|) / (1 + exp(-2|x|)) elsewhere. Max error 2 ulp over the
+ * 1 - 2 exp(-2|x|) / (1 + exp(-2|x|)) elsewhere. Max error 1 ulp over the
  * whole float range; monotone; tanh(-x) = -tanh(x); tanh(+-inf) = +-1.
  * y may be x. */
 NONLIN_API nonlin_status nonlin_tanh_f32(size_t n, const float* x, float* y);
 
-/* dx[i] = dy[i] * (1 - y[i]^2), from the forward output y, computed as
- * dy * ((1 - y)(1 + y)) so that |y| near 1 does not cancel.
- * Max error 2 ulp against that formula evaluated exactly.
+/* dx[i] = dy[i] * (1 - y[i]^2), from the forward output y, with 1 - y^2
+ * carried exactly so that |y| near 1 does not cancel.
+ * Max error 1 ulp against that formula evaluated exactly.
  * dx may be y or dy. */
 NONLIN_API nonlin_status nonlin_tanh_backward_f32(size_t n, const float* y,
                                                   const float* dy, float* dx);
@@ -159,8 +159,8 @@ NONLIN_API nonlin_status nonlin_tanh_backward_f32(size_t n, const float* y,
  *   gives NaN for the whole row. */
 
 /* y = exp(x - max) / sum(exp(x - max)) along the axis. Sums are carried
- * with compensation and rescaled in double, so the bound does not grow
- * with the row length: max error 4 ulp per element for rows up to 2^20.
+ * in double, so the bound does not grow with the row length: max error
+ * 4 ulp per element for rows up to 2^20.
  * y may be x. */
 NONLIN_API nonlin_status nonlin_softmax_f32(size_t outer, size_t axis, size_t inner,
                                             const float* x, float* y);
@@ -219,9 +219,9 @@ NONLIN_API nonlin_status nonlin_nll_loss_backward_f32(size_t rows, size_t classe
  * (x_r[target_r] - max_r), carried in double. dlogits is the gradient of
  * the returned loss for MEAN and SUM, and of the sum of the per-row losses
  * for NONE: softmax(x_r) - onehot(target_r), times 1/count for MEAN; zero
- * for ignored rows. dlogits may be logits. Loss error: 4 ulp of
- * max(|loss|, 1); gradient: absolute error 4 ulp of the row's scale
- * (1/count for MEAN, 1 otherwise). */
+ * for ignored rows. dlogits may be logits. Loss: max error 2 ulp;
+ * gradient: 4 ulp per element (at the target, 1 - p is computed as the sum
+ * of the other probabilities, so it does not cancel). */
 NONLIN_API nonlin_status nonlin_cross_entropy_f32(size_t rows, size_t classes,
                                                   const float* logits, const int64_t* target,
                                                   float* loss, float* dlogits,

@@ -31,6 +31,13 @@ namespace ops {
 
 constexpr float kNegInf = -std::numeric_limits<float>::infinity();
 constexpr std::size_t kBlock = 2048;  // floats per block of a long row (8 KiB)
+// Rows up to this length (256 KiB, within L2) run softmax in three passes
+// over the row with one exp per element; longer ones in two passes over
+// memory with two exps per element.
+constexpr std::size_t kResidentRow = std::size_t{1} << 16;
+// Rows of at most one vector are processed this many at a time, so that
+// their latency chains (reduce, exp, reduce, divide) overlap.
+constexpr std::size_t kShortRowGroup = 4;
 
 // d = a - b and err with d + err == a - b exactly (Knuth's TwoSum). err is
 // 0 where d is infinite (the formula would give NaN there).
@@ -219,6 +226,34 @@ void log_softmax_backward_one(const Traversal& t, const float* y, const float* d
     });
 }
 
+// G rows of axis <= kWidth elements each, one vector per row.
+template <bool Log, std::size_t G>
+void short_row_group(std::size_t axis, const float* x, float* y) {
+    vfloat v[G], m[G], e[G];
+    double s[G];
+    for (std::size_t g = 0; g < G; ++g) {
+        v[g] = load_n(x + g * axis, axis, kNegInf);
+        m[g] = splat(reduce_max(v[g]));
+    }
+    for (std::size_t g = 0; g < G; ++g) {
+        e[g] = exp_shifted(v[g], m[g]);
+        s[g] = reduce_add(widen_lo(e[g]) + (kWidth > 1 ? widen_hi(e[g]) : vdouble(0.0)));
+    }
+    for (std::size_t g = 0; g < G; ++g) {
+        const vfloat out = Log ? log_shifted(v[g], m[g], splat(logarithm(s[g])))
+                               : e[g] * splat(reciprocal(s[g]));
+        store_n(y + g * axis, axis, out);
+    }
+}
+
+template <bool Log>
+void short_rows(std::size_t rows, std::size_t axis, const float* x, float* y) {
+    std::size_t r = 0;
+    for (; r + kShortRowGroup <= rows; r += kShortRowGroup)
+        short_row_group<Log, kShortRowGroup>(axis, x + r * axis, y + r * axis);
+    for (; r < rows; ++r) short_row_group<Log, 1>(axis, x + r * axis, y + r * axis);
+}
+
 // Runs `one_row(traversal, offset)` for every row of `outer` slices of
 // axis x inner, restricted to inner columns [ib, ie).
 template <class F>
@@ -240,7 +275,8 @@ void for_each_row(std::size_t outer, std::size_t axis, std::size_t inner, std::s
 // Entry points: the kernel table's signature (see src/isa/kernel_table.hpp).
 inline void softmax(std::size_t outer, std::size_t axis, std::size_t inner, std::size_t ib,
                     std::size_t ie, const float* x, float* y) {
-    if (inner == 1 && axis > kBlock) {
+    if (inner == 1 && axis <= kWidth) return short_rows<false>(outer, axis, x, y);
+    if (inner == 1 && axis > kResidentRow) {
         for (std::size_t o = 0; o < outer; ++o) softmax_long_row(axis, x + o * axis, y + o * axis);
         return;
     }
@@ -251,6 +287,7 @@ inline void softmax(std::size_t outer, std::size_t axis, std::size_t inner, std:
 
 inline void log_softmax(std::size_t outer, std::size_t axis, std::size_t inner, std::size_t ib,
                         std::size_t ie, const float* x, float* y) {
+    if (inner == 1 && axis <= kWidth) return short_rows<true>(outer, axis, x, y);
     if (inner == 1) {
         for (std::size_t o = 0; o < outer; ++o) {
             const row_stats st = contiguous_stats(x + o * axis, axis);

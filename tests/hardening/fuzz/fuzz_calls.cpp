@@ -1,0 +1,678 @@
+// libFuzzer target: decodes its input into one call of the public API
+// (function, ISA, thread count, shape, in place or not, NULL or partially
+// overlapping arrays, values including NaN, +-inf, subnormals, huge and tiny,
+// class targets in and out of range, the ignore index, the reduction) and
+// checks what needs no reference:
+//
+// - the status is exactly the one the header's rules give for those
+//   arguments (the checks' order: argument, shape, null, overlap, target);
+// - on an error, no buffer changed (bitwise);
+// - on success:
+//   sigmoid in [0, 1], tanh in [-1, 1] with the sign of x, both NaN exactly
+//     for NaN x, and their documented values at +-inf;
+//   softmax rows in [0, 1] summing to 1 within kSumTolerance, -inf entries
+//     exactly 0, the largest entry at least 1/axis; log_softmax <= 0 with
+//     its largest entry in [-log(axis), 0];
+//   gradients from a forward output (y computed by the forward itself) are
+//     finite for finite inputs, and bounded where the formula bounds them
+//     (|sigmoid'| <= |dy|/4, |tanh'| <= |dy|);
+//   nll_loss and its backward are exact negations; cross_entropy losses are
+//     >= 0 and its gradient rows lie in [-scale, scale] and sum to 0;
+//   ignored rows have loss 0 and gradient +0;
+//   no NaN anywhere except where an input NaN or a documented special case
+//     gives it: a row with NaN, +inf or only -inf; a mean over no counted
+//     rows; an infinite gradient input.
+// Any violation prints what was called and aborts, which libFuzzer reports
+// as a crash (with the input saved). Buffers are separate heap blocks of
+// exactly their size, so ASan catches any access outside them.
+#include <cinttypes>
+#include <cmath>
+#include <cstdarg>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "nonlin/nonlin.h"
+
+namespace {
+
+constexpr float kInf = std::numeric_limits<float>::infinity();
+constexpr float kFltMax = std::numeric_limits<float>::max();
+// |sum of a softmax row - 1|: the documented 4 ulp per element sum to at
+// most 4 * 2^-23 (4 ulp of each p <= p * 2^-21); twice that, plus the
+// absolute error of subnormal results.
+constexpr double kSumTolerance = 8.0 * 0x1p-23;
+
+std::string g_call;  // what is being called, for the failure message
+
+[[noreturn]] void fail(const char* fmt, ...) {
+    std::fprintf(stderr, "\nINVARIANT VIOLATED in %s\n  ", g_call.c_str());
+    va_list ap;
+    va_start(ap, fmt);
+    std::vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    std::fprintf(stderr, "\n");
+    std::abort();
+}
+
+void require(bool ok, const char* fmt, ...) {
+    if (ok) return;
+    std::fprintf(stderr, "\nINVARIANT VIOLATED in %s\n  ", g_call.c_str());
+    va_list ap;
+    va_start(ap, fmt);
+    std::vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    std::fprintf(stderr, "\n");
+    std::abort();
+}
+
+// --------------------------------------------------------------- decoding
+
+struct reader {
+    const uint8_t* p;
+    std::size_t n;
+    uint32_t state = 0x9e3779b9u;  // once the input runs out: a fixed stream
+
+    uint8_t byte() {
+        if (n > 0) {
+            --n;
+            return *p++;
+        }
+        state = state * 1664525u + 1013904223u;
+        return static_cast<uint8_t>(state >> 24);
+    }
+    uint32_t u32() {
+        uint32_t v = 0;
+        for (int i = 0; i < 4; ++i) v = v << 8 | byte();
+        return v;
+    }
+    // A float, mostly ordinary, often special.
+    float value() {
+        const uint8_t tag = byte();
+        switch (tag % 32) {
+        case 0: return std::numeric_limits<float>::quiet_NaN();
+        case 1: return -kInf;
+        case 2: return kInf;
+        case 3: return 0.0f;
+        case 4: return -0.0f;
+        case 5: return std::numeric_limits<float>::denorm_min();
+        case 6: return -std::numeric_limits<float>::denorm_min();
+        case 7: return kFltMax;
+        case 8: return -kFltMax;
+        case 9: return 1e30f;
+        case 10: return -1e30f;
+        case 11: return std::numeric_limits<float>::min();
+        case 12: return 88.72f;
+        case 13: return -103.9f;
+        case 14: {  // any bit pattern, NaN payloads and signalling NaN included
+            const uint32_t b = u32();
+            float f;
+            std::memcpy(&f, &b, sizeof f);
+            return f;
+        }
+        case 15: return -kInf;
+        default:  // small values around the interesting range
+            return static_cast<float>(static_cast<int8_t>(byte())) / 4.0f + (tag % 7) * 0.125f;
+        }
+    }
+};
+
+// A heap block of exactly `count` floats (or int64s): ASan faults on any
+// access outside it.
+template <class T>
+struct block {
+    T* data = nullptr;
+    std::size_t count = 0;
+    explicit block(std::size_t c) : data(static_cast<T*>(std::malloc(c * sizeof(T) + (c == 0)))), count(c) {}
+    ~block() { std::free(data); }
+    block(const block&) = delete;
+    block& operator=(const block&) = delete;
+    std::vector<unsigned char> snapshot() const {
+        const auto* b = reinterpret_cast<const unsigned char*>(data);
+        return std::vector<unsigned char>(b, b + count * sizeof(T));
+    }
+    bool same_as(const std::vector<unsigned char>& s) const {
+        return s.size() == count * sizeof(T) && std::memcmp(s.data(), data, s.size()) == 0;
+    }
+};
+
+std::vector<std::string>& isas() {
+    static std::vector<std::string> list = [] {
+        std::vector<std::string> out;
+        for (const char* name : {"scalar", "sse2", "avx2", "avx512"})
+            if (nonlin_set_isa(name) == NONLIN_OK) out.emplace_back(name);
+        return out;
+    }();
+    return list;
+}
+
+bool overflows(std::size_t a, std::size_t b, std::size_t c, std::size_t elem) {
+    std::size_t r;
+    return __builtin_mul_overflow(a, b, &r) || __builtin_mul_overflow(r, c, &r) ||
+           __builtin_mul_overflow(r, elem, &r);
+}
+
+// What goes wrong on purpose in this call.
+enum class fault { none, null_pointer, overlap, huge_shape };
+
+struct call_setup {
+    fault f = fault::none;
+    int null_which = 0;      // which array is NULL
+    std::size_t shift = 0;   // overlap: output = input + shift (elements)
+    int variant = 0;         // in place: 0 apart, 1 and 2 the allowed aliases
+};
+
+void expect_status(nonlin_status got, nonlin_status want) {
+    require(got == want, "status %d (%s), expected %d (%s)", got, nonlin_status_string(got), want,
+            nonlin_status_string(want));
+}
+
+bool finite(float v) { return std::isfinite(v); }
+
+// ------------------------------------------------------------ elementwise
+
+void fuzz_elementwise(reader& in, int fn, const call_setup& cs) {
+    const bool backward = fn >= 2;
+    const bool is_tanh = fn % 2 == 1;
+    std::size_t n = in.byte();
+    if (n >= 200) n = 32768 * 2 + in.byte() * 37;  // split over threads
+    if (cs.f == fault::huge_shape) n = std::numeric_limits<std::size_t>::max() / 4 + in.byte();
+    g_call += std::string(is_tanh ? " tanh" : " sigmoid") + (backward ? "_backward" : "") +
+              " n=" + std::to_string(n) + " variant=" + std::to_string(cs.variant);
+
+    const std::size_t alloc = cs.f == fault::huge_shape ? 4 : n;
+    const std::size_t shift = cs.f == fault::overlap && n >= 2 ? 1 + cs.shift % (n - 1) : 0;
+    // buffers: a (x or y), b (dy), out; out is its own block of n + shift
+    // when it overlaps a partially.
+    block<float> a(alloc + shift), b(alloc), out(alloc);
+    for (std::size_t i = 0; i < a.count; ++i) a.data[i] = in.value();
+    for (std::size_t i = 0; i < b.count; ++i) b.data[i] = in.value();
+    for (std::size_t i = 0; i < out.count; ++i) out.data[i] = -1234.5f;
+    if (backward && cs.variant != 3) {
+        // y from the forward itself: the backward's documented input.
+        const auto fwd = is_tanh ? nonlin_tanh_f32 : nonlin_sigmoid_f32;
+        if (n == alloc) require(fwd(n, a.data, a.data) == NONLIN_OK, "forward for y failed");
+    }
+    const std::vector<float> a0(a.data, a.data + a.count), b0(b.data, b.data + b.count);
+
+    const float* x = a.data;
+    const float* dy = b.data;
+    float* y = out.data;
+    if (cs.variant == 1) y = a.data;                // y == x / dx == y
+    if (cs.variant == 2 && backward) y = b.data;    // dx == dy
+    nonlin_status want = NONLIN_OK;
+    if (cs.f == fault::huge_shape) {
+        want = NONLIN_ERR_BAD_SHAPE;
+    } else if (cs.f == fault::null_pointer && n > 0) {
+        const int which = cs.null_which % (backward ? 3 : 2);
+        if (which == 0) x = nullptr;
+        if (which == 1) y = nullptr;
+        if (which == 2) dy = nullptr;
+        want = NONLIN_ERR_NULL_POINTER;
+    } else if (shift > 0) {
+        y = a.data + shift;
+        want = NONLIN_ERR_OVERLAP;
+    }
+    const auto sa = a.snapshot(), sb = b.snapshot(), so = out.snapshot();
+    nonlin_status got;
+    if (!backward)
+        got = (is_tanh ? nonlin_tanh_f32 : nonlin_sigmoid_f32)(n, x, y);
+    else
+        got = (is_tanh ? nonlin_tanh_backward_f32 : nonlin_sigmoid_backward_f32)(n, x, dy, y);
+    expect_status(got, want);
+    if (got != NONLIN_OK) {
+        require(a.same_as(sa) && b.same_as(sb) && out.same_as(so), "a failing call wrote");
+        return;
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+        const float xi = a0[i], r = y[i];
+        if (!backward) {
+            require(std::isnan(r) == std::isnan(xi), "x=%a gave %a: NaN iff x is NaN", xi, r);
+            if (std::isnan(xi)) continue;
+            if (!is_tanh) {
+                require(r >= 0.0f && r <= 1.0f, "sigmoid(%a) = %a outside [0, 1]", xi, r);
+                if (xi == kInf) require(r == 1.0f, "sigmoid(+inf) = %a", r);
+                if (xi == -kInf) require(r == 0.0f, "sigmoid(-inf) = %a", r);
+            } else {
+                require(r >= -1.0f && r <= 1.0f, "tanh(%a) = %a outside [-1, 1]", xi, r);
+                require(std::signbit(r) == std::signbit(xi), "tanh(%a) = %a: sign", xi, r);
+                if (std::isinf(xi)) require(r == (xi > 0 ? 1.0f : -1.0f), "tanh(%a) = %a", xi, r);
+            }
+            continue;
+        }
+        const float gi = b0[i];
+        const bool special = !finite(xi) || !finite(gi);
+        if (cs.variant == 3) {
+            // y outside the forward's range: only NaN-in, NaN-out is checked.
+            if (std::isnan(xi) || std::isnan(gi)) require(std::isnan(r), "NaN input, %a out", r);
+            continue;
+        }
+        if (special) continue;
+        require(finite(r), "y=%a dy=%a gave %a: not finite", xi, gi, r);
+        const double limit = is_tanh ? std::fabs(gi) : std::fabs(gi) / 4.0;
+        require(std::fabs(r) <= limit * (1.0 + 0x1p-21), "y=%a dy=%a gave %a beyond |dy|%s", xi, gi,
+                r, is_tanh ? "" : "/4");
+    }
+}
+
+// ---------------------------------------------------------- softmax family
+
+struct row_view {
+    std::size_t outer, axis, inner;
+    std::size_t at(std::size_t o, std::size_t a, std::size_t i) const { return (o * axis + a) * inner + i; }
+};
+
+// The documented NaN rows: any NaN, any +inf, or every entry -inf.
+bool nan_row(const row_view& v, const float* x, std::size_t o, std::size_t i) {
+    bool all_neg_inf = true;
+    for (std::size_t a = 0; a < v.axis; ++a) {
+        const float e = x[v.at(o, a, i)];
+        if (std::isnan(e) || e == kInf) return true;
+        if (e != -kInf) all_neg_inf = false;
+    }
+    return all_neg_inf;
+}
+
+std::size_t dim(reader& in) {
+    const uint8_t b = in.byte();
+    if (b < 160) return b % 20;
+    if (b < 250) return b - 150;      // up to 105
+    return 2040 + (b - 250) * 3;      // around the 2048 blocking threshold
+}
+
+void fuzz_rows(reader& in, int fn, const call_setup& cs) {
+    const bool backward = fn >= 2;
+    const bool log = fn % 2 == 1;
+    std::size_t outer = dim(in), axis = dim(in), inner = dim(in) % 40;
+    if (in.byte() < 128) inner = 1;  // the common rows x cols case
+    while (outer * axis * inner > 20000) outer /= 2;  // keep each run short
+    const char* names[] = {"softmax", "log_softmax", "softmax_backward", "log_softmax_backward"};
+    std::size_t total = outer * axis * inner;
+    if (cs.f == fault::huge_shape) {
+        outer = std::numeric_limits<std::size_t>::max() / 3;
+        axis = 2 + in.byte() % 5;
+        total = 8;
+    }
+    g_call += std::string(" ") + names[fn] + " " + std::to_string(outer) + "x" +
+              std::to_string(axis) + "x" + std::to_string(inner) + " variant=" +
+              std::to_string(cs.variant);
+    const row_view v{outer, axis, inner};
+    const std::size_t shift = cs.f == fault::overlap && total >= 2 ? 1 + cs.shift % (total - 1) : 0;
+    block<float> a(total + shift), b(total), out(total);
+    for (std::size_t i = 0; i < a.count; ++i) a.data[i] = in.value();
+    for (std::size_t i = 0; i < b.count; ++i) b.data[i] = in.value();
+    for (std::size_t i = 0; i < out.count; ++i) out.data[i] = -1234.5f;
+    // The forward's input, kept to tell which rows are documented NaN rows.
+    const std::vector<float> x_in(a.data, a.data + total);
+    if (backward && cs.f != fault::huge_shape && total > 0 && axis > 0) {
+        const auto fwd = log ? nonlin_log_softmax_f32 : nonlin_softmax_f32;
+        require(fwd(outer, axis, inner, a.data, a.data) == NONLIN_OK, "forward for y failed");
+    }
+    const std::vector<float> a0(a.data, a.data + a.count), b0(b.data, b.data + b.count);
+
+    const float* x = a.data;
+    const float* dy = b.data;
+    float* y = out.data;
+    if (cs.variant == 1) y = a.data;
+    if (cs.variant == 2 && backward) y = b.data;
+    nonlin_status want = NONLIN_OK;
+    const bool bad_shape = overflows(outer, axis, inner, sizeof(float)) ||
+                           (axis == 0 && outer * inner != 0);
+    if (bad_shape) {
+        want = NONLIN_ERR_BAD_SHAPE;
+    } else if (cs.f == fault::null_pointer && total > 0) {
+        const int which = cs.null_which % (backward ? 3 : 2);
+        if (which == 0) x = nullptr;
+        if (which == 1) y = nullptr;
+        if (which == 2) dy = nullptr;
+        want = NONLIN_ERR_NULL_POINTER;
+    } else if (shift > 0) {
+        y = a.data + shift;
+        want = NONLIN_ERR_OVERLAP;
+    }
+    const auto sa = a.snapshot(), sb = b.snapshot(), so = out.snapshot();
+    nonlin_status got;
+    if (!backward)
+        got = (log ? nonlin_log_softmax_f32 : nonlin_softmax_f32)(outer, axis, inner, x, y);
+    else
+        got = (log ? nonlin_log_softmax_backward_f32 : nonlin_softmax_backward_f32)(
+            outer, axis, inner, x, dy, y);
+    expect_status(got, want);
+    if (got != NONLIN_OK) {
+        require(a.same_as(sa) && b.same_as(sb) && out.same_as(so), "a failing call wrote");
+        return;
+    }
+    for (std::size_t o = 0; o < outer; ++o)
+        for (std::size_t i = 0; i < inner; ++i) {
+            const bool special = nan_row(v, x_in.data(), o, i);
+            if (!backward) {
+                double sum = 0.0;
+                float top = -kInf;
+                for (std::size_t k = 0; k < axis; ++k) {
+                    const float r = y[v.at(o, k, i)], xi = x_in[v.at(o, k, i)];
+                    if (special) {
+                        require(std::isnan(r), "row %zu,%zu is a NaN row, entry %zu = %a", o, i, k, r);
+                        continue;
+                    }
+                    require(!std::isnan(r), "row %zu,%zu entry %zu (x=%a) is NaN", o, i, k, xi);
+                    if (!log) {
+                        require(r >= 0.0f && r <= 1.0f, "entry %zu (x=%a) = %a", k, xi, r);
+                        if (xi == -kInf) require(r == 0.0f, "-inf entry gave %a", r);
+                    } else {
+                        require(r <= 0.0f, "log_softmax entry %zu (x=%a) = %a > 0", k, xi, r);
+                        if (xi == -kInf) require(r == -kInf, "-inf entry gave %a", r);
+                    }
+                    sum += r;
+                    if (r > top) top = r;
+                }
+                if (special) continue;
+                if (!log) {
+                    require(std::fabs(sum - 1.0) <= kSumTolerance + axis * 0x1p-147,
+                            "row %zu,%zu sums to %.9g", o, i, sum);
+                    require(top >= (1.0 - 1e-6) / static_cast<double>(axis),
+                            "largest entry %a < 1/axis", top);
+                } else {
+                    require(top >= -std::log(static_cast<double>(axis)) - 1e-6 * (1 + std::log(axis)),
+                            "largest log_softmax entry %a < -log(axis)", top);
+                }
+                continue;
+            }
+            // Backward from a forward output y: NaN only from a NaN row of
+            // the forward or a non-finite dy in the row.
+            bool dy_special = false;
+            for (std::size_t k = 0; k < axis; ++k) dy_special |= !finite(b0[v.at(o, k, i)]);
+            if (special || dy_special) continue;
+            for (std::size_t k = 0; k < axis; ++k) {
+                const std::size_t e = v.at(o, k, i);
+                require(finite(y[e]), "row %zu,%zu entry %zu: y=%a dy=%a gave %a", o, i, k, a0[e],
+                        b0[e], y[e]);
+            }
+        }
+}
+
+// ----------------------------------------------------------------- losses
+
+int64_t pick_ignore(reader& in) {
+    switch (in.byte() % 6) {
+    case 0: return -100;
+    case 1: return -1;
+    case 2: return 0;
+    case 3: return 3;
+    case 4: return std::numeric_limits<int64_t>::min();
+    default: return std::numeric_limits<int64_t>::max();
+    }
+}
+
+int64_t pick_target(reader& in, std::size_t classes, int64_t ignore, bool allow_bad) {
+    const uint8_t b = in.byte();
+    if (b < 200 || !allow_bad) {
+        if (b >= 170 && b < 200) return ignore;
+        return classes ? static_cast<int64_t>(b % classes) : ignore;
+    }
+    switch (b % 5) {
+    case 0: return -1;
+    case 1: return static_cast<int64_t>(classes);
+    case 2: return std::numeric_limits<int64_t>::max();
+    case 3: return std::numeric_limits<int64_t>::min() + 1;
+    default: return ignore == std::numeric_limits<int64_t>::max() ? -5 : ignore + 1;
+    }
+}
+
+bool valid_target(int64_t t, std::size_t classes, int64_t ignore) {
+    return t == ignore || (t >= 0 && static_cast<uint64_t>(t) < classes);
+}
+
+void fuzz_losses(reader& in, int fn, const call_setup& cs) {
+    std::size_t rows = dim(in) % 40, classes = dim(in);
+    while (rows * classes > 20000) rows /= 2;
+    const uint8_t rb = in.byte();
+    nonlin_reduction red = static_cast<nonlin_reduction>(rb % 3);
+    const bool bad_reduction = rb >= 250;
+    if (bad_reduction) red = static_cast<nonlin_reduction>(rb == 255 ? -1 : 3 + rb % 4);
+    const int64_t ignore = pick_ignore(in);
+    const bool allow_bad_target = in.byte() < 40;
+    const bool grad = in.byte() % 4 != 0;
+    if (cs.f == fault::huge_shape) {
+        rows = 3;
+        classes = std::numeric_limits<std::size_t>::max() / 8 + in.byte();
+    }
+    const char* names[] = {"nll_loss", "nll_loss_backward", "cross_entropy"};
+    g_call += std::string(" ") + names[fn] + " " + std::to_string(rows) + "x" +
+              std::to_string(classes) + " reduction=" + std::to_string(static_cast<int>(red)) +
+              " ignore=" + std::to_string(ignore) + " variant=" + std::to_string(cs.variant) +
+              (grad ? " with gradient" : "");
+
+    const bool huge = cs.f == fault::huge_shape;
+    const std::size_t total = huge ? 4 : rows * classes;
+    const std::size_t reduced = red == NONLIN_REDUCTION_NONE ? rows : 1;
+    block<float> mat(total), lossv(reduced), grad_out(total), dl(reduced);
+    block<int64_t> target(rows);
+    for (std::size_t i = 0; i < total; ++i) mat.data[i] = in.value();
+    for (std::size_t i = 0; i < reduced; ++i) dl.data[i] = in.value();
+    for (std::size_t i = 0; i < total; ++i) grad_out.data[i] = -1234.5f;
+    for (std::size_t i = 0; i < reduced; ++i) lossv.data[i] = -1234.5f;
+    bool targets_ok = true;
+    std::size_t counted = 0;
+    for (std::size_t r = 0; r < rows; ++r) {
+        target.data[r] = pick_target(in, classes, ignore, allow_bad_target);
+        if (!valid_target(target.data[r], classes, ignore)) targets_ok = false;
+        else if (target.data[r] != ignore) ++counted;
+    }
+    const std::vector<float> m0(mat.data, mat.data + total), d0(dl.data, dl.data + reduced);
+
+    // Arrays of the call, and which may be aliased in place.
+    const float* input = mat.data;
+    const int64_t* tgt = target.data;
+    float* loss = lossv.data;
+    float* dinput = grad_out.data;
+    const float* dloss = dl.data;
+    // The only exact aliases the losses accept: a loss-shaped array over a
+    // rows x 1 matrix (NONE), and cross_entropy's dlogits == logits.
+    if (cs.variant == 1 && fn == 2 && grad) dinput = mat.data;
+    if (cs.variant == 2 && reduced == total && total > 0) {
+        if (fn == 0) loss = mat.data;
+        if (fn == 1) dinput = dl.data;
+    }
+    if (fn == 2 && !grad) dinput = nullptr;
+
+    const bool shape_bad = overflows(rows, classes, 1, sizeof(float)) ||
+                           overflows(rows, 1, 1, sizeof(int64_t)) || (classes == 0 && rows != 0);
+    nonlin_status want = NONLIN_OK;
+    bool skip_rest = false;
+    if (bad_reduction) {
+        want = NONLIN_ERR_BAD_ARGUMENT;
+    } else if (shape_bad) {
+        want = NONLIN_ERR_BAD_SHAPE;
+    } else if ((fn == 0 && reduced == 0) || (fn == 1 && total == 0)) {
+        skip_rest = true;  // nothing to do, pointers not looked at
+    }
+    if (want == NONLIN_OK && !skip_rest && cs.f == fault::null_pointer) {
+        // NULL for an array that must be there.
+        std::vector<int> needed;
+        if (fn == 0) {
+            needed.push_back(0);                   // loss
+            if (rows) { needed.push_back(1); needed.push_back(2); }  // input, target
+        } else if (fn == 1) {
+            needed = {2, 3, 4};                    // target, dloss, dinput
+        } else {
+            if (reduced) needed.push_back(0);      // loss
+            if (rows) { needed.push_back(1); needed.push_back(2); }  // logits, target
+        }
+        if (!needed.empty()) {
+            const int w = needed[static_cast<std::size_t>(cs.null_which) % needed.size()];
+            if (w == 0) loss = nullptr;
+            if (w == 1) input = nullptr;
+            if (w == 2) tgt = nullptr;
+            if (w == 3) dloss = nullptr;
+            if (w == 4) dinput = nullptr;
+            want = NONLIN_ERR_NULL_POINTER;
+        }
+    }
+    if (want == NONLIN_OK && !skip_rest && cs.f == fault::overlap && fn == 2 && grad &&
+        total >= 2) {
+        // dlogits overlapping logits partially: the same block, shifted.
+        dinput = mat.data + 1;  // total - 1 elements of it would be in bounds;
+        want = NONLIN_ERR_OVERLAP;  // the check must refuse before any access
+    }
+    if (want == NONLIN_OK && !skip_rest && !targets_ok) want = NONLIN_ERR_BAD_TARGET;
+
+    const auto s1 = mat.snapshot(), s2 = lossv.snapshot(), s3 = grad_out.snapshot(),
+               s4 = dl.snapshot(), s5 = target.snapshot();
+    nonlin_status got;
+    if (fn == 0)
+        got = nonlin_nll_loss_f32(rows, classes, input, tgt, loss, ignore, red);
+    else if (fn == 1)
+        got = nonlin_nll_loss_backward_f32(rows, classes, tgt, dloss, dinput, ignore, red);
+    else
+        got = nonlin_cross_entropy_f32(rows, classes, input, tgt, loss, dinput, ignore, red);
+    expect_status(got, want);
+    require(target.same_as(s5), "targets changed");
+    if (got != NONLIN_OK) {
+        require(mat.same_as(s1) && lossv.same_as(s2) && grad_out.same_as(s3) && dl.same_as(s4),
+                "a failing call wrote");
+        return;
+    }
+    if (skip_rest) return;
+
+    if (fn == 0) {
+        double sum = 0.0;
+        bool nan_allowed = red == NONLIN_REDUCTION_MEAN && counted == 0;
+        for (std::size_t r = 0; r < rows; ++r) {
+            const int64_t t = target.data[r];
+            const float want_v = t == ignore ? 0.0f : -m0[r * classes + static_cast<std::size_t>(t)];
+            if (t != ignore) {
+                sum += want_v;
+                nan_allowed |= !finite(want_v);
+            }
+            if (red == NONLIN_REDUCTION_NONE)
+                require(std::memcmp(&loss[r], &want_v, 4) == 0 ||
+                            (std::isnan(want_v) && std::isnan(loss[r])),
+                        "row %zu loss %a, want %a", r, loss[r], want_v);
+        }
+        if (red != NONLIN_REDUCTION_NONE) {
+            require(!std::isnan(loss[0]) || nan_allowed, "reduced loss NaN");
+            if (red == NONLIN_REDUCTION_SUM && counted == 0) require(loss[0] == 0.0f, "empty sum %a", loss[0]);
+        }
+        return;
+    }
+    if (fn == 1) {
+        const double scale = red == NONLIN_REDUCTION_MEAN && counted ? 1.0 / counted : 1.0;
+        for (std::size_t r = 0; r < rows; ++r) {
+            const int64_t t = target.data[r];
+            const float g = red == NONLIN_REDUCTION_NONE
+                                ? -d0[r]
+                                : static_cast<float>(-static_cast<double>(d0[0]) * scale);
+            for (std::size_t c = 0; c < classes; ++c) {
+                const float got_v = dinput[r * classes + c];
+                const float want_v = (t != ignore && static_cast<std::size_t>(t) == c) ? g : 0.0f;
+                require(std::memcmp(&got_v, &want_v, 4) == 0 ||
+                            (std::isnan(want_v) && std::isnan(got_v)),
+                        "dinput[%zu,%zu] = %a, want %a", r, c, got_v, want_v);
+            }
+        }
+        return;
+    }
+    // cross_entropy
+    const double scale = red == NONLIN_REDUCTION_MEAN && counted ? 1.0 / counted : 1.0;
+    const row_view v{rows, classes, 1};
+    bool any_nan_row = false;
+    for (std::size_t r = 0; r < rows; ++r) {
+        const int64_t t = target.data[r];
+        const bool ignored = t == ignore;
+        const bool special = !ignored && nan_row(v, m0.data(), r, 0);
+        any_nan_row |= special;
+        if (red == NONLIN_REDUCTION_NONE) {
+            const float l = loss[r];
+            if (ignored) require(l == 0.0f, "ignored row %zu loss %a", r, l);
+            else if (special) require(std::isnan(l), "NaN row %zu loss %a", r, l);
+            else require(l >= 0.0f, "row %zu loss %a (NaN or < 0)", r, l);
+        }
+        if (!grad) continue;
+        const float* g = dinput + r * classes;
+        double gsum = 0.0;
+        for (std::size_t c = 0; c < classes; ++c) {
+            if (ignored) {
+                require(g[c] == 0.0f && !std::signbit(g[c]), "ignored row %zu gradient %a", r, g[c]);
+                continue;
+            }
+            if (special) {
+                require(std::isnan(g[c]), "NaN row %zu gradient[%zu] = %a", r, c, g[c]);
+                continue;
+            }
+            const bool at_t = c == static_cast<std::size_t>(t);
+            const double lo = at_t ? -scale * (1 + 1e-6) : 0.0, hi = at_t ? 0.0 : scale * (1 + 1e-6);
+            require(g[c] >= lo && g[c] <= hi, "row %zu gradient[%zu] = %a (logit %a), outside [%g, %g]",
+                    r, c, g[c], m0[r * classes + c], lo, hi);
+            gsum += g[c];
+        }
+        if (!ignored && !special)
+            require(std::fabs(gsum) <= scale * (kSumTolerance + 4 * 0x1p-24) + classes * 0x1p-146,
+                    "row %zu gradient sums to %g", r, gsum);
+    }
+    if (red != NONLIN_REDUCTION_NONE) {
+        const bool nan_allowed = any_nan_row || (red == NONLIN_REDUCTION_MEAN && counted == 0);
+        require(!std::isnan(loss[0]) || nan_allowed, "reduced loss is NaN");
+        if (nan_allowed && any_nan_row) require(std::isnan(loss[0]), "a NaN row, loss %a", loss[0]);
+        if (!std::isnan(loss[0])) require(loss[0] >= 0.0f, "reduced loss %a < 0", loss[0]);
+    }
+}
+
+// --------------------------------------------------------------- runtime
+
+void fuzz_runtime(reader& in) {
+    g_call += " runtime";
+    const int k = static_cast<int8_t>(in.byte());
+    expect_status(nonlin_set_num_threads(k), k < 0 ? NONLIN_ERR_BAD_ARGUMENT : NONLIN_OK);
+    require(nonlin_get_num_threads() >= 1, "get_num_threads < 1");
+    nonlin_set_num_threads(0);
+    char name[8] = {0};
+    const std::size_t len = in.byte() % 8;
+    for (std::size_t i = 0; i < len; ++i) name[i] = static_cast<char>(in.byte() % 4 ? "savx2x512sse2"[in.byte() % 13] : in.byte());
+    const std::string before = nonlin_isa();
+    const nonlin_status s = nonlin_set_isa(name);
+    bool known = false, available = false;
+    for (const char* n : {"scalar", "sse2", "avx2", "avx512"}) known |= std::strcmp(n, name) == 0;
+    for (const auto& n : isas()) available |= n == name;
+    expect_status(s, std::strcmp(name, "auto") == 0 || available
+                         ? NONLIN_OK
+                         : known ? NONLIN_ERR_UNSUPPORTED : NONLIN_ERR_BAD_ARGUMENT);
+    if (s != NONLIN_OK) require(before == nonlin_isa(), "failed set_isa changed the ISA");
+    require(nonlin_status_string(static_cast<nonlin_status>(static_cast<int8_t>(in.byte()))) != nullptr,
+            "status string NULL");
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
+    reader in{data, size};
+    const int fn = in.byte() % 13;
+    const std::string& isa = isas()[in.byte() % isas().size()];
+    require(nonlin_set_isa(isa.c_str()) == NONLIN_OK, "set_isa(%s)", isa.c_str());
+    const int threads = in.byte() % 4;
+    nonlin_set_num_threads(threads);
+    const uint8_t mode = in.byte();
+    call_setup cs;
+    cs.variant = mode % 4;  // 0 apart, 1 and 2 in place, 3 (backward) y outside the forward's range
+    switch ((mode >> 2) % 16) {
+    case 0: cs.f = fault::null_pointer; break;
+    case 1: cs.f = fault::overlap; break;
+    case 2: cs.f = fault::huge_shape; break;
+    default: cs.f = fault::none;
+    }
+    cs.null_which = in.byte();
+    cs.shift = in.byte();
+    g_call = "isa=" + isa + " threads=" + std::to_string(threads);
+    if (fn < 4)
+        fuzz_elementwise(in, fn, cs);
+    else if (fn < 8)
+        fuzz_rows(in, fn - 4, cs);
+    else if (fn < 11)
+        fuzz_losses(in, fn - 8, cs);
+    else
+        fuzz_runtime(in);
+    return 0;
+}

@@ -1,0 +1,302 @@
+// Every public function, on every ISA, for every length 0..130 and a set of
+// row shapes, with each input and output placed flush against a PROT_NONE
+// page (ending at it, or starting right after it), in place and not. A read
+// or write of even one float past either end of a buffer faults the test.
+// Each guarded call must also give bitwise the same status and outputs as
+// the same call on ordinary heap buffers (results do not depend on where a
+// buffer sits or how it is aligned).
+#include <functional>
+
+#include "../support.hpp"
+#include "guard_alloc.hpp"
+
+using namespace nonlin_test;
+
+namespace {
+
+constexpr int64_t kIgnore = -100;
+constexpr float kSentinel = -7777.0f;
+
+// A call's arrays: float buffers (some of which a variant may alias), the
+// class targets, and the call itself over pointers to them.
+struct call_plan {
+    std::string what;
+    std::vector<std::size_t> sizes;   // float buffers, inputs first
+    std::vector<bool> is_output;      // per buffer
+    std::vector<int> alias;           // alias[k] = j: buffer k is buffer j (same address)
+    std::size_t targets = 0;          // int64 targets (losses only)
+    std::size_t classes = 0;          // for filling targets
+    std::function<nonlin_status(std::vector<float*>&, const int64_t*)> call;
+};
+
+// Deterministic inputs in a range that suits the buffer's role.
+float input_value(std::size_t buffer, std::size_t i) {
+    const uint32_t h = static_cast<uint32_t>((i + 1) * 2654435761u ^ (buffer + 1) * 40503u);
+    const float u = static_cast<float>(h >> 8) * 0x1p-24f;  // [0, 1)
+    return buffer == 0 ? 12.0f * u - 6.0f : u;
+}
+
+int64_t target_value(std::size_t r, std::size_t classes) {
+    if (r % 3 == 2) return kIgnore;
+    return static_cast<int64_t>((r * 7 + 1) % classes);
+}
+
+// The buffers of one run of a plan, and the status it returned.
+struct outcome {
+    nonlin_status status;
+    std::vector<std::vector<float>> buffers;
+};
+
+template <class Alloc>
+outcome run(const call_plan& p, Alloc&& alloc_float, std::function<int64_t*(std::size_t)> alloc_t) {
+    std::vector<float*> ptr(p.sizes.size(), nullptr);
+    for (std::size_t k = 0; k < p.sizes.size(); ++k) {
+        if (p.alias[k] >= 0) {
+            ptr[k] = ptr[static_cast<std::size_t>(p.alias[k])];
+            continue;
+        }
+        ptr[k] = alloc_float(p.sizes[k]);
+        for (std::size_t i = 0; i < p.sizes[k]; ++i)
+            ptr[k][i] = p.is_output[k] ? kSentinel : input_value(k, i);
+    }
+    int64_t* t = p.targets ? alloc_t(p.targets) : nullptr;
+    for (std::size_t r = 0; r < p.targets; ++r) t[r] = target_value(r, p.classes);
+    outcome o;
+    o.status = p.call(ptr, t);
+    for (std::size_t k = 0; k < p.sizes.size(); ++k)
+        o.buffers.emplace_back(ptr[k], ptr[k] + p.sizes[k]);
+    return o;
+}
+
+bool same_bits(const outcome& a, const outcome& b) {
+    if (a.status != b.status || a.buffers.size() != b.buffers.size()) return false;
+    for (std::size_t k = 0; k < a.buffers.size(); ++k)
+        if (a.buffers[k].size() != b.buffers[k].size() ||
+            std::memcmp(a.buffers[k].data(), b.buffers[k].data(),
+                        a.buffers[k].size() * sizeof(float)) != 0)
+            return false;
+    return true;
+}
+
+// Runs the plan on heap buffers, then with every buffer against a guard
+// page on each side, and compares.
+void check_plan(const call_plan& p) {
+    std::vector<std::vector<float>> heap;
+    std::vector<std::vector<int64_t>> heap_t;
+    heap.reserve(p.sizes.size());
+    const outcome want = run(
+        p,
+        [&](std::size_t n) {
+            heap.emplace_back(n + 1);  // +1: a valid pointer for n == 0
+            return heap.back().data();
+        },
+        [&](std::size_t n) {
+            heap_t.emplace_back(n);
+            return heap_t.back().data();
+        });
+    INFO(p.what);
+    CHECK(want.status == NONLIN_OK);
+    for (guard_side side : {guard_side::after, guard_side::before}) {
+        INFO(guard_side_name(side));
+        std::vector<guarded<float>> g;
+        std::vector<guarded<int64_t>> gt;
+        g.reserve(p.sizes.size());
+        const outcome got = run(
+            p,
+            [&](std::size_t n) {
+                g.emplace_back(n, side);
+                return g.back().data();
+            },
+            [&](std::size_t n) {
+                gt.emplace_back(n, side);
+                return gt.back().data();
+            });
+        CHECK(same_bits(got, want));
+    }
+}
+
+std::string describe(const char* fn, const std::string& shape, const char* variant) {
+    return std::string(fn) + " " + shape + " " + variant;
+}
+
+// ------------------------------------------------------------- the plans
+
+using unary_f = nonlin_status (*)(size_t, const float*, float*);
+using binary_f = nonlin_status (*)(size_t, const float*, const float*, float*);
+using row_f = nonlin_status (*)(size_t, size_t, size_t, const float*, float*);
+using row_backward_f = nonlin_status (*)(size_t, size_t, size_t, const float*, const float*,
+                                         float*);
+
+// Forward: x -> y, apart or y == x.
+void unary_plans(std::vector<call_plan>& out, const char* name, std::size_t total,
+                 const std::string& shape, std::function<nonlin_status(const float*, float*)> f) {
+    for (bool in_place : {false, true}) {
+        call_plan p;
+        p.what = describe(name, shape, in_place ? "y == x" : "apart");
+        p.sizes = {total, total};
+        p.is_output = {false, true};
+        p.alias = {-1, in_place ? 0 : -1};
+        p.call = [f](std::vector<float*>& b, const int64_t*) { return f(b[0], b[1]); };
+        out.push_back(std::move(p));
+    }
+}
+
+// Backward: (y, dy) -> dx, apart, dx == y or dx == dy.
+void binary_plans(std::vector<call_plan>& out, const char* name, std::size_t total,
+                  const std::string& shape,
+                  std::function<nonlin_status(const float*, const float*, float*)> f) {
+    const char* variants[] = {"apart", "dx == y", "dx == dy"};
+    for (int v = 0; v < 3; ++v) {
+        call_plan p;
+        p.what = describe(name, shape, variants[v]);
+        p.sizes = {total, total, total};
+        p.is_output = {false, false, true};
+        p.alias = {-1, -1, v == 0 ? -1 : v - 1};
+        p.call = [f](std::vector<float*>& b, const int64_t*) { return f(b[0], b[1], b[2]); };
+        out.push_back(std::move(p));
+    }
+}
+
+const nonlin_reduction kReductions[] = {NONLIN_REDUCTION_NONE, NONLIN_REDUCTION_MEAN,
+                                        NONLIN_REDUCTION_SUM};
+
+void loss_plans(std::vector<call_plan>& out, std::size_t rows, std::size_t classes) {
+    const std::string shape = std::to_string(rows) + "x" + std::to_string(classes);
+    const std::size_t total = rows * classes;
+    for (nonlin_reduction red : kReductions) {
+        const std::size_t reduced = red == NONLIN_REDUCTION_NONE ? rows : 1;
+        const std::string r = " reduction " + std::to_string(static_cast<int>(red));
+        // The only exact alias the losses allow: a loss-shaped output over a
+        // rows x 1 matrix.
+        const bool can_alias = reduced == total && total > 0;
+        for (bool in_place : {false, true}) {
+            if (in_place && !can_alias) continue;
+            call_plan p;
+            p.what = describe("nll_loss", shape + r, in_place ? "loss == input" : "apart");
+            p.sizes = {total, reduced};
+            p.is_output = {false, true};
+            p.alias = {-1, in_place ? 0 : -1};
+            p.targets = rows;
+            p.classes = classes;
+            p.call = [=](std::vector<float*>& b, const int64_t* t) {
+                return nonlin_nll_loss_f32(rows, classes, b[0], t, b[1], kIgnore, red);
+            };
+            out.push_back(p);
+
+            p.what = describe("nll_loss_backward", shape + r, in_place ? "dinput == dloss" : "apart");
+            p.sizes = {reduced, total};
+            p.call = [=](std::vector<float*>& b, const int64_t* t) {
+                return nonlin_nll_loss_backward_f32(rows, classes, t, b[0], b[1], kIgnore, red);
+            };
+            out.push_back(std::move(p));
+        }
+        // cross_entropy: loss only, loss and gradient apart, gradient in place.
+        for (int v = 0; v < 3; ++v) {
+            call_plan p;
+            const char* variants[] = {"no gradient", "apart", "dlogits == logits"};
+            p.what = describe("cross_entropy", shape + r, variants[v]);
+            p.sizes = {total, reduced, total};
+            p.is_output = {false, true, true};
+            p.alias = {-1, -1, v == 2 ? 0 : -1};
+            p.targets = rows;
+            p.classes = classes;
+            const bool grad = v > 0;
+            p.call = [=](std::vector<float*>& b, const int64_t* t) {
+                return nonlin_cross_entropy_f32(rows, classes, b[0], t, b[1], grad ? b[2] : nullptr,
+                                                kIgnore, red);
+            };
+            out.push_back(std::move(p));
+        }
+    }
+}
+
+struct row_shape {
+    std::size_t outer, axis, inner;
+};
+
+void row_plans(std::vector<call_plan>& out, row_shape s) {
+    const std::string shape =
+        std::to_string(s.outer) + "x" + std::to_string(s.axis) + "x" + std::to_string(s.inner);
+    const std::size_t total = s.outer * s.axis * s.inner;
+    const std::pair<const char*, row_f> fwd[] = {{"softmax", nonlin_softmax_f32},
+                                                 {"log_softmax", nonlin_log_softmax_f32}};
+    for (const auto& [name, f] : fwd)
+        unary_plans(out, name, total, shape, [s, f = f](const float* x, float* y) {
+            return f(s.outer, s.axis, s.inner, x, y);
+        });
+    const std::pair<const char*, row_backward_f> bwd[] = {
+        {"softmax_backward", nonlin_softmax_backward_f32},
+        {"log_softmax_backward", nonlin_log_softmax_backward_f32}};
+    for (const auto& [name, f] : bwd)
+        binary_plans(out, name, total, shape, [s, f = f](const float* y, const float* dy, float* dx) {
+            return f(s.outer, s.axis, s.inner, y, dy, dx);
+        });
+}
+
+void elementwise_plans(std::vector<call_plan>& out, std::size_t n) {
+    const std::string shape = "n=" + std::to_string(n);
+    const std::pair<const char*, unary_f> fwd[] = {{"sigmoid", nonlin_sigmoid_f32},
+                                                   {"tanh", nonlin_tanh_f32}};
+    for (const auto& [name, f] : fwd)
+        unary_plans(out, name, n, shape, [n, f = f](const float* x, float* y) { return f(n, x, y); });
+    const std::pair<const char*, binary_f> bwd[] = {{"sigmoid_backward", nonlin_sigmoid_backward_f32},
+                                                    {"tanh_backward", nonlin_tanh_backward_f32}};
+    for (const auto& [name, f] : bwd)
+        binary_plans(out, name, n, shape, [n, f = f](const float* y, const float* dy, float* dx) {
+            return f(n, y, dy, dx);
+        });
+}
+
+}  // namespace
+
+TEST_CASE("elementwise kernels stay inside buffers at guard pages, lengths 0..130",
+          "[hardening][guard]") {
+    FOR_EACH_ISA();
+    std::vector<call_plan> plans;
+    for (std::size_t n = 0; n <= 130; ++n) elementwise_plans(plans, n);
+    for (const call_plan& p : plans) check_plan(p);
+}
+
+TEST_CASE("row kernels stay inside buffers at guard pages", "[hardening][guard]") {
+    FOR_EACH_ISA();
+    std::vector<call_plan> plans;
+    // Every row length 1..130 as one contiguous row, and as strided columns
+    // (axis 0 with data is NONLIN_ERR_BAD_SHAPE; empty shapes are below).
+    for (std::size_t axis = 1; axis <= 130; ++axis) {
+        row_plans(plans, {1, axis, 1});
+        row_plans(plans, {1, axis, 3});
+    }
+    // Rows x cols, strided axes with every inner width around the vector
+    // widths, and the blocked path for rows longer than 2048.
+    const row_shape shapes[] = {{3, 5, 1},  {7, 17, 1},  {2, 33, 1},  {2, 3, 2},   {3, 4, 5},
+                                {2, 7, 15}, {2, 6, 16},  {1, 9, 17},  {2, 5, 31},  {1, 3, 33},
+                                {2, 2, 65}, {1, 4, 130}, {0, 5, 3},   {4, 5, 0},   {0, 0, 1},   {1, 2049, 1},
+                                {2, 4100, 1}, {1, 2051, 2}};
+    for (const row_shape& s : shapes) row_plans(plans, s);
+    for (const call_plan& p : plans) check_plan(p);
+}
+
+TEST_CASE("losses stay inside buffers at guard pages", "[hardening][guard]") {
+    FOR_EACH_ISA();
+    std::vector<call_plan> plans;
+    for (std::size_t classes = 1; classes <= 130; ++classes) loss_plans(plans, 1, classes);
+    for (std::size_t rows = 0; rows <= 20; ++rows) loss_plans(plans, rows, 1);
+    const std::pair<std::size_t, std::size_t> shapes[] = {{3, 5}, {4, 17}, {7, 33}, {5, 130},
+                                                          {3, 2049}, {2, 4100}, {0, 3}};
+    for (const auto& [rows, classes] : shapes) loss_plans(plans, rows, classes);
+    for (const call_plan& p : plans) check_plan(p);
+}
+
+TEST_CASE("chunk tails at guard pages when a call is split over threads", "[hardening][guard]") {
+    FOR_EACH_ISA();
+    REQUIRE(nonlin_set_num_threads(3) == NONLIN_OK);
+    std::vector<call_plan> plans;
+    // Above the elementwise and row grains, with lengths that leave tails.
+    for (std::size_t n : {std::size_t{3} * 32768 + 5, std::size_t{100003}})
+        elementwise_plans(plans, n);
+    row_plans(plans, {40, 1031, 1});
+    row_plans(plans, {1, 513, 97});  // fewer slices than threads: split by columns
+    loss_plans(plans, 67, 1031);
+    for (const call_plan& p : plans) check_plan(p);
+    nonlin_set_num_threads(0);
+}
