@@ -1,0 +1,279 @@
+"""Turning Python arguments into addresses for the C calls, and results back
+into the kind of container the caller passed.
+
+Accepted arrays, fastest first:
+
+- a float32, C-contiguous numpy array: passed by address, no copy;
+- any other numpy array: non-contiguous ones are copied to C order (one
+  copy of the data), integer and bool ones converted to float32,
+  byte-swapped float32 swapped; float64 and every other floating or complex
+  dtype is refused with TypeError rather than silently rounded;
+- an object with the buffer protocol holding floats (``array.array('f')``,
+  a ``memoryview``): passed by address when writable and C-contiguous,
+  copied otherwise; integer buffers are converted;
+- a (nested) list or tuple, or a real scalar: converted to float32.
+
+Results are numpy arrays when the first array argument is a numpy array, or
+is a list or scalar and numpy is installed; ``array.array('f')`` (flat, in C
+order) when it is another buffer or numpy is missing; a scalar for a scalar.
+Given ``out=``, results are written there and ``out`` is returned.
+
+Each ``*_input`` function returns ``(holder, address, shape, flavor)``: the
+holder keeps the memory (and any buffer export, which also stops an
+``array.array`` from being resized while the C call runs) alive until the
+call is over.
+"""
+
+import array
+import ctypes
+import numbers
+import sys
+
+try:
+    import numpy as np
+except ImportError:  # numpy is optional: buffers and lists still work
+    np = None
+
+NUMPY, BUFFER, SCALAR = "numpy", "buffer", "scalar"
+
+if np is not None:
+    ndarray = np.ndarray
+    F32 = np.dtype(np.float32)
+    I64 = np.dtype(np.int64)
+else:
+    class ndarray:  # noqa: N801 -- a stand-in nothing is an instance of
+        pass
+    F32 = I64 = None
+
+_NATIVE = "<" if sys.byteorder == "little" else ">"
+_FLOAT32_FORMATS = {"f", "@f", "=f", _NATIVE + "f"}
+_INT64_FORMATS = {"q", "@q", "=q", _NATIVE + "q"}
+if ctypes.sizeof(ctypes.c_long) == 8:
+    _INT64_FORMATS |= {"l", "@l"}
+_INTEGER_CODES = set("bBhHiIlLqQnN")
+
+
+def size_of(shape):
+    """Number of elements of an array of ``shape``."""
+    n = 1
+    for d in shape:
+        n *= d
+    return n
+
+
+def _numpy_view(a):
+    """``(holder, address)`` of a C-contiguous numpy array.
+
+    A ctypes view of the buffer is about three times cheaper than
+    ``a.ctypes.data`` (this is most of the per-call overhead on small
+    arrays) and, like a memoryview, stops the array from being resized while
+    it lives. Read-only and empty arrays cannot be viewed that way.
+    """
+    try:
+        holder = _char_view(a)
+    except (TypeError, ValueError):
+        return a, a.ctypes.data
+    return holder, _addressof(holder)
+
+
+_char_view = ctypes.c_char.from_buffer
+_addressof = ctypes.addressof
+
+
+def _bad_type(where, name, what):
+    return TypeError("%s: argument '%s' %s" % (where, name, what))
+
+
+# ------------------------------------------------------------------ floats
+
+def float_input(obj, name, where):
+    """A read-only float32 argument: ``(holder, address, shape, flavor)``."""
+    if isinstance(obj, ndarray):
+        a = obj if obj.dtype is F32 else _to_float32(obj, name, where)
+        if not a.flags.c_contiguous:
+            a = np.ascontiguousarray(a)  # the documented cost: one copy
+        return _numpy_view(a) + (a.shape, NUMPY)
+    if isinstance(obj, numbers.Real):
+        if np is not None:
+            a = np.array(obj, dtype=F32)
+            return a, a.ctypes.data, (), SCALAR
+        buf = array.array("f", [obj])
+        return buf, buf.buffer_info()[0], (), SCALAR
+    if isinstance(obj, (list, tuple)):
+        if np is not None:
+            try:
+                a = np.array(obj, dtype=F32)
+            except (TypeError, ValueError) as e:
+                raise _bad_type(where, name, "cannot be converted to float32: %s" % e) from None
+            return a, a.ctypes.data, a.shape, NUMPY
+        flat, shape = _flatten(obj, name, where)
+        try:
+            buf = array.array("f", flat)
+        except TypeError as e:
+            raise _bad_type(where, name, "cannot be converted to float32: %s" % e) from None
+        return buf, _address(buf), shape, BUFFER
+    return _float_buffer(obj, name, where)
+
+
+def _to_float32(a, name, where):
+    kind = a.dtype.kind
+    if kind == "f" and a.dtype.itemsize == 4:
+        return a.astype(F32)  # byte-swapped float32: same values
+    if kind in "iub":
+        return a.astype(F32)
+    raise _bad_type(where, name, "has dtype %s; only float32 kernels exist, convert it "
+                                 "explicitly (x.astype(numpy.float32))" % a.dtype)
+
+
+def _float_buffer(obj, name, where):
+    try:
+        mv = memoryview(obj)
+    except TypeError:
+        raise _bad_type(where, name, "must be an array, a buffer of floats, a list or a "
+                                     "number, not %s" % type(obj).__name__) from None
+    fmt = mv.format
+    if fmt in _FLOAT32_FORMATS:
+        if mv.c_contiguous and not mv.readonly:
+            holder = _export(mv)
+            return holder, _address(holder), mv.shape, BUFFER
+        buf = array.array("f", mv.tobytes())  # read-only or strided: one copy
+        return buf, _address(buf), mv.shape, BUFFER
+    if fmt.lstrip("@=<>!") in _INTEGER_CODES:
+        buf = array.array("f", _flat_list(mv))
+        return buf, _address(buf), mv.shape, BUFFER
+    raise _bad_type(where, name, "is a buffer of format %r; only float32 ('f') kernels "
+                                 "exist" % fmt)
+
+
+def float_output(out, shape, flavor, name, where):
+    """Where a float32 result of ``shape`` goes.
+
+    Returns ``(holder, address, finish)``; call ``finish()`` after the C
+    call succeeded to get the value to return. A failed call leaves
+    ``out`` untouched: results written to a temporary are copied into it
+    by ``finish`` only.
+    """
+    if out is None:
+        if np is not None and flavor is not BUFFER:
+            r = np.empty(shape, F32)
+            return _numpy_view(r) + (((lambda: r[()]) if flavor is SCALAR else lambda: r),)
+        buf = array.array("f", bytes(4 * size_of(shape)))
+        if flavor is SCALAR:
+            return buf, _address(buf), lambda: buf[0]
+        return buf, _address(buf), lambda: buf
+    if isinstance(out, ndarray):
+        if out.dtype is not F32 and out.dtype != F32:
+            raise _bad_type(where, name, "has dtype %s; results are float32" % out.dtype)
+        if out.shape != shape:
+            raise ValueError("%s: argument '%s' has shape %s, the result has shape %s"
+                             % (where, name, out.shape, shape))
+        if not out.flags.writeable:
+            raise ValueError("%s: argument '%s' is read-only" % (where, name))
+        if out.flags.c_contiguous:
+            return _numpy_view(out) + (lambda: out,)
+        tmp = np.empty(shape, F32)
+
+        def finish():
+            out[...] = tmp
+            return out
+        return tmp, tmp.ctypes.data, finish
+    return _buffer_output(out, shape, name, where)
+
+
+def _buffer_output(out, shape, name, where):
+    try:
+        mv = memoryview(out)
+    except TypeError:
+        raise _bad_type(where, name, "must be a float32 array or buffer, not %s"
+                        % type(out).__name__) from None
+    if mv.format not in _FLOAT32_FORMATS:
+        raise _bad_type(where, name, "is a buffer of format %r; results are float32 ('f')"
+                        % mv.format)
+    n = size_of(shape)
+    # array.array is always flat, so a flat buffer of the right size fits any shape.
+    if mv.shape != shape and mv.shape != (n,):
+        raise ValueError("%s: argument '%s' has shape %s, the result has shape %s"
+                         % (where, name, mv.shape, shape))
+    if mv.readonly:
+        raise ValueError("%s: argument '%s' is read-only" % (where, name))
+    if not mv.c_contiguous:
+        raise ValueError("%s: argument '%s' must be C-contiguous" % (where, name))
+    holder = _export(mv)
+    return holder, _address(holder), lambda: out
+
+
+def _export(mv):
+    """A ctypes view of a writable contiguous buffer; it holds the export."""
+    if mv.nbytes == 0:
+        return None
+    return (ctypes.c_char * mv.nbytes).from_buffer(mv)
+
+
+def _address(holder):
+    if holder is None:
+        return None
+    if isinstance(holder, array.array):
+        return holder.buffer_info()[0] if len(holder) else None
+    return ctypes.addressof(holder)
+
+
+def _flatten(obj, name, where):
+    """A nested list's elements in C order and its shape, without numpy."""
+    shape = []
+    level = [obj]
+    while level and isinstance(level[0], (list, tuple)):
+        n = len(level[0])
+        if any(not isinstance(v, (list, tuple)) or len(v) != n for v in level):
+            raise ValueError("%s: argument '%s' is a ragged nested list" % (where, name))
+        shape.append(n)
+        level = [v for sub in level for v in sub]
+    if any(isinstance(v, (list, tuple)) for v in level):
+        raise ValueError("%s: argument '%s' is a ragged nested list" % (where, name))
+    return level, tuple(shape)
+
+
+def _flat_list(mv):
+    values = mv.tolist()
+    for _ in range(mv.ndim - 1):
+        values = [v for sub in values for v in sub]
+    return values if mv.ndim else [values]
+
+
+# ----------------------------------------------------------------- targets
+
+def index_input(obj, name, where):
+    """A read-only int64 argument (class indices):
+    ``(holder, address, shape, flavor)``.
+
+    Any integer array, buffer or list is converted to int64; floating or
+    bool values are refused, since a class index must be an integer.
+    """
+    if isinstance(obj, ndarray) or (np is not None and isinstance(obj, (list, tuple))):
+        a = np.asarray(obj)
+        if a.size == 0 and a.dtype.kind == "f":  # an empty list comes out float64
+            a = a.astype(I64)
+        if a.dtype.kind not in "iu":
+            raise _bad_type(where, name, "has dtype %s; class indices must be integers"
+                            % a.dtype)
+        if a.dtype != I64 or not a.flags.c_contiguous:
+            a = np.ascontiguousarray(a, dtype=I64)
+        return a, a.ctypes.data, a.shape, NUMPY
+    if isinstance(obj, (list, tuple)):
+        flat, shape = _flatten(obj, name, where)
+        if any(isinstance(v, bool) or not isinstance(v, numbers.Integral) for v in flat):
+            raise _bad_type(where, name, "must hold integers (class indices)")
+        buf = array.array("q", flat)
+        return buf, _address(buf), shape, BUFFER
+    try:
+        mv = memoryview(obj)
+    except TypeError:
+        raise _bad_type(where, name, "must be an integer array, buffer or list, not %s"
+                        % type(obj).__name__) from None
+    if mv.format in _INT64_FORMATS and mv.c_contiguous and not mv.readonly:
+        holder = _export(mv)
+        return holder, _address(holder), mv.shape, BUFFER
+    if mv.format.lstrip("@=<>!") not in _INTEGER_CODES:
+        raise _bad_type(where, name, "is a buffer of format %r; class indices must be "
+                                     "integers" % mv.format)
+    buf = array.array("q", _flat_list(mv))
+    return buf, _address(buf), mv.shape, BUFFER

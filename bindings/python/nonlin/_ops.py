@@ -1,0 +1,146 @@
+"""The array functions of ``_table.OPS``, generated one per table row.
+
+Each kind of row gets one factory; the factory binds the C function and
+writes the docstring from the row's summary, so every function of a kind
+behaves, checks and documents itself the same way.
+"""
+
+import operator
+import textwrap
+
+from . import _table
+from ._arrays import float_input, float_output, size_of
+from ._capi import lib
+from ._errors import Status, error
+
+
+def _check_same_shape(shape, other, name, where):
+    if other != shape:
+        raise ValueError("%s: argument '%s' has shape %s, expected %s like 'y'"
+                         % (where, name, other, shape))
+
+
+def _split_axis(shape, axis, where):
+    """(outer, axis length, inner) of ``shape`` around ``axis``."""
+    try:
+        axis = operator.index(axis)
+    except TypeError:
+        raise TypeError("%s: argument 'axis' must be an integer, not %s"
+                        % (where, type(axis).__name__)) from None
+    ndim = len(shape)
+    if not -ndim <= axis < ndim:
+        raise error(Status.BAD_SHAPE, where, "axis",
+                    "axis %d is out of range for an array of %d dimensions" % (axis, ndim))
+    axis %= ndim
+    return size_of(shape[:axis]), shape[axis], size_of(shape[axis + 1:])
+
+
+def _fail(status, where, shape, inputs):
+    """The exception for a C status; the C checks run before any write, so
+    the arguments are known to be unchanged."""
+    if status == Status.OVERLAP:
+        return error(status, where, "out", "partially overlaps %s" % " or ".join(
+            "'%s'" % n for n in inputs))
+    return error(status, where, inputs[0], "shape %s" % (shape,))
+
+
+def _doc(*paragraphs):
+    return "\n\n".join(textwrap.fill(p.strip(), 76) for p in paragraphs)
+
+
+_ARRAYS = """
+Accepts float32 numpy arrays without a copy (C-contiguous ones), any other
+numpy array, buffer of floats, list or scalar as described in
+``help(nonlin)``; float64 is refused with TypeError. ``out`` may be an
+input itself (in place)."""
+
+_RETURNS = """
+Returns ``out`` when given, else a new float32 array of the input's shape
+(numpy, or ``array.array('f')`` for buffer inputs and without numpy; a
+scalar for a scalar). ValueError for mismatched shapes or an ``out`` that
+partially overlaps an input; ``out`` is left untouched on any error."""
+
+
+def _unary(op, fn, where):
+    def wrapper(x, out=None):
+        xh, xa, shape, flavor = float_input(x, "x", where)
+        oh, oa, finish = float_output(out, shape, flavor, "out", where)
+        status = fn(size_of(shape), xa, oa)
+        if status:
+            raise _fail(status, where, shape, ("x",))
+        return finish()
+    wrapper.__doc__ = _doc(op.summary, "``%s(x, out=None)`` computes it elementwise." % op.name,
+                           _ARRAYS, _RETURNS)
+    return wrapper
+
+
+def _unary_backward(op, fn, where):
+    def wrapper(y, dy, out=None):
+        yh, ya, shape, flavor = float_input(y, "y", where)
+        dh, da, dshape, _ = float_input(dy, "dy", where)
+        _check_same_shape(shape, dshape, "dy", where)
+        oh, oa, finish = float_output(out, shape, flavor, "out", where)
+        status = fn(size_of(shape), ya, da, oa)
+        if status:
+            raise _fail(status, where, shape, ("y", "dy"))
+        return finish()
+    wrapper.__doc__ = _doc(op.summary, "``%s(y, dy, out=None)``: ``y`` is %s's output, ``dy`` "
+                           "the gradient of the loss with respect to it, of the same shape."
+                           % (op.name, op.forward), _ARRAYS, _RETURNS)
+    return wrapper
+
+
+_AXIS_TEXT = """
+The array is seen as outer x axis x inner around ``axis`` (default: the
+last), so any axis of an N-d array works; the last axis is the fastest. A
+0-d input has no axis (ValueError)."""
+
+
+def _axis(op, fn, where):
+    def wrapper(x, axis=-1, out=None):
+        xh, xa, shape, flavor = float_input(x, "x", where)
+        outer, n, inner = _split_axis(shape, axis, where)
+        oh, oa, finish = float_output(out, shape, flavor, "out", where)
+        status = fn(outer, n, inner, xa, oa)
+        if status:
+            raise _fail(status, where, shape, ("x",))
+        return finish()
+    wrapper.__doc__ = _doc(op.summary, "``%s(x, axis=-1, out=None)``." % op.name, _AXIS_TEXT,
+                           _ARRAYS, _RETURNS)
+    return wrapper
+
+
+def _axis_backward(op, fn, where):
+    def wrapper(y, dy, axis=-1, out=None):
+        yh, ya, shape, flavor = float_input(y, "y", where)
+        dh, da, dshape, _ = float_input(dy, "dy", where)
+        _check_same_shape(shape, dshape, "dy", where)
+        outer, n, inner = _split_axis(shape, axis, where)
+        oh, oa, finish = float_output(out, shape, flavor, "out", where)
+        status = fn(outer, n, inner, ya, da, oa)
+        if status:
+            raise _fail(status, where, shape, ("y", "dy"))
+        return finish()
+    wrapper.__doc__ = _doc(op.summary, "``%s(y, dy, axis=-1, out=None)``: ``y`` is %s's output "
+                           "along the same axis, ``dy`` the gradient with respect to it."
+                           % (op.name, op.forward), _AXIS_TEXT, _ARRAYS, _RETURNS)
+    return wrapper
+
+
+_FACTORIES = {
+    _table.UNARY: _unary,
+    _table.UNARY_BACKWARD: _unary_backward,
+    _table.AXIS: _axis,
+    _table.AXIS_BACKWARD: _axis_backward,
+}
+
+
+def build():
+    """name -> wrapper for every row of the table."""
+    made = {}
+    for op in _table.OPS:
+        wrapper = _FACTORIES[op.kind](op, getattr(lib, _table.symbol(op)), "nonlin." + op.name)
+        wrapper.__name__ = wrapper.__qualname__ = op.name
+        wrapper.__module__ = "nonlin"
+        made[op.name] = wrapper
+    return made

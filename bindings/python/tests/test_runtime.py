@@ -1,0 +1,73 @@
+"""Version, instruction set and thread settings; the version check."""
+
+import re
+
+import numpy as np
+import pytest
+
+import nonlin
+from nonlin import _capi, _table
+from nonlin._version import API_MAJOR, __version__
+
+
+def test_version_string_and_tuple_agree():
+    assert re.fullmatch(r"\d+\.\d+\.\d+", nonlin.version())
+    assert nonlin.version() == "%d.%d.%d" % nonlin.version_info
+    assert nonlin.version_info[0] == API_MAJOR
+    assert __version__.split(".")[0] == str(API_MAJOR)
+
+
+def test_a_library_of_another_major_is_refused():
+    _capi.check_version(API_MAJOR * 10000 + 203, "lib.so")  # other minor: fine
+    with pytest.raises(ImportError, match="major version 1 .* needs 0"):
+        _capi.check_version(10000, "lib.so", expected_major=0)
+
+
+def test_a_library_missing_a_function_is_refused():
+    class Older:
+        def __getattr__(self, name):
+            if name == "nonlin_tanh_f32":
+                raise AttributeError(name)
+            return _capi.lib[name] if name.startswith("nonlin_") else super().__getattr__(name)
+    with pytest.raises(ImportError, match="no function nonlin_tanh_f32"):
+        _capi.declare(Older(), "old.so")
+
+
+def test_every_c_function_is_declared():
+    symbols = _capi.signatures()
+    assert {_table.symbol(op) for op in _table.OPS} <= set(symbols)
+    for name, (restype, argtypes) in symbols.items():
+        fn = getattr(_capi.lib, name)
+        assert fn.restype is restype and fn.argtypes == argtypes, name
+
+
+def test_set_isa_selects_and_reports(isa):
+    assert nonlin.isa() == isa
+    best = nonlin.set_isa(None)
+    assert best == nonlin.isa() == nonlin.set_isa("auto")
+    assert nonlin.set_isa(isa) == isa
+
+
+def test_thread_count_is_settable_and_does_not_change_results():
+    x = np.random.default_rng(0).normal(0, 5, (64, 40000)).astype(np.float32)
+    nonlin.set_num_threads(1)
+    try:
+        assert nonlin.get_num_threads() == 1
+        one = [nonlin.softmax(x), nonlin.tanh(x), nonlin.cross_entropy(x, np.arange(64))]
+        nonlin.set_num_threads(2)
+        assert nonlin.get_num_threads() == 2
+        two = [nonlin.softmax(x), nonlin.tanh(x), nonlin.cross_entropy(x, np.arange(64))]
+    finally:
+        nonlin.set_num_threads(0)
+    assert nonlin.get_num_threads() >= 1
+    for a, b in zip(one, two):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_docstrings_everywhere():
+    for name in nonlin.__all__:
+        obj = getattr(nonlin, name)
+        if callable(obj):
+            assert obj.__doc__ and len(obj.__doc__) > 40, name
+    assert "outer x axis x inner" in nonlin.softmax.__doc__
+    assert nonlin.__doc__
