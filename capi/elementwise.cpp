@@ -2,6 +2,8 @@
 #include "checks.hpp"
 #include "parallel.hpp"
 
+#include <cmath>
+
 namespace nonlin {
 namespace {
 
@@ -18,21 +20,29 @@ nonlin_status check_elements(std::size_t n, std::initializer_list<const void*> a
 // Chunks are whole cache lines, so two threads never write the same line.
 constexpr std::size_t kChunkAlign = 64 / sizeof(float);
 
-nonlin_status run_forward(elementwise_op op, std::size_t n, const float* x, float* y) {
+// Parameters come first among the checks (see nonlin.h): every one must be
+// finite, and the op's own condition must hold.
+nonlin_status check_params(op_params p, bool valid) {
+    return std::isfinite(p.a) && std::isfinite(p.b) && valid ? NONLIN_OK
+                                                             : NONLIN_ERR_BAD_ARGUMENT;
+}
+
+nonlin_status run_forward(elementwise_op op, std::size_t n, const float* x, float* y,
+                          op_params p) {
     NONLIN_CHECK(check_elements(n, {x, y}, {region_of(y, n)}, {region_of(x, n)}));
     const auto kernel = active_kernels().forward[static_cast<std::size_t>(op)];
     parallel_for(n, kElementwiseGrain, kChunkAlign,
-                 [&](std::size_t b, std::size_t e) { kernel(e - b, x + b, y + b); });
+                 [&](std::size_t b, std::size_t e) { kernel(e - b, x + b, y + b, p); });
     return NONLIN_OK;
 }
 
 nonlin_status run_backward(elementwise_op op, std::size_t n, const float* a, const float* dy,
-                           float* dx) {
+                           float* dx, op_params p) {
     NONLIN_CHECK(check_elements(n, {a, dy, dx}, {region_of(dx, n)},
                                 {region_of(a, n), region_of(dy, n)}));
     const auto kernel = active_kernels().backward[static_cast<std::size_t>(op)];
     parallel_for(n, kElementwiseGrain, kChunkAlign,
-                 [&](std::size_t b, std::size_t e) { kernel(e - b, a + b, dy + b, dx + b); });
+                 [&](std::size_t b, std::size_t e) { kernel(e - b, a + b, dy + b, dx + b, p); });
     return NONLIN_OK;
 }
 
@@ -41,15 +51,34 @@ nonlin_status run_backward(elementwise_op op, std::size_t n, const float* a, con
 
 extern "C" {
 
-#define NONLIN_ELEMENTWISE(name, fwd, bwd, from)                                                \
-    nonlin_status nonlin_##name##_f32(size_t n, const float* x, float* y) {                     \
-        return nonlin::run_forward(nonlin::elementwise_op::name, n, x, y);                     \
+// The parameter list of an op of each arity, and its packing.
+#define NONLIN_PARAMS_0()
+#define NONLIN_PARAMS_1(a) , float a
+#define NONLIN_PARAMS_2(a, b) , float a, float b
+#define NONLIN_PACK_0() nonlin::op_params{0.0f, 0.0f}
+#define NONLIN_PACK_1(a) nonlin::op_params{a, 0.0f}
+#define NONLIN_PACK_2(a, b) nonlin::op_params{a, b}
+
+#define NONLIN_ELEMENTWISE(name, functor, from, arity, params, valid)                           \
+    nonlin_status nonlin_##name##_f32(size_t n, const float* x,                                 \
+                                      float* y NONLIN_PARAMS_##arity params) {                  \
+        const nonlin::op_params p = NONLIN_PACK_##arity params;                                \
+        NONLIN_CHECK(nonlin::check_params(p, valid));                                           \
+        return nonlin::run_forward(nonlin::elementwise_op::name, n, x, y, p);                  \
     }                                                                                           \
     nonlin_status nonlin_##name##_backward_f32(size_t n, const float* from, const float* dy,    \
-                                               float* dx) {                                     \
-        return nonlin::run_backward(nonlin::elementwise_op::name, n, from, dy, dx);            \
+                                               float* dx NONLIN_PARAMS_##arity params) {        \
+        const nonlin::op_params p = NONLIN_PACK_##arity params;                                \
+        NONLIN_CHECK(nonlin::check_params(p, valid));                                           \
+        return nonlin::run_backward(nonlin::elementwise_op::name, n, from, dy, dx, p);         \
     }
 #include "../src/ops/registry.def"
 #undef NONLIN_ELEMENTWISE
+#undef NONLIN_PARAMS_0
+#undef NONLIN_PARAMS_1
+#undef NONLIN_PARAMS_2
+#undef NONLIN_PACK_0
+#undef NONLIN_PACK_1
+#undef NONLIN_PACK_2
 
 }  // extern "C"

@@ -1,9 +1,11 @@
 // The test side of the elementwise registry: for each op, its C entry
-// points, its exact reference in double, and its documented bounds. Every
-// elementwise test is driven by this table.
+// points (at fixed parameters), its exact reference in double, and its
+// documented bounds. Every elementwise test is driven by this table; adding
+// an op is one row.
 #pragma once
 
 #include <cmath>
+#include <vector>
 
 #include "nonlin/nonlin.h"
 
@@ -15,23 +17,73 @@ struct elementwise_case {
     nonlin_status (*backward)(size_t, const float*, const float*, float*);
     double (*reference)(double x);
     // The backward reference as a function of what the backward takes
-    // (the forward output y here) and dy.
+    // (the forward output y, or the input x) and dy.
     double (*backward_reference)(double from, double dy);
     double forward_ulp;   // docs/ACCURACY.md
     double backward_ulp;  // docs/ACCURACY.md
     bool backward_from_output;
     double range_lo, range_hi;  // the forward's output range, for backward inputs
+    bool monotone;
+    // Backward bounds near the zeros of f' are absolute: ulp of this
+    // magnitude (the size of the terms that cancel there); nullptr: ulp of
+    // the result.
+    double (*backward_scale)(double x, double dy);
+    // Points where f' jumps: finite differences skip them.
+    std::vector<double> kinks;
 };
 
 inline double sigmoid_ref(double x) {
     return x >= 0 ? 1.0 / (1.0 + std::exp(-x)) : std::exp(x) / (1.0 + std::exp(x));
 }
 
+// Parameters the table calls the parametric ops with (not PyTorch's
+// defaults where those would hide a mistake, like alpha = 1).
+constexpr float kLeakySlope = 0.2f;
+constexpr float kHardtanhLo = -0.75f, kHardtanhHi = 2.5f;
+
+#define NONLIN_TEST_FWD(call) [](size_t n, const float* x, float* y) { return call; }
+#define NONLIN_TEST_BWD(call) \
+    [](size_t n, const float* x, const float* dy, float* dx) { return call; }
+
 inline const elementwise_case kElementwiseCases[] = {
     {"sigmoid", nonlin_sigmoid_f32, nonlin_sigmoid_backward_f32, sigmoid_ref,
-     [](double y, double dy) { return dy * y * (1.0 - y); }, 1.0, 1.0, true, 0.0, 1.0},
+     [](double y, double dy) { return dy * y * (1.0 - y); }, 1.0, 1.0, true, 0.0, 1.0, true,
+     nullptr, {}},
     {"tanh", nonlin_tanh_f32, nonlin_tanh_backward_f32, [](double x) { return std::tanh(x); },
-     [](double y, double dy) { return dy * (1.0 - y * y); }, 1.0, 1.0, true, -1.0, 1.0},
+     [](double y, double dy) { return dy * (1.0 - y * y); }, 1.0, 1.0, true, -1.0, 1.0, true,
+     nullptr, {}},
+    {"relu", nonlin_relu_f32, nonlin_relu_backward_f32,
+     [](double x) { return x > 0 ? x : 0.0; }, [](double x, double dy) { return x > 0 ? dy : 0.0; },
+     0.0, 0.0, false, -20.0, 20.0, true, nullptr, {0.0}},
+    {"relu6", nonlin_relu6_f32, nonlin_relu6_backward_f32,
+     [](double x) { return std::isnan(x) ? x : std::fmin(std::fmax(x, 0.0), 6.0); },
+     [](double x, double dy) { return x > 0 && x < 6 ? dy : 0.0; }, 0.0, 0.0, false, -20.0, 20.0,
+     true, nullptr, {0.0, 6.0}},
+    {"leaky_relu", NONLIN_TEST_FWD(nonlin_leaky_relu_f32(n, x, y, kLeakySlope)),
+     NONLIN_TEST_BWD(nonlin_leaky_relu_backward_f32(n, x, dy, dx, kLeakySlope)),
+     [](double x) { return x > 0 ? x : double{kLeakySlope} * x; },
+     [](double x, double dy) { return x > 0 ? dy : double{kLeakySlope} * dy; }, 0.5, 0.5, false,
+     -20.0, 20.0, true, nullptr, {0.0}},
+    {"hardtanh", NONLIN_TEST_FWD(nonlin_hardtanh_f32(n, x, y, kHardtanhLo, kHardtanhHi)),
+     NONLIN_TEST_BWD(nonlin_hardtanh_backward_f32(n, x, dy, dx, kHardtanhLo, kHardtanhHi)),
+     [](double x) { return std::isnan(x) ? x : std::fmin(std::fmax(x, kHardtanhLo), kHardtanhHi); },
+     [](double x, double dy) { return x > kHardtanhLo && x < kHardtanhHi ? dy : 0.0; }, 0.0, 0.0,
+     false, -20.0, 20.0, true, nullptr, {kHardtanhLo, kHardtanhHi}},
+    {"hardsigmoid", nonlin_hardsigmoid_f32, nonlin_hardsigmoid_backward_f32,
+     [](double x) { return std::isnan(x) ? x : std::fmin(std::fmax(x + 3.0, 0.0), 6.0) / 6.0; },
+     [](double x, double dy) { return x > -3 && x < 3 ? dy / 6.0 : 0.0; }, 0.5, 0.5, false,
+     -20.0, 20.0, true, nullptr, {-3.0, 3.0}},
+    {"hardswish", nonlin_hardswish_f32, nonlin_hardswish_backward_f32,
+     [](double x) { return x <= -3 ? 0.0 : x >= 3 ? x : x * (x + 3.0) / 6.0; },
+     [](double x, double dy) { return x < -3 ? 0.0 : x <= 3 ? dy * (2.0 * x + 3.0) / 6.0 : dy; },
+     1.0, 1.0, false, -20.0, 20.0, false, nullptr, {-3.0, 3.0}},
+    {"softsign", nonlin_softsign_f32, nonlin_softsign_backward_f32,
+     [](double x) { return std::isinf(x) ? std::copysign(1.0, x) : x / (1.0 + std::fabs(x)); },
+     [](double x, double dy) { return dy / ((1.0 + std::fabs(x)) * (1.0 + std::fabs(x))); }, 1.0,
+     1.0, false, -20.0, 20.0, true, nullptr, {}},
 };
+
+#undef NONLIN_TEST_FWD
+#undef NONLIN_TEST_BWD
 
 }  // namespace nonlin_test

@@ -125,6 +125,23 @@ const bad_call kBadCalls[] = {
          return nonlin_cross_entropy_f32(2, 4, m.a.data(), m.target.data(), m.out2.data(),
                                          m.out.data(), -100, static_cast<nonlin_reduction>(7));
      }},
+    // Parameters: checked before everything else, NaN and infinities refused.
+    {"leaky_relu NaN slope", NONLIN_ERR_BAD_ARGUMENT,
+     [](buffers& m) { return nonlin_leaky_relu_f32(4, m.a.data(), m.out.data(), kNaN); }},
+    {"leaky_relu backward infinite slope", NONLIN_ERR_BAD_ARGUMENT,
+     [](buffers& m) {
+         return nonlin_leaky_relu_backward_f32(4, m.a.data(), m.b.data(), m.out.data(), kInf);
+     }},
+    {"hardtanh lo == hi", NONLIN_ERR_BAD_ARGUMENT,
+     [](buffers& m) { return nonlin_hardtanh_f32(4, m.a.data(), m.out.data(), 1.0f, 1.0f); }},
+    {"hardtanh lo > hi", NONLIN_ERR_BAD_ARGUMENT,
+     [](buffers& m) { return nonlin_hardtanh_f32(4, m.a.data(), m.out.data(), 2.0f, -2.0f); }},
+    {"hardtanh NaN hi, before the null pointer", NONLIN_ERR_BAD_ARGUMENT,
+     [](buffers&) { return nonlin_hardtanh_f32(4, nullptr, nullptr, -1.0f, kNaN); }},
+    {"hardtanh backward lo > hi", NONLIN_ERR_BAD_ARGUMENT,
+     [](buffers& m) {
+         return nonlin_hardtanh_backward_f32(4, m.a.data(), m.b.data(), m.out.data(), 0.5f, 0.0f);
+     }},
     {"unknown reduction in nll", NONLIN_ERR_BAD_ARGUMENT,
      [](buffers& m) {
          return nonlin_nll_loss_f32(2, 4, m.a.data(), m.target.data(), m.out.data(), -100,

@@ -142,6 +142,62 @@ NONLIN_API nonlin_status nonlin_tanh_f32(size_t n, const float* x, float* y);
 NONLIN_API nonlin_status nonlin_tanh_backward_f32(size_t n, const float* y,
                                                   const float* dy, float* dx);
 
+/* ------------------------------------------ more activations, f32 */
+
+/* The activations of PyTorch's torch.nn.functional, with its definitions,
+ * boundaries and default parameters (given below as "default"). Every
+ * backward here takes the forward INPUT x (not the output) and returns
+ * dx[i] = dy[i] * f'(x[i]), with f' at a kink taken as PyTorch takes it.
+ * Parameters come last; every one must be finite, and an op's own
+ * condition (lo < hi, b > 0, a > 0) must hold, else NONLIN_ERR_BAD_ARGUMENT
+ * (checked first, nothing written). NaN inputs give NaN outputs, except
+ * where a backward's formula ignores x (then dy is passed through or 0).
+ * Exact means correctly rounded. y may be x; dx may be x or dy. */
+
+/* y = max(x, 0); relu(-0) = +0. Exact. Backward: dy where x > 0, else 0. */
+NONLIN_API nonlin_status nonlin_relu_f32(size_t n, const float* x, float* y);
+NONLIN_API nonlin_status nonlin_relu_backward_f32(size_t n, const float* x, const float* dy,
+                                                  float* dx);
+
+/* y = min(max(x, 0), 6). Exact. Backward: dy where 0 < x < 6, else 0. */
+NONLIN_API nonlin_status nonlin_relu6_f32(size_t n, const float* x, float* y);
+NONLIN_API nonlin_status nonlin_relu6_backward_f32(size_t n, const float* x, const float* dy,
+                                                   float* dx);
+
+/* y = x > 0 ? x : a*x (a: PyTorch's negative_slope, default 0.01).
+ * Exact products. Backward: x > 0 ? dy : a*dy. */
+NONLIN_API nonlin_status nonlin_leaky_relu_f32(size_t n, const float* x, float* y, float a);
+NONLIN_API nonlin_status nonlin_leaky_relu_backward_f32(size_t n, const float* x,
+                                                        const float* dy, float* dx, float a);
+
+/* y = clamp(x, lo, hi) (PyTorch's min_val, max_val, default -1, 1);
+ * lo < hi. Exact. Backward: dy where lo < x < hi, else 0. */
+NONLIN_API nonlin_status nonlin_hardtanh_f32(size_t n, const float* x, float* y, float lo,
+                                             float hi);
+NONLIN_API nonlin_status nonlin_hardtanh_backward_f32(size_t n, const float* x,
+                                                      const float* dy, float* dx, float lo,
+                                                      float hi);
+
+/* y = relu6(x + 3) / 6, with x + 3 carried exactly: max error 0.5 ulp
+ * (measured). Backward: dy / 6 where -3 < x < 3, else 0. */
+NONLIN_API nonlin_status nonlin_hardsigmoid_f32(size_t n, const float* x, float* y);
+NONLIN_API nonlin_status nonlin_hardsigmoid_backward_f32(size_t n, const float* x,
+                                                         const float* dy, float* dx);
+
+/* y = x * relu6(x + 3) / 6, with x(x + 3) carried exactly, one rounding:
+ * max error 1 ulp. Backward: 0 for x < -3, dy (2x + 3) / 6 for
+ * -3 <= x <= 3, dy above (PyTorch's boundaries); 1 ulp. */
+NONLIN_API nonlin_status nonlin_hardswish_f32(size_t n, const float* x, float* y);
+NONLIN_API nonlin_status nonlin_hardswish_backward_f32(size_t n, const float* x,
+                                                       const float* dy, float* dx);
+
+/* y = x / (1 + |x|), the division corrected for the rounding of 1 + |x|:
+ * max error 1 ulp; softsign(+-inf) = +-1 (the limit; PyTorch gives NaN).
+ * Backward: dy / (1 + |x|)^2, 1 ulp. */
+NONLIN_API nonlin_status nonlin_softsign_f32(size_t n, const float* x, float* y);
+NONLIN_API nonlin_status nonlin_softsign_backward_f32(size_t n, const float* x,
+                                                      const float* dy, float* dx);
+
 /* ------------------------------------------------- softmax family, f32 */
 
 /* The row functions see x as a contiguous outer x axis x inner tensor and

@@ -8,7 +8,7 @@
 namespace nonlin {
 
 enum class elementwise_op {
-#define NONLIN_ELEMENTWISE(name, fwd, bwd, from) name,
+#define NONLIN_ELEMENTWISE(name, functor, from, arity, params, valid) name,
 #include "../ops/registry.def"
 #undef NONLIN_ELEMENTWISE
     count
@@ -16,9 +16,16 @@ enum class elementwise_op {
 
 constexpr std::size_t kElementwiseOpCount = static_cast<std::size_t>(elementwise_op::count);
 
+// The scalar parameters of an elementwise op, in the registry's order
+// (unused ones are 0). Validated by the C layer before any kernel runs.
+struct op_params {
+    float a, b;
+};
+
 struct kernel_table {
-    using unary_fn = void (*)(std::size_t n, const float* x, float* y);
-    using binary_fn = void (*)(std::size_t n, const float* a, const float* b, float* out);
+    using unary_fn = void (*)(std::size_t n, const float* x, float* y, op_params p);
+    using binary_fn = void (*)(std::size_t n, const float* a, const float* b, float* out,
+                               op_params p);
     // Rows of `outer` slices of axis x inner starting at x, restricted to the
     // inner columns [ib, ie) (ib = 0, ie = inner for all of them).
     using row_fn = void (*)(std::size_t outer, std::size_t axis, std::size_t inner,

@@ -1,9 +1,12 @@
-// Elementwise activations: each op is a functor with a vector `apply`, and
-// one driver maps it over arrays, handling tails without reading or writing
-// past the end. Tail lanes run through the same vector code, so an element's
-// result never depends on where a call (or a thread's chunk) starts or ends.
+// Elementwise activations: each op is one functor, built from the op's
+// scalar parameters, with a vector `forward` (x -> y) and `backward`
+// ((x or y, dy) -> dx, as the registry says), and one driver maps it over
+// arrays, handling tails without reading or writing past the end. Tail lanes
+// run through the same vector code, so an element's result never depends on
+// where a call (or a thread's chunk) starts or ends.
 #pragma once
 
+#include "../isa/kernel_table.hpp"
 #include "../math/sigmoid.hpp"
 #include "../math/tanh.hpp"
 
@@ -12,14 +15,6 @@
 namespace nonlin {
 namespace NONLIN_ISA_NS {
 namespace ops {
-
-struct sigmoid_forward {
-    static vfloat apply(vfloat x) { return math::sigmoid(x); }
-};
-
-struct tanh_forward {
-    static vfloat apply(vfloat x) { return math::tanh(x); }
-};
 
 // dy * (u + u_lo), rounded once where the ISA has FMA.
 inline vfloat times_sum(vfloat dy, vfloat u, vfloat u_lo) { return fmadd(dy, u, dy * u_lo); }
@@ -31,10 +26,12 @@ inline vfloat one_minus(vfloat a, vfloat& lo) {
     return hi;
 }
 
-// dx = dy * y * (1 - y), with 1 - y and y * (1 - y) carried exactly as
-// hi + lo, so the result is rounded about once.
-struct sigmoid_backward {
-    static vfloat apply(vfloat y, vfloat dy) {
+// sigmoid; dx = dy * y * (1 - y) from the output, with 1 - y and
+// y * (1 - y) carried exactly as hi + lo, so the result is rounded about once.
+struct sigmoid_op {
+    explicit sigmoid_op(op_params) {}
+    static vfloat forward(vfloat x) { return math::sigmoid(x); }
+    static vfloat backward(vfloat y, vfloat dy) {
         vfloat u_lo;
         const vfloat u = one_minus(y, u_lo);
         const vfloat p = y * u;
@@ -42,10 +39,13 @@ struct sigmoid_backward {
     }
 };
 
-// dx = dy * (1 - y^2), with y^2 = p + e and 1 - p carried exactly: no
-// cancellation near |y| = 1, and the result is rounded about once.
-struct tanh_backward {
-    static vfloat apply(vfloat y, vfloat dy) {
+// tanh; dx = dy * (1 - y^2) from the output, with y^2 = p + e and 1 - p
+// carried exactly: no cancellation near |y| = 1, and the result is rounded
+// about once.
+struct tanh_op {
+    explicit tanh_op(op_params) {}
+    static vfloat forward(vfloat x) { return math::tanh(x); }
+    static vfloat backward(vfloat y, vfloat dy) {
         const vfloat p = y * y;
         vfloat u_lo;
         const vfloat u = one_minus(p, u_lo);
@@ -86,14 +86,19 @@ void map_driver(std::size_t n, float* out, Compute&& compute) {
 }
 
 template <class Op>
-void map_unary(std::size_t n, const float* x, float* y) {
-    map_driver(n, y, [x](std::size_t i, std::size_t k) { return Op::apply(load_n(x + i, k, 0.0f)); });
+void map_forward(std::size_t n, const float* x, float* y, op_params p) {
+    const Op op(p);
+    map_driver(n, y, [&op, x](std::size_t i, std::size_t k) {
+        return op.forward(load_n(x + i, k, 0.0f));
+    });
 }
 
+// `from` is x or y, as the op's registry line says.
 template <class Op>
-void map_binary(std::size_t n, const float* a, const float* b, float* out) {
-    map_driver(n, out, [a, b](std::size_t i, std::size_t k) {
-        return Op::apply(load_n(a + i, k, 0.0f), load_n(b + i, k, 0.0f));
+void map_backward(std::size_t n, const float* from, const float* dy, float* dx, op_params p) {
+    const Op op(p);
+    map_driver(n, dx, [&op, from, dy](std::size_t i, std::size_t k) {
+        return op.backward(load_n(from + i, k, 0.0f), load_n(dy + i, k, 0.0f));
     });
 }
 
