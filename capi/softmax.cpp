@@ -32,14 +32,41 @@ void split_rows(std::size_t outer, std::size_t axis, std::size_t inner, Run&& ru
         });
 }
 
-nonlin_status run_forward(kernel_table::row_fn kernel_table::*which, std::size_t outer,
+// A contiguous row longer than kLongRow: statistics of fixed parts in
+// parallel, merged in order (the parts depend on the length only, so the
+// result does not depend on the thread count), then the output in parallel.
+void long_row(const kernel_table& k, kernel_table::apply_fn apply, std::size_t n,
+              const float* x, float* y) {
+    constexpr std::size_t kMaxParts = 256;
+    std::size_t part = (n + kMaxParts - 1) / kMaxParts;
+    if (part < kLongRow) part = kLongRow;
+    const std::size_t parts = (n + part - 1) / part;
+    row_stats stats[kMaxParts];
+    parallel_for(parts, 1, 1, [&](std::size_t b, std::size_t e) {
+        for (std::size_t p = b; p < e; ++p)
+            stats[p] = k.stats(x + p * part, p + 1 < parts ? part : n - p * part);
+    });
+    row_stats st = empty_row_stats();
+    for (std::size_t p = 0; p < parts; ++p) merge_row_stats(st, stats[p]);
+    st = finish_row_stats(st);
+    parallel_for(n, kElementwiseGrain, 64 / sizeof(float),
+                 [&](std::size_t b, std::size_t e) { apply(e - b, x + b, y + b, st); });
+}
+
+nonlin_status run_forward(kernel_table::row_fn kernel_table::*which,
+                          kernel_table::apply_fn kernel_table::*apply, std::size_t outer,
                           std::size_t axis, std::size_t inner, const float* x, float* y) {
     std::size_t total;
     NONLIN_CHECK(check_rows(outer, axis, inner, &total));
     if (total == 0) return NONLIN_OK;
     NONLIN_CHECK(require_non_null({x, y}));
     NONLIN_CHECK(check_overlap({region_of(y, total)}, {region_of(x, total)}));
-    const auto kernel = active_kernels().*which;
+    const kernel_table& k = active_kernels();
+    if (inner == 1 && axis > kLongRow) {
+        for (std::size_t o = 0; o < outer; ++o) long_row(k, k.*apply, axis, x + o * axis, y + o * axis);
+        return NONLIN_OK;
+    }
+    const auto kernel = k.*which;
     split_rows(outer, axis, inner, [&](std::size_t n, std::size_t off, std::size_t ib,
                                        std::size_t ie) {
         kernel(n, axis, inner, ib, ie, x + off, y + off);
@@ -73,12 +100,14 @@ extern "C" {
 
 nonlin_status nonlin_softmax_f32(size_t outer, size_t axis, size_t inner, const float* x,
                                  float* y) {
-    return nonlin::run_forward(&kernel_table::softmax, outer, axis, inner, x, y);
+    return nonlin::run_forward(&kernel_table::softmax, &kernel_table::softmax_apply, outer, axis,
+                               inner, x, y);
 }
 
 nonlin_status nonlin_log_softmax_f32(size_t outer, size_t axis, size_t inner, const float* x,
                                      float* y) {
-    return nonlin::run_forward(&kernel_table::log_softmax, outer, axis, inner, x, y);
+    return nonlin::run_forward(&kernel_table::log_softmax, &kernel_table::log_softmax_apply, outer,
+                               axis, inner, x, y);
 }
 
 nonlin_status nonlin_softmax_backward_f32(size_t outer, size_t axis, size_t inner,

@@ -13,11 +13,13 @@ namespace {
 // No Catch assertions inside: it also runs on threads Catch does not own.
 struct outputs {
     bool all_ok = true;
-    std::vector<float> sigmoid, tanh_bwd, softmax, log_softmax_strided, grad;
+    std::vector<float> sigmoid, tanh_bwd, softmax, log_softmax_strided, long_row, long_log_row,
+        grad;
     float loss = 0.0f;
     bool operator==(const outputs& o) const {
         return all_ok && o.all_ok && sigmoid == o.sigmoid && tanh_bwd == o.tanh_bwd && softmax == o.softmax &&
-               log_softmax_strided == o.log_softmax_strided && grad == o.grad && loss == o.loss;
+               log_softmax_strided == o.log_softmax_strided && long_row == o.long_row &&
+               long_log_row == o.long_log_row && grad == o.grad && loss == o.loss;
     }
 };
 
@@ -36,10 +38,15 @@ outputs run_all() {
     o.softmax.resize(n);
     o.log_softmax_strided.resize(n);
     o.grad.resize(n);
+    o.long_row.resize(n);
+    o.long_log_row.resize(n);
     o.all_ok &= nonlin_sigmoid_f32(n, x.data(), o.sigmoid.data()) == NONLIN_OK;
     o.all_ok &= nonlin_tanh_backward_f32(n, o.sigmoid.data(), dy.data(), o.tanh_bwd.data()) == NONLIN_OK;
     o.all_ok &= nonlin_softmax_f32(1024, 1024, 1, x.data(), o.softmax.data()) == NONLIN_OK;
     o.all_ok &= nonlin_log_softmax_f32(2, 512, 1024, x.data(), o.log_softmax_strided.data()) == NONLIN_OK;
+    // One row of 2^20: split into parts whose statistics are merged.
+    o.all_ok &= nonlin_softmax_f32(1, n, 1, x.data(), o.long_row.data()) == NONLIN_OK;
+    o.all_ok &= nonlin_log_softmax_f32(1, n, 1, x.data(), o.long_log_row.data()) == NONLIN_OK;
     o.all_ok &= nonlin_cross_entropy_f32(1024, 1024, x.data(), t.data(), &o.loss, o.grad.data(), -100,
                                      NONLIN_REDUCTION_MEAN) == NONLIN_OK;
     return o;

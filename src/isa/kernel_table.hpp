@@ -5,6 +5,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "../ops/row_stats.hpp"
+
 namespace nonlin {
 
 enum class elementwise_op {
@@ -22,17 +24,25 @@ struct op_params {
     float a, b;
 };
 
+// Contiguous softmax rows longer than this are not passed to the row
+// kernels whole: the C layer computes their statistics part by part
+// (row_stats), merges them in order, and applies them part by part.
+constexpr std::size_t kLongRow = std::size_t{1} << 16;
+
 struct kernel_table {
     using unary_fn = void (*)(std::size_t n, const float* x, float* y, op_params p);
     using binary_fn = void (*)(std::size_t n, const float* a, const float* b, float* out,
                                op_params p);
     // Rows of `outer` slices of axis x inner starting at x, restricted to the
-    // inner columns [ib, ie) (ib = 0, ie = inner for all of them).
+    // inner columns [ib, ie) (ib = 0, ie = inner for all of them); rows with
+    // inner == 1 no longer than kLongRow.
     using row_fn = void (*)(std::size_t outer, std::size_t axis, std::size_t inner,
                             std::size_t ib, std::size_t ie, const float* x, float* y);
     using row_backward_fn = void (*)(std::size_t outer, std::size_t axis, std::size_t inner,
                                      std::size_t ib, std::size_t ie, const float* y,
                                      const float* dy, float* dx);
+    using stats_fn = row_stats (*)(const float* x, std::size_t n);
+    using apply_fn = void (*)(std::size_t n, const float* x, float* y, row_stats st);
     using cross_entropy_fn = double (*)(std::size_t rows, std::size_t classes,
                                         const float* logits, const int64_t* target,
                                         float* row_loss, float* dlogits, int64_t ignore_index,
@@ -46,6 +56,9 @@ struct kernel_table {
     row_fn log_softmax;
     row_backward_fn softmax_backward;
     row_backward_fn log_softmax_backward;
+    stats_fn stats;
+    apply_fn softmax_apply;
+    apply_fn log_softmax_apply;
     cross_entropy_fn cross_entropy;
 };
 

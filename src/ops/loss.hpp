@@ -24,6 +24,47 @@ inline double row_term(const float* x, std::size_t n, std::size_t t, float row_m
     return term[0] * std::exp(static_cast<double>(block_max) - row_max);
 }
 
+// What one row contributes: its loss, and where its gradient goes.
+struct ce_row {
+    const float* x;
+    float* g;        // null: no gradient
+    std::size_t t;   // the target class
+};
+
+// The loss of a row from its statistics and the target's term in their sum;
+// writes the gradient when asked. x is read before g is written (g may be x).
+inline double finish_ce_row(const ce_row& row, std::size_t classes, row_stats st,
+                            double target_term, double grad_scale) {
+    const double loss = std::log(st.sum) - (static_cast<double>(row.x[row.t]) - st.max);
+    if (row.g) {
+        const vfloat m = splat(st.max);
+        const vfloat scale = splat(static_cast<float>(grad_scale / st.sum));
+        contiguous_row{classes}.for_each([&](std::size_t off, std::size_t k) {
+            store_n(row.g + off, k, exp_shifted(load_n(row.x + off, k, kNegInf), m) * scale);
+        });
+        // p_t - 1 = -(sum of the other terms) / sum: the float p_t would
+        // cancel when it is near 1.
+        row.g[row.t] = static_cast<float>(-grad_scale * ((st.sum - target_term) / st.sum));
+    }
+    return loss;
+}
+
+// G rows of at most one vector each, interleaved so that their latency
+// chains overlap; the statistics are those of contiguous_stats.
+template <std::size_t G>
+void short_ce_rows(std::size_t classes, const ce_row* rows, double grad_scale, double* loss) {
+    row_stats st[G];
+    for (std::size_t i = 0; i < G; ++i) st[i].max = reduce_max(load_n(rows[i].x, classes, kNegInf));
+    alignas(64) float terms[G][kWidth];
+    for (std::size_t i = 0; i < G; ++i) {
+        const vfloat e = exp_shifted(load_n(rows[i].x, classes, kNegInf), splat(st[i].max));
+        store(terms[i], e);
+        st[i].sum = reduce_add(widen_lo(e) + (kWidth > 1 ? widen_hi(e) : vdouble(0.0)));
+    }
+    for (std::size_t i = 0; i < G; ++i)
+        loss[i] = finish_ce_row(rows[i], classes, st[i], terms[i][rows[i].t], grad_scale);
+}
+
 // Rows [0, rows) of a rows x classes block. Targets have been validated:
 // each is in [0, classes) or equals ignore_index. Writes the per-row loss to
 // row_loss when it is not null, the gradient (times grad_scale) to dlogits
@@ -32,33 +73,40 @@ inline double row_term(const float* x, std::size_t n, std::size_t t, float row_m
 inline double cross_entropy(std::size_t rows, std::size_t classes, const float* logits,
                             const int64_t* target, float* row_loss, float* dlogits,
                             int64_t ignore_index, double grad_scale) {
+    constexpr std::size_t kGroup = 4;
     double total = 0.0;
-    for (std::size_t r = 0; r < rows; ++r) {
-        const float* x = logits + r * classes;
-        float* g = dlogits ? dlogits + r * classes : nullptr;
-        if (target[r] == ignore_index) {
-            if (row_loss) row_loss[r] = 0.0f;
-            if (g) std::memset(g, 0, classes * sizeof(float));
-            continue;
-        }
-        const std::size_t t = static_cast<std::size_t>(target[r]);
-        const row_stats st = contiguous_stats(x, classes);
-        // Read before the gradient pass, which may overwrite x (g == x).
-        const double x_t = x[t];
-        const double target_term = row_term(x, classes, t, st.max);
-        const double shifted_t = x_t - st.max;  // exact in double
-        const double loss = std::log(st.sum) - shifted_t;
+    ce_row group[kGroup];
+    std::size_t group_rows[kGroup];
+    std::size_t grouped = 0;
+    auto record = [&](std::size_t r, double loss) {
         total += loss;
         if (row_loss) row_loss[r] = static_cast<float>(loss);
-        if (!g) continue;
-        const vfloat m = splat(st.max);
-        const vfloat scale = splat(static_cast<float>(grad_scale / st.sum));
-        contiguous_row{classes}.for_each([&](std::size_t off, std::size_t k) {
-            store_n(g + off, k, exp_shifted(load_n(x + off, k, kNegInf), m) * scale);
-        });
-        // p_t - 1 = -(sum of the other terms) / sum: the float p_t would
-        // cancel when it is near 1.
-        g[t] = static_cast<float>(-grad_scale * ((st.sum - target_term) / st.sum));
+    };
+    for (std::size_t r = 0; r < rows; ++r) {
+        const ce_row row{logits + r * classes, dlogits ? dlogits + r * classes : nullptr,
+                         static_cast<std::size_t>(target[r])};
+        if (target[r] == ignore_index) {
+            if (row_loss) row_loss[r] = 0.0f;
+            if (row.g) std::memset(row.g, 0, classes * sizeof(float));
+        } else if (classes <= kWidth) {
+            group[grouped] = row;
+            group_rows[grouped++] = r;
+            if (grouped == kGroup) {
+                double loss[kGroup];
+                short_ce_rows<kGroup>(classes, group, grad_scale, loss);
+                for (std::size_t i = 0; i < kGroup; ++i) record(group_rows[i], loss[i]);
+                grouped = 0;
+            }
+        } else {
+            const row_stats st = contiguous_stats(row.x, classes);
+            record(r, finish_ce_row(row, classes, st, row_term(row.x, classes, row.t, st.max),
+                                    grad_scale));
+        }
+    }
+    for (std::size_t i = 0; i < grouped; ++i) {  // the last short rows, in order
+        double loss;
+        short_ce_rows<1>(classes, &group[i], grad_scale, &loss);
+        record(group_rows[i], loss);
     }
     return total;
 }

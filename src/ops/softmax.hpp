@@ -24,6 +24,7 @@
 #include <limits>
 
 #include "../math/exp.hpp"
+#include "row_stats.hpp"
 
 namespace nonlin {
 namespace NONLIN_ISA_NS {
@@ -31,10 +32,9 @@ namespace ops {
 
 constexpr float kNegInf = -std::numeric_limits<float>::infinity();
 constexpr std::size_t kBlock = 2048;  // floats per block of a long row (8 KiB)
-// Rows up to this length (256 KiB, within L2) run softmax in three passes
-// over the row with one exp per element; longer ones in two passes over
-// memory with two exps per element.
-constexpr std::size_t kResidentRow = std::size_t{1} << 16;
+// Contiguous rows up to kLongRow (kernel_table.hpp; 256 KiB, within L2) run
+// softmax in three passes with one exp per element; the C layer splits
+// longer ones over threads through contiguous_stats and the *_apply passes.
 // Rows of at most one vector are processed this many at a time, so that
 // their latency chains (reduce, exp, reduce, divide) overlap.
 constexpr std::size_t kShortRowGroup = 4;
@@ -139,36 +139,40 @@ lane_sum exp_sum_pass(const Traversal& t, const float* x, vfloat m, float* y) {
 inline float reciprocal(double s) { return static_cast<float>(1.0 / s); }
 inline float logarithm(double s) { return static_cast<float>(std::log(s)); }
 
-// Max and sum of exp(x - max) of a contiguous row of any length.
-struct row_stats {
-    float max;
-    double sum;
-};
-
+// Max and sum of exp(x - max) of a contiguous row of any length: in one
+// pass for short rows, block by block (each block read twice from L1) for
+// longer ones.
 inline row_stats contiguous_stats(const float* x, std::size_t n) {
     if (n <= kBlock) {
         const contiguous_row row{n};
         const vfloat m = max_pass(row, x);
         return {reduce_max(m), exp_sum_pass<false>(row, x, m, nullptr).total()};
     }
-    float m = kNegInf;
-    double s = 0.0;
+    row_stats st = empty_row_stats();
     for (std::size_t b = 0; b < n; b += kBlock) {
         const contiguous_row block{n - b < kBlock ? n - b : kBlock};
         const vfloat mb = max_pass(block, x + b);
         const float block_max = reduce_max(mb);
-        if (block_max == kNegInf) continue;  // all -inf: contributes exactly 0
-        const double block_sum = exp_sum_pass<false>(block, x + b, mb, nullptr).total();
-        if (block_max > m) {
-            s = s * std::exp(static_cast<double>(m) - block_max) + block_sum;
-            m = block_max;
-        } else {
-            // Also the NaN case: a NaN maximum makes the sum NaN.
-            s += block_sum * std::exp(static_cast<double>(block_max) - m);
-        }
+        if (block_max == kNegInf) continue;  // exp would see -inf - -inf
+        merge_row_stats(st, {block_max, exp_sum_pass<false>(block, x + b, mb, nullptr).total()});
     }
-    if (m == kNegInf) s = std::numeric_limits<double>::quiet_NaN();  // a row of all -inf
-    return {m, s};
+    return finish_row_stats(st);
+}
+
+// The output passes of a contiguous row (or a part of one) from its
+// statistics: softmax recomputes exp, log_softmax subtracts.
+inline void softmax_apply(std::size_t n, const float* x, float* y, row_stats st) {
+    const vfloat m = splat(st.max), r = splat(reciprocal(st.sum));
+    contiguous_row{n}.for_each([&](std::size_t off, std::size_t k) {
+        store_n(y + off, k, exp_shifted(load_n(x + off, k, kNegInf), m) * r);
+    });
+}
+
+inline void log_softmax_apply(std::size_t n, const float* x, float* y, row_stats st) {
+    const vfloat m = splat(st.max), log_sum = splat(logarithm(st.sum));
+    contiguous_row{n}.for_each([&](std::size_t off, std::size_t k) {
+        store_n(y + off, k, log_shifted(load_n(x + off, k, 0.0f), m, log_sum));
+    });
 }
 
 template <class Traversal>
@@ -178,14 +182,6 @@ void softmax_one(const Traversal& t, const float* x, float* y) {
     const vfloat r = t.finish_sum(s, reciprocal);
     t.for_each([&](std::size_t off, std::size_t k) {
         store_n(y + off, k, load_n(y + off, k, 0.0f) * r);
-    });
-}
-
-inline void softmax_long_row(std::size_t n, const float* x, float* y) {
-    const row_stats st = contiguous_stats(x, n);
-    const vfloat m = splat(st.max), r = splat(reciprocal(st.sum));
-    contiguous_row{n}.for_each([&](std::size_t off, std::size_t k) {
-        store_n(y + off, k, exp_shifted(load_n(x + off, k, kNegInf), m) * r);
     });
 }
 
@@ -276,10 +272,6 @@ void for_each_row(std::size_t outer, std::size_t axis, std::size_t inner, std::s
 inline void softmax(std::size_t outer, std::size_t axis, std::size_t inner, std::size_t ib,
                     std::size_t ie, const float* x, float* y) {
     if (inner == 1 && axis <= kWidth) return short_rows<false>(outer, axis, x, y);
-    if (inner == 1 && axis > kResidentRow) {
-        for (std::size_t o = 0; o < outer; ++o) softmax_long_row(axis, x + o * axis, y + o * axis);
-        return;
-    }
     for_each_row(outer, axis, inner, ib, ie, [&](const auto& t, std::size_t off) {
         softmax_one(t, x + off, y + off);
     });
@@ -289,11 +281,8 @@ inline void log_softmax(std::size_t outer, std::size_t axis, std::size_t inner, 
                         std::size_t ie, const float* x, float* y) {
     if (inner == 1 && axis <= kWidth) return short_rows<true>(outer, axis, x, y);
     if (inner == 1) {
-        for (std::size_t o = 0; o < outer; ++o) {
-            const row_stats st = contiguous_stats(x + o * axis, axis);
-            log_softmax_output(contiguous_row{axis}, x + o * axis, y + o * axis, splat(st.max),
-                               splat(logarithm(st.sum)));
-        }
+        for (std::size_t o = 0; o < outer; ++o)
+            log_softmax_apply(axis, x + o * axis, y + o * axis, contiguous_stats(x + o * axis, axis));
         return;
     }
     for_each_row(outer, axis, inner, ib, ie, [&](const auto& t, std::size_t off) {
