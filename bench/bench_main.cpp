@@ -1,200 +1,301 @@
-// Google Benchmark suite: nonlin on every ISA this CPU has, next to a naive
-// scalar loop of the same formula and the memory limit (memcpy of the same
-// bytes). Compare within one run only: the machine is noisy.
+// Google Benchmark suite: every public function of nonlin.h on each ISA
+// this CPU has, on one thread and on all, next to the peers found at
+// configure time and the memory limit streaming the same bytes.
 //
-//   build/bench/nonlin_bench --benchmark_repetitions=5 \
-//       --benchmark_report_aggregates_only=true
+// Names: <op>/<size>/<impl>[/<isa>/t<threads>], e.g.
+//   sigmoid/4096/nonlin/avx2/t1, softmax/128x1000/onednn, copy/640/memcpy
+// Sizes: n for elementwise ops and limits, rows x cols, outer x axis x inner.
+// Counters: bytes_per_second (bytes read + written once), items_per_second,
+// ns_per_element, elements (per call: n, rows x cols, or rows for nll_loss).
+// bench/report runs it and writes the tables; compare only within one run.
 #include <benchmark/benchmark.h>
+#include <omp.h>
 
-#include <cmath>
-#include <cstring>
+#include <map>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "bench.hpp"
 #include "nonlin/nonlin.h"
 
+namespace bench {
 namespace {
 
-std::vector<float> uniform(std::size_t n, float lo, float hi) {
-    std::mt19937 gen(42);
-    std::uniform_real_distribution<float> d(lo, hi);
-    std::vector<float> v(n);
-    for (float& x : v) x = d(gen);
-    return v;
-}
+enum class Family { elementwise, rows, loss, limit };
 
-std::vector<float> normal(std::size_t n, float sigma) {
-    std::mt19937 gen(43);
-    std::normal_distribution<float> d(0.0f, sigma);
-    std::vector<float> v(n);
-    for (float& x : v) x = d(gen);
-    return v;
-}
-
-// bytes read + written once, items, and ns per element.
-void set_counters(benchmark::State& state, std::size_t elements, std::size_t streams) {
-    state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * elements));
-    state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * elements * streams * 4));
-    state.counters["ns_per_element"] = benchmark::Counter(
-        static_cast<double>(state.iterations() * elements),
-        benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
-}
-
-struct isa_guard {
-    explicit isa_guard(benchmark::State& state, const char* isa) {
-        if (nonlin_set_isa(isa) != NONLIN_OK) state.SkipWithError("ISA not available");
-        nonlin_set_num_threads(1);
-    }
-    ~isa_guard() {
-        nonlin_set_isa(nullptr);
-        nonlin_set_num_threads(0);
-    }
+// The registration table: one line per op.
+struct OpInfo {
+    Op op;
+    const char* name;
+    Family family;
+    Op forward;       // `a` holds this op's output on random x (Op::copy: x itself)
+    bool dy;          // `b` holds a random dy
+    int streams;      // float arrays of the full size read or written once; with
+                      // none (nll_loss), an element is a row
+    int row_bytes;    // other bytes per row: targets, gathered values
+    const char* limit;  // the limit it is compared with (a label for bench/report)
 };
 
-void bm_sigmoid(benchmark::State& state, const char* isa) {
-    const std::size_t n = static_cast<std::size_t>(state.range(0));
-    isa_guard g(state, isa);
-    const std::vector<float> x = uniform(n, -10.0f, 10.0f);
-    std::vector<float> y(n);
-    for (auto _ : state) {
-        nonlin_sigmoid_f32(n, x.data(), y.data());
-        benchmark::DoNotOptimize(y.data());
-    }
-    set_counters(state, n, 2);
-}
+constexpr OpInfo kOps[] = {
+    {Op::sigmoid, "sigmoid", Family::elementwise, Op::copy, false, 2, 0, "copy"},
+    {Op::sigmoid_backward, "sigmoid_backward", Family::elementwise, Op::sigmoid, true, 3, 0, "mul3"},
+    {Op::tanh, "tanh", Family::elementwise, Op::copy, false, 2, 0, "copy"},
+    {Op::tanh_backward, "tanh_backward", Family::elementwise, Op::tanh, true, 3, 0, "mul3"},
+    {Op::softmax, "softmax", Family::rows, Op::copy, false, 2, 0, "copy"},
+    {Op::softmax_backward, "softmax_backward", Family::rows, Op::softmax, true, 3, 0, "mul3"},
+    {Op::log_softmax, "log_softmax", Family::rows, Op::copy, false, 2, 0, "copy"},
+    {Op::log_softmax_backward, "log_softmax_backward", Family::rows, Op::log_softmax, true, 3, 0, "mul3"},
+    {Op::nll_loss, "nll_loss", Family::loss, Op::log_softmax, false, 0, 12, ""},
+    {Op::nll_loss_backward, "nll_loss_backward", Family::loss, Op::copy, false, 1, 8, "fill"},
+    {Op::cross_entropy, "cross_entropy", Family::loss, Op::copy, false, 2, 8, "copy"},
+    {Op::cross_entropy_loss, "cross_entropy_loss", Family::loss, Op::copy, false, 1, 8, "sum"},
+    {Op::copy, "copy", Family::limit, Op::copy, false, 2, 0, ""},
+    {Op::mul3, "mul3", Family::limit, Op::copy, true, 3, 0, ""},
+    {Op::sum, "sum", Family::limit, Op::copy, false, 1, 0, ""},
+    {Op::fill, "fill", Family::limit, Op::copy, false, 1, 0, ""},
+};
 
-void bm_tanh(benchmark::State& state, const char* isa) {
-    const std::size_t n = static_cast<std::size_t>(state.range(0));
-    isa_guard g(state, isa);
-    const std::vector<float> x = uniform(n, -10.0f, 10.0f);
-    std::vector<float> y(n);
-    for (auto _ : state) {
-        nonlin_tanh_f32(n, x.data(), y.data());
-        benchmark::DoNotOptimize(y.data());
-    }
-    set_counters(state, n, 2);
-}
-
-void bm_naive_sigmoid(benchmark::State& state) {
-    const std::size_t n = static_cast<std::size_t>(state.range(0));
-    const std::vector<float> x = uniform(n, -10.0f, 10.0f);
-    std::vector<float> y(n);
-    for (auto _ : state) {
-        for (std::size_t i = 0; i < n; ++i) y[i] = 1.0f / (1.0f + std::exp(-x[i]));
-        benchmark::DoNotOptimize(y.data());
-    }
-    set_counters(state, n, 2);
-}
-
-void bm_memcpy(benchmark::State& state) {
-    const std::size_t n = static_cast<std::size_t>(state.range(0));
-    const std::vector<float> x = uniform(n, -10.0f, 10.0f);
-    std::vector<float> y(n);
-    for (auto _ : state) {
-        std::memcpy(y.data(), x.data(), n * sizeof(float));
-        benchmark::DoNotOptimize(y.data());
-    }
-    set_counters(state, n, 2);
-}
-
-void bm_log_softmax(benchmark::State& state, const char* isa) {
-    const std::size_t rows = static_cast<std::size_t>(state.range(0));
-    const std::size_t cols = static_cast<std::size_t>(state.range(1));
-    isa_guard g(state, isa);
-    const std::vector<float> x = normal(rows * cols, 3.0f);
-    std::vector<float> y(rows * cols);
-    for (auto _ : state) {
-        nonlin_log_softmax_f32(rows, cols, 1, x.data(), y.data());
-        benchmark::DoNotOptimize(y.data());
-    }
-    set_counters(state, rows * cols, 2);
-}
-
-void bm_softmax(benchmark::State& state, const char* isa) {
-    const std::size_t rows = static_cast<std::size_t>(state.range(0));
-    const std::size_t cols = static_cast<std::size_t>(state.range(1));
-    isa_guard g(state, isa);
-    const std::vector<float> x = normal(rows * cols, 3.0f);
-    std::vector<float> y(rows * cols);
-    for (auto _ : state) {
-        nonlin_softmax_f32(rows, cols, 1, x.data(), y.data());
-        benchmark::DoNotOptimize(y.data());
-    }
-    set_counters(state, rows * cols, 2);
-}
-
-// The stable three-pass formula in plain scalar code.
-void bm_naive_log_softmax(benchmark::State& state) {
-    const std::size_t rows = static_cast<std::size_t>(state.range(0));
-    const std::size_t cols = static_cast<std::size_t>(state.range(1));
-    const std::vector<float> x = normal(rows * cols, 3.0f);
-    std::vector<float> y(rows * cols);
-    for (auto _ : state) {
-        for (std::size_t r = 0; r < rows; ++r) {
-            const float* in = &x[r * cols];
-            float* out = &y[r * cols];
-            float m = in[0];
-            for (std::size_t c = 1; c < cols; ++c) m = std::max(m, in[c]);
-            float s = 0.0f;
-            for (std::size_t c = 0; c < cols; ++c) s += std::exp(in[c] - m);
-            const float l = std::log(s);
-            for (std::size_t c = 0; c < cols; ++c) out[c] = (in[c] - m) - l;
-        }
-        benchmark::DoNotOptimize(y.data());
-    }
-    set_counters(state, rows * cols, 2);
-}
-
-void bm_cross_entropy(benchmark::State& state, const char* isa) {
-    const std::size_t rows = static_cast<std::size_t>(state.range(0));
-    const std::size_t cols = static_cast<std::size_t>(state.range(1));
-    isa_guard g(state, isa);
-    const std::vector<float> x = normal(rows * cols, 3.0f);
-    std::vector<int64_t> t(rows);
-    for (std::size_t r = 0; r < rows; ++r) t[r] = static_cast<int64_t>(r % cols);
-    std::vector<float> grad(rows * cols);
-    float loss;
-    for (auto _ : state) {
-        nonlin_cross_entropy_f32(rows, cols, x.data(), t.data(), &loss, grad.data(), -100,
-                                 NONLIN_REDUCTION_MEAN);
-        benchmark::DoNotOptimize(grad.data());
-    }
-    set_counters(state, rows * cols, 2);
-}
+// The sizes of issue 3. Losses take rows x classes only.
+const std::vector<Shape> kElementwise = {{1, 4096, 1}, {1, 262144, 1}, {1, 16777216, 1}};
+const std::vector<Shape> kRows = {{64, 10, 1},    {128, 1000, 1}, {32, 32000, 1},
+                                  {4096, 128, 1}, {1, 1048576, 1}, {32, 128, 256}};
+const std::vector<Shape> kLossRows(kRows.begin(), kRows.end() - 1);
 
 const char* const kIsas[] = {"avx512", "avx2", "sse2", "scalar"};
+const std::map<Op, std::vector<const char*>> kLimitImpls = {
+    {Op::copy, {"memcpy", "loop", "stream"}}, {Op::mul3, {"loop", "stream"}},
+    {Op::sum, {"loop"}}, {Op::fill, {"memset"}}};
 
-void elementwise_sizes(benchmark::internal::Benchmark* b) {
-    for (int64_t n : {4096, 262144, 16777216}) b->Arg(n);
+std::string size_name(const OpInfo& info, const Shape& s) {
+    if (info.family == Family::elementwise || info.family == Family::limit)
+        return std::to_string(s.size());
+    std::string name = std::to_string(s.outer) + "x" + std::to_string(s.axis);
+    return s.inner == 1 ? name : name + "x" + std::to_string(s.inner);
 }
 
-void row_shapes(benchmark::internal::Benchmark* b) {
-    for (auto s : {std::pair<int64_t, int64_t>{64, 10}, {128, 1000}, {32, 32000}, {4096, 128},
-                   {1, 1048576}})
-        b->Args({s.first, s.second});
-}
+// ------------------------------------------------------------------ data
+// Inputs are made once per process and shared by every benchmark of the
+// same size: Google Benchmark calls a benchmark function several times.
 
-int register_all() {
-    for (const char* isa : kIsas) {
-        const std::string suffix = std::string("/") + isa;
-        benchmark::RegisterBenchmark(("sigmoid" + suffix).c_str(), bm_sigmoid, isa)
-            ->Apply(elementwise_sizes);
-        benchmark::RegisterBenchmark(("tanh" + suffix).c_str(), bm_tanh, isa)->Apply(elementwise_sizes);
-        benchmark::RegisterBenchmark(("softmax" + suffix).c_str(), bm_softmax, isa)->Apply(row_shapes);
-        benchmark::RegisterBenchmark(("log_softmax" + suffix).c_str(), bm_log_softmax, isa)
-            ->Apply(row_shapes);
-        benchmark::RegisterBenchmark(("cross_entropy" + suffix).c_str(), bm_cross_entropy, isa)
-            ->Apply(row_shapes);
+enum class Dist { uniform10, normal3, normal1 };  // U[-10, 10], N(0, 3), N(0, 1)
+
+const std::vector<float>& random(std::size_t n, Dist dist) {
+    static std::map<std::pair<std::size_t, Dist>, std::vector<float>> cache;
+    std::vector<float>& v = cache[{n, dist}];
+    if (v.empty()) {
+        v.resize(n);
+        std::mt19937 gen(static_cast<unsigned>(dist) + 1);
+        std::uniform_real_distribution<float> uniform(-10.0f, 10.0f);
+        std::normal_distribution<float> normal(0.0f, dist == Dist::normal3 ? 3.0f : 1.0f);
+        for (float& x : v) x = dist == Dist::uniform10 ? uniform(gen) : normal(gen);
     }
-    benchmark::RegisterBenchmark("naive_sigmoid", bm_naive_sigmoid)->Apply(elementwise_sizes);
-    benchmark::RegisterBenchmark("memcpy", bm_memcpy)->Apply(elementwise_sizes);
-    benchmark::RegisterBenchmark("naive_log_softmax", bm_naive_log_softmax)->Apply(row_shapes);
-    return 0;
+    return v;
 }
 
-const int registered = register_all();
+// Scratch output of n floats, one per size (benchmarks run one at a time).
+float* scratch(std::size_t n) {
+    static std::map<std::size_t, std::vector<float>> cache;
+    std::vector<float>& v = cache[n];
+    if (v.empty()) v.assign(n, 0.0f);
+    return v.data();
+}
+
+bool call_nonlin(Op op, const Args& a);
+
+// x: uniform in [-10, 10] for elementwise ops and limits, normal(0, 3) for
+// rows; `forward`'s output on x when the op reads one; dy normal(0, 1).
+Args make_args(const OpInfo& info, const Shape& s) {
+    const bool rows = info.family == Family::rows || info.family == Family::loss;
+    const std::size_t n = s.size();
+    Args a{s, random(n, rows ? Dist::normal3 : Dist::uniform10).data(), nullptr, nullptr,
+           scratch(n), nullptr};
+    if (info.dy) a.b = random(n, Dist::normal1).data();
+    if (info.forward != Op::copy) {
+        using Key = std::tuple<Op, std::size_t, std::size_t, std::size_t>;
+        static std::map<Key, std::vector<float>> cache;
+        std::vector<float>& y = cache[{info.forward, s.outer, s.axis, s.inner}];
+        if (y.empty()) {
+            y.resize(n);
+            Args f = a;
+            f.out = y.data();
+            call_nonlin(info.forward, f);
+        }
+        a.a = y.data();
+    }
+    if (info.family == Family::loss) {
+        static std::map<std::pair<std::size_t, std::size_t>, std::vector<std::int64_t>> targets;
+        std::vector<std::int64_t>& t = targets[{s.outer, s.axis}];
+        if (t.empty()) {
+            std::mt19937 gen(3);
+            const auto classes = static_cast<std::int64_t>(s.axis);
+            std::uniform_int_distribution<std::int64_t> cls(0, classes - 1);
+            for (std::size_t r = 0; r < s.outer; ++r) t.push_back(cls(gen));
+        }
+        static std::vector<float> losses(1 << 12), dloss(1, 1.0f);
+        a.target = t.data();
+        a.loss = losses.data();
+        if (info.op == Op::nll_loss_backward) a.b = dloss.data();
+    }
+    return a;
+}
+
+// ---------------------------------------------------------------- nonlin
+
+bool call_nonlin(Op op, const Args& a) {
+    const auto [o, ax, in] = a.shape;
+    const std::size_t n = a.shape.size();
+    constexpr nonlin_reduction mean = NONLIN_REDUCTION_MEAN;
+    nonlin_status s = NONLIN_ERR_BAD_ARGUMENT;
+    switch (op) {
+    case Op::sigmoid: s = nonlin_sigmoid_f32(n, a.a, a.out); break;
+    case Op::sigmoid_backward: s = nonlin_sigmoid_backward_f32(n, a.a, a.b, a.out); break;
+    case Op::tanh: s = nonlin_tanh_f32(n, a.a, a.out); break;
+    case Op::tanh_backward: s = nonlin_tanh_backward_f32(n, a.a, a.b, a.out); break;
+    case Op::softmax: s = nonlin_softmax_f32(o, ax, in, a.a, a.out); break;
+    case Op::softmax_backward: s = nonlin_softmax_backward_f32(o, ax, in, a.a, a.b, a.out); break;
+    case Op::log_softmax: s = nonlin_log_softmax_f32(o, ax, in, a.a, a.out); break;
+    case Op::log_softmax_backward:
+        s = nonlin_log_softmax_backward_f32(o, ax, in, a.a, a.b, a.out);
+        break;
+    case Op::nll_loss:
+        s = nonlin_nll_loss_f32(o, ax, a.a, a.target, a.loss, kIgnoreIndex, mean);
+        break;
+    case Op::nll_loss_backward:
+        s = nonlin_nll_loss_backward_f32(o, ax, a.target, a.b, a.out, kIgnoreIndex, mean);
+        break;
+    case Op::cross_entropy:
+        s = nonlin_cross_entropy_f32(o, ax, a.a, a.target, a.loss, a.out, kIgnoreIndex, mean);
+        break;
+    case Op::cross_entropy_loss:
+        s = nonlin_cross_entropy_f32(o, ax, a.a, a.target, a.loss, nullptr, kIgnoreIndex, mean);
+        break;
+    default: break;
+    }
+    return s == NONLIN_OK;
+}
+
+// ------------------------------------------------------------- the bench
+
+// One benchmark: an op at a size, by one implementation.
+struct Entry {
+    const OpInfo* info;
+    Shape shape;
+    std::function<Run(const Args&)> make;
+    const char* isa = nullptr;  // nonlin only
+    int threads = 1;            // nonlin only; peers and limits run on one thread
+};
+
+void run(benchmark::State& state, const Entry& e) {
+    const Args args = make_args(*e.info, e.shape);
+    if (e.isa &&
+        (nonlin_set_isa(e.isa) != NONLIN_OK || nonlin_set_num_threads(e.threads) != NONLIN_OK)) {
+        state.SkipWithError("cannot select the ISA or thread count");
+        return;
+    }
+    const Run call = e.make(args);
+    if (!call || !call()) {  // the first call is also the warm-up
+        state.SkipWithError("the call failed");
+    } else {
+        for (auto _ : state) {
+            call();
+            benchmark::ClobberMemory();
+        }
+        const double calls = static_cast<double>(state.iterations());
+        const double rows = static_cast<double>(e.shape.outer);
+        const double n = e.info->streams ? static_cast<double>(e.shape.size()) : rows;
+        const double bytes = 4.0 * e.info->streams * n + e.info->row_bytes * rows;
+        state.SetItemsProcessed(static_cast<int64_t>(calls * n));
+        state.SetBytesProcessed(static_cast<int64_t>(calls * bytes));
+        state.counters["ns_per_element"] = benchmark::Counter(
+            calls * n * 1e-9, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+        state.counters["elements"] = n;  // per call
+        if (*e.info->limit) state.SetLabel(std::string("limit=") + e.info->limit);
+    }
+    nonlin_set_isa(nullptr);
+    nonlin_set_num_threads(1);
+}
+
+// One thread: the thread's CPU time, which a busy machine disturbs least.
+// More threads: wall time (the OpenMP team's work is not the caller's CPU).
+void add(const std::string& name, Entry e) {
+    const bool wall = e.threads > 1;
+    auto* b = benchmark::RegisterBenchmark(name.c_str(), run, std::move(e));
+    if (wall) b->UseRealTime();
+}
+
+std::vector<Peer> peers() {
+    return {naive_peer(),
+#ifdef NONLIN_BENCH_HAVE_EIGEN
+            eigen_peer(),
+#endif
+#ifdef NONLIN_BENCH_HAVE_ONEDNN
+            onednn_peer(),
+#endif
+#ifdef NONLIN_BENCH_HAVE_XNNPACK
+            xnnpack_peer(),
+#endif
+    };
+}
+
+void register_all(int all_threads) {
+    std::vector<const char*> isas;
+    for (const char* isa : kIsas)
+        if (nonlin_set_isa(isa) == NONLIN_OK) isas.push_back(isa);
+    nonlin_set_isa(nullptr);
+    std::vector<int> thread_counts = {1};
+    if (all_threads > 1) thread_counts.push_back(all_threads);
+    const std::vector<Peer> others = peers();
+
+    std::map<std::size_t, Shape> limit_sizes;
+    for (const OpInfo& info : kOps) {
+        if (info.family == Family::limit) continue;
+        const std::vector<Shape>& shapes = info.family == Family::elementwise ? kElementwise
+                                           : info.family == Family::rows      ? kRows
+                                                                              : kLossRows;
+        for (const Shape& s : shapes) {
+            limit_sizes.emplace(s.size(), Shape{1, s.size(), 1});
+            const std::string prefix = std::string(info.name) + "/" + size_name(info, s) + "/";
+            const Op op = info.op;
+            const auto nonlin = [op](const Args& a) -> Run {
+                return [op, a] { return call_nonlin(op, a); };
+            };
+            for (int t : thread_counts)
+                for (const char* isa : isas)
+                    add(prefix + "nonlin/" + isa + "/t" + std::to_string(t),
+                        {&info, s, nonlin, isa, t});
+            for (const Peer& p : others)
+                if (p.supports(op, s))
+                    add(prefix + p.name,
+                        {&info, s, [p, op](const Args& a) { return p.make(op, a); }});
+        }
+    }
+    for (const OpInfo& info : kOps) {
+        if (info.family != Family::limit) continue;
+        const Op op = info.op;
+        for (const auto& [n, s] : limit_sizes)
+            for (const char* impl : kLimitImpls.at(op))
+                add(std::string(info.name) + "/" + std::to_string(n) + "/" + impl,
+                    {&info, s, [op, impl](const Args& a) { return make_limit(op, impl, a); }});
+    }
+}
 
 }  // namespace
+}  // namespace bench
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+    benchmark::Initialize(&argc, argv);
+    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+    // nonlin is given its thread count explicitly; OpenMP's own default is
+    // set to one thread for the peers that use it (oneDNN).
+    const int all_threads = omp_get_max_threads();
+    omp_set_num_threads(1);
+    nonlin_set_num_threads(1);
+    benchmark::AddCustomContext("nonlin_version", nonlin_version_string());
+    benchmark::AddCustomContext("nonlin_default_isa", nonlin_isa());
+    benchmark::AddCustomContext("nonlin_all_threads", std::to_string(all_threads));
+    bench::register_all(all_threads);
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return 0;
+}
