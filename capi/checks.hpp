@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <initializer_list>
 
 #include "nonlin/nonlin.h"
@@ -19,6 +20,17 @@ struct region {
 template <class T>
 region region_of(const T* p, std::size_t count) {
     return {p, count * sizeof(T)};
+}
+
+// The integer a C caller passed for an enum parameter. C allows any int
+// there; reading a value outside the enumeration as the C++ enum type
+// would be undefined, so the bytes are copied instead.
+template <class Enum>
+int enum_value(Enum e) {
+    static_assert(sizeof(Enum) == sizeof(int), "C enums are int-sized");
+    int v;
+    std::memcpy(&v, &e, sizeof v);
+    return v;
 }
 
 // a * b * c elements of `element_size` bytes each, or BAD_SHAPE on overflow.

@@ -6,11 +6,14 @@
 
 namespace nonlin {
 
-// The table in use now. Each call reads it once and uses that table to the
-// end, so nonlin_set_isa from another thread never mixes two ISAs in a call.
-const kernel_table& active_kernels();
+// The process-wide settings as one call sees them: read once when the call
+// starts and used to its end, so nonlin_set_isa or nonlin_set_num_threads
+// from another thread never changes a call already running.
+struct call_settings {
+    const kernel_table& kernels;
+    std::size_t threads;  // >= 1
+};
 
-// Threads a call may use (>= 1).
-int max_threads();
+call_settings settings_for_call();
 
 }  // namespace nonlin

@@ -30,8 +30,9 @@ nonlin_status check_params(op_params p, bool valid) {
 nonlin_status run_forward(elementwise_op op, std::size_t n, const float* x, float* y,
                           op_params p) {
     NONLIN_CHECK(check_elements(n, {x, y}, {region_of(y, n)}, {region_of(x, n)}));
-    const auto kernel = active_kernels().forward[static_cast<std::size_t>(op)];
-    parallel_for(n, kElementwiseGrain, kChunkAlign,
+    const call_settings settings = settings_for_call();
+    const auto kernel = settings.kernels.forward[static_cast<std::size_t>(op)];
+    parallel_for(settings, n, kElementwiseGrain, kChunkAlign,
                  [&](std::size_t b, std::size_t e) { kernel(e - b, x + b, y + b, p); });
     return NONLIN_OK;
 }
@@ -40,8 +41,9 @@ nonlin_status run_backward(elementwise_op op, std::size_t n, const float* a, con
                            float* dx, op_params p) {
     NONLIN_CHECK(check_elements(n, {a, dy, dx}, {region_of(dx, n)},
                                 {region_of(a, n), region_of(dy, n)}));
-    const auto kernel = active_kernels().backward[static_cast<std::size_t>(op)];
-    parallel_for(n, kElementwiseGrain, kChunkAlign,
+    const call_settings settings = settings_for_call();
+    const auto kernel = settings.kernels.backward[static_cast<std::size_t>(op)];
+    parallel_for(settings, n, kElementwiseGrain, kChunkAlign,
                  [&](std::size_t b, std::size_t e) { kernel(e - b, a + b, dy + b, dx + b, p); });
     return NONLIN_OK;
 }

@@ -13,8 +13,8 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 bool known_reduction(nonlin_reduction r) {
-    return r == NONLIN_REDUCTION_NONE || r == NONLIN_REDUCTION_MEAN ||
-           r == NONLIN_REDUCTION_SUM;
+    const int v = enum_value(r);
+    return v == NONLIN_REDUCTION_NONE || v == NONLIN_REDUCTION_MEAN || v == NONLIN_REDUCTION_SUM;
 }
 
 std::size_t reduced_count(std::size_t rows, nonlin_reduction r) {
@@ -140,7 +140,8 @@ nonlin_status nonlin_cross_entropy_f32(size_t rows, size_t classes, const float*
 
     const double grad_scale = mean_scale(counted, reduction);
     float* row_loss = reduction == NONLIN_REDUCTION_NONE ? loss : nullptr;
-    const auto kernel = active_kernels().cross_entropy;
+    const call_settings settings = settings_for_call();
+    const auto kernel = settings.kernels.cross_entropy;
 
     // A fixed split that depends on the shape only, so the sum of the
     // partial sums is the same for every thread count.
@@ -150,7 +151,7 @@ nonlin_status nonlin_cross_entropy_f32(size_t rows, size_t classes, const float*
     if (chunk_rows < grain_rows) chunk_rows = grain_rows;
     const std::size_t chunks = rows == 0 ? 0 : (rows + chunk_rows - 1) / chunk_rows;
     double partial[kMaxChunks] = {};
-    parallel_for(chunks, 1, 1, [&](std::size_t cb, std::size_t ce) {
+    parallel_for(settings, chunks, 1, 1, [&](std::size_t cb, std::size_t ce) {
         for (std::size_t c = cb; c < ce; ++c) {
             const std::size_t r0 = c * chunk_rows;
             const std::size_t n = rows - r0 < chunk_rows ? rows - r0 : chunk_rows;

@@ -11,10 +11,11 @@
 namespace nonlin {
 
 // Calls body(begin, end) over [0, count) in contiguous chunks whose
-// boundaries are multiples of `align`.
+// boundaries are multiples of `align`, on at most settings.threads threads.
 template <class Body>
-void parallel_for(std::size_t count, std::size_t grain, std::size_t align, Body&& body) {
-    std::size_t threads = static_cast<std::size_t>(max_threads());
+void parallel_for(const call_settings& settings, std::size_t count, std::size_t grain,
+                  std::size_t align, Body&& body) {
+    std::size_t threads = settings.threads;
     if (grain == 0) grain = 1;
     if (count / grain < threads) threads = count / grain;
     if (threads <= 1) {

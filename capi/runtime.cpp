@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "checks.hpp"
 #include "dispatch.hpp"
 #include "nonlin/nonlin.h"
 #include "../src/runtime/cpu.hpp"
@@ -42,10 +43,7 @@ std::atomic<const kernel_table*>& current_table() {
 
 std::atomic<int> requested_threads{0};
 
-}  // namespace
-
-const kernel_table& active_kernels() { return *current_table().load(std::memory_order_acquire); }
-
+// Threads a call may use (>= 1).
 int max_threads() {
     const int n = requested_threads.load(std::memory_order_relaxed);
     if (n > 0) return n;
@@ -56,6 +54,14 @@ int max_threads() {
 #endif
 }
 
+}  // namespace
+
+call_settings settings_for_call() {
+    return {*current_table().load(std::memory_order_acquire),
+            static_cast<std::size_t>(max_threads())};
+}
+
+
 }  // namespace nonlin
 
 using namespace nonlin;
@@ -63,7 +69,7 @@ using namespace nonlin;
 extern "C" {
 
 const char* nonlin_status_string(nonlin_status s) {
-    switch (s) {
+    switch (enum_value(s)) {
     case NONLIN_OK: return "ok";
     case NONLIN_ERR_NULL_POINTER: return "null pointer with a nonzero size";
     case NONLIN_ERR_BAD_SHAPE: return "bad shape: zero axis with data, or a size that overflows";
@@ -86,7 +92,7 @@ const char* nonlin_version_string(void) {
         NONLIN_VERSION_PATCH);
 }
 
-const char* nonlin_isa(void) { return active_kernels().name; }
+const char* nonlin_isa(void) { return settings_for_call().kernels.name; }
 
 nonlin_status nonlin_set_isa(const char* name) {
     isa chosen;

@@ -17,17 +17,18 @@ nonlin_status check_rows(std::size_t outer, std::size_t axis, std::size_t inner,
 // Splits the rows over threads: by outer slices when there are enough of
 // them, otherwise by inner columns (whole vectors of them).
 template <class Run>
-void split_rows(std::size_t outer, std::size_t axis, std::size_t inner, Run&& run) {
+void split_rows(const call_settings& settings, std::size_t outer, std::size_t axis,
+                std::size_t inner, Run&& run) {
     const std::size_t slice = axis * inner;
     const std::size_t slices_per_grain = kRowGrain / slice + 1;
-    if (inner == 1 || outer >= static_cast<std::size_t>(max_threads())) {
-        parallel_for(outer, slices_per_grain, 1, [&](std::size_t b, std::size_t e) {
+    if (inner == 1 || outer >= settings.threads) {
+        parallel_for(settings, outer, slices_per_grain, 1, [&](std::size_t b, std::size_t e) {
             run(e - b, b * slice, std::size_t{0}, inner);
         });
         return;
     }
     for (std::size_t o = 0; o < outer; ++o)
-        parallel_for(inner, kRowGrain / axis + 1, 16, [&](std::size_t b, std::size_t e) {
+        parallel_for(settings, inner, kRowGrain / axis + 1, 16, [&](std::size_t b, std::size_t e) {
             run(std::size_t{1}, o * slice, b, e);
         });
 }
@@ -35,21 +36,21 @@ void split_rows(std::size_t outer, std::size_t axis, std::size_t inner, Run&& ru
 // A contiguous row longer than kLongRow: statistics of fixed parts in
 // parallel, merged in order (the parts depend on the length only, so the
 // result does not depend on the thread count), then the output in parallel.
-void long_row(const kernel_table& k, kernel_table::apply_fn apply, std::size_t n,
+void long_row(const call_settings& settings, kernel_table::apply_fn apply, std::size_t n,
               const float* x, float* y) {
     constexpr std::size_t kMaxParts = 256;
     std::size_t part = (n + kMaxParts - 1) / kMaxParts;
     if (part < kLongRow) part = kLongRow;
     const std::size_t parts = (n + part - 1) / part;
     row_stats stats[kMaxParts];
-    parallel_for(parts, 1, 1, [&](std::size_t b, std::size_t e) {
+    parallel_for(settings, parts, 1, 1, [&](std::size_t b, std::size_t e) {
         for (std::size_t p = b; p < e; ++p)
-            stats[p] = k.stats(x + p * part, p + 1 < parts ? part : n - p * part);
+            stats[p] = settings.kernels.stats(x + p * part, p + 1 < parts ? part : n - p * part);
     });
     row_stats st = empty_row_stats();
     for (std::size_t p = 0; p < parts; ++p) merge_row_stats(st, stats[p]);
     st = finish_row_stats(st);
-    parallel_for(n, kElementwiseGrain, 64 / sizeof(float),
+    parallel_for(settings, n, kElementwiseGrain, 64 / sizeof(float),
                  [&](std::size_t b, std::size_t e) { apply(e - b, x + b, y + b, st); });
 }
 
@@ -61,13 +62,14 @@ nonlin_status run_forward(kernel_table::row_fn kernel_table::*which,
     if (total == 0) return NONLIN_OK;
     NONLIN_CHECK(require_non_null({x, y}));
     NONLIN_CHECK(check_overlap({region_of(y, total)}, {region_of(x, total)}));
-    const kernel_table& k = active_kernels();
+    const call_settings settings = settings_for_call();
     if (inner == 1 && axis > kLongRow) {
-        for (std::size_t o = 0; o < outer; ++o) long_row(k, k.*apply, axis, x + o * axis, y + o * axis);
+        for (std::size_t o = 0; o < outer; ++o)
+            long_row(settings, settings.kernels.*apply, axis, x + o * axis, y + o * axis);
         return NONLIN_OK;
     }
-    const auto kernel = k.*which;
-    split_rows(outer, axis, inner, [&](std::size_t n, std::size_t off, std::size_t ib,
+    const auto kernel = settings.kernels.*which;
+    split_rows(settings, outer, axis, inner, [&](std::size_t n, std::size_t off, std::size_t ib,
                                        std::size_t ie) {
         kernel(n, axis, inner, ib, ie, x + off, y + off);
     });
@@ -83,8 +85,9 @@ nonlin_status run_backward(kernel_table::row_backward_fn kernel_table::*which,
     NONLIN_CHECK(require_non_null({y, dy, dx}));
     NONLIN_CHECK(check_overlap({region_of(dx, total)},
                                {region_of(y, total), region_of(dy, total)}));
-    const auto kernel = active_kernels().*which;
-    split_rows(outer, axis, inner, [&](std::size_t n, std::size_t off, std::size_t ib,
+    const call_settings settings = settings_for_call();
+    const auto kernel = settings.kernels.*which;
+    split_rows(settings, outer, axis, inner, [&](std::size_t n, std::size_t off, std::size_t ib,
                                        std::size_t ie) {
         kernel(n, axis, inner, ib, ie, y + off, dy + off, dx + off);
     });

@@ -89,6 +89,12 @@ struct contiguous_row {
         for (std::size_t i = 0; i < n; i += kWidth) f(i, n - i < kWidth ? n - i : kWidth);
     }
     vfloat finish_max(vfloat m) const { return splat(reduce_max(m)); }
+    // The row's sum, in every lane.
+    lane_sum finish_exact(const lane_sum& s) const {
+        lane_sum all;
+        all.lo = all.hi = vdouble(s.total());
+        return all;
+    }
     // Applies f (double -> float) to the row's sum, for every lane.
     template <class F>
     vfloat finish_sum(const lane_sum& s, F&& f) const {
@@ -105,6 +111,7 @@ struct strided_columns {
         for (std::size_t a = 0; a < axis; ++a) f(a * inner, lanes);
     }
     vfloat finish_max(vfloat m) const { return m; }
+    lane_sum finish_exact(const lane_sum& s) const { return s; }
     template <class F>
     vfloat finish_sum(const lane_sum& s, F&& f) const {
         alignas(64) double sums[kWidth];
@@ -198,16 +205,13 @@ void softmax_backward_one(const Traversal& t, const float* y, const float* dy, f
     t.for_each([&](std::size_t off, std::size_t k) {
         dot.add_product(load_n(y + off, k, 0.0f), load_n(dy + off, k, 0.0f));
     });
-    // dot as an unevaluated sum hi + lo of two floats, so dy - dot cancels
-    // exactly where dy is close to dot.
-    const vfloat hi = t.finish_sum(dot, [](double d) { return static_cast<float>(d); });
-    const vfloat lo = t.finish_sum(dot, [](double d) {
-        return static_cast<float>(d - static_cast<double>(static_cast<float>(d)));
-    });
+    // In double: dy - dot neither cancels nor overflows (dy near FLT_MAX),
+    // and a zero y gives exactly zero.
+    const lane_sum d = t.finish_exact(dot);
     t.for_each([&](std::size_t off, std::size_t k) {
-        const vfloat yv = load_n(y + off, k, 0.0f);
-        const vfloat dyv = load_n(dy + off, k, 0.0f);
-        store_n(dx + off, k, yv * ((dyv - hi) - lo));
+        store_n(dx + off, k,
+                in_double(load_n(y + off, k, 0.0f), load_n(dy + off, k, 0.0f), d.lo, d.hi,
+                          [](vdouble yv, vdouble dyv, vdouble dv) { return yv * (dyv - dv); }));
     });
 }
 
@@ -215,10 +219,13 @@ template <class Traversal>
 void log_softmax_backward_one(const Traversal& t, const float* y, const float* dy, float* dx) {
     lane_sum total;
     t.for_each([&](std::size_t off, std::size_t k) { total.add(load_n(dy + off, k, 0.0f)); });
-    const vfloat s = t.finish_sum(total, [](double d) { return static_cast<float>(d); });
+    // In double: the sum of dy may exceed the float range, and exp(y) = 0
+    // must give exactly dy.
+    const lane_sum s = t.finish_exact(total);
     t.for_each([&](std::size_t off, std::size_t k) {
-        const vfloat e = math::exp(load_n(y + off, k, 0.0f));
-        store_n(dx + off, k, fmadd(-e, s, load_n(dy + off, k, 0.0f)));
+        store_n(dx + off, k,
+                in_double(math::exp(load_n(y + off, k, 0.0f)), load_n(dy + off, k, 0.0f), s.lo,
+                          s.hi, [](vdouble e, vdouble dyv, vdouble sv) { return dyv - e * sv; }));
     });
 }
 

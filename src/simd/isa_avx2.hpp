@@ -15,6 +15,9 @@ inline vfloat clamp(vfloat x, vfloat lo, vfloat hi) {
 }
 inline vdouble widen_lo(vfloat v) { return _mm256_cvtps_pd(_mm256_castps256_ps128(v)); }
 inline vdouble widen_hi(vfloat v) { return _mm256_cvtps_pd(_mm256_extractf128_ps(v, 1)); }
+inline vfloat narrow(vdouble lo, vdouble hi) {
+    return _mm256_insertf128_ps(_mm256_castps128_ps256(_mm256_cvtpd_ps(lo)), _mm256_cvtpd_ps(hi), 1);
+}
 inline float reduce_max(vfloat v) {
     __m128 m = _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
     m = _mm_max_ps(m, _mm_movehl_ps(m, m));

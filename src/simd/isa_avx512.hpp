@@ -14,6 +14,9 @@ inline vfloat clamp(vfloat x, vfloat lo, vfloat hi) {
 }
 inline vdouble widen_lo(vfloat v) { return _mm512_cvtps_pd(_mm512_castps512_ps256(v)); }
 inline vdouble widen_hi(vfloat v) { return _mm512_cvtps_pd(_mm512_extractf32x8_ps(v, 1)); }
+inline vfloat narrow(vdouble lo, vdouble hi) {
+    return _mm512_insertf32x8(_mm512_castps256_ps512(_mm512_cvtpd_ps(lo)), _mm512_cvtpd_ps(hi), 1);
+}
 inline float reduce_max(vfloat v) { return _mm512_reduce_max_ps(v); }
 inline double reduce_add(vdouble v) { return _mm512_reduce_add_pd(v); }
 inline void stream(float* p, vfloat v) { _mm512_stream_ps(p, v); }

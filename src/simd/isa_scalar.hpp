@@ -37,6 +37,7 @@ inline vfloat as_float(vint i) {
 }
 inline vdouble widen_lo(vfloat v) { return v; }
 inline vdouble widen_hi(vfloat) { return 0.0; }
+inline vfloat narrow(vdouble lo, vdouble) { return static_cast<float>(lo); }
 inline float reduce_max(vfloat v) { return v; }
 inline double reduce_add(vdouble v) { return v; }
 // Never called with k < kWidth = 1; defined for the shared drivers.
@@ -44,7 +45,8 @@ inline vfloat load_partial(const float*, std::size_t, float pad) { return pad; }
 inline void store_partial(float*, std::size_t, vfloat) {}
 
 inline vfloat scale_pow2(vfloat p, vfloat n) {
-    const int ni = static_cast<int>(n);
+    // A NaN n comes with a NaN p; converting NaN to int would be undefined.
+    const int ni = n == n ? static_cast<int>(n) : 0;
     const int n1 = ni >> 1;  // arithmetic on GCC and clang
     const int n2 = ni - n1;
     return (p * as_float((n1 + 127) << 23)) * as_float((n2 + 127) << 23);

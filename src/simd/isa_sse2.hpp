@@ -12,6 +12,7 @@ inline vfloat max(vfloat a, vfloat b) { return _mm_max_ps(b, a); }
 inline vfloat clamp(vfloat x, vfloat lo, vfloat hi) { return _mm_min_ps(hi, _mm_max_ps(lo, x)); }
 inline vdouble widen_lo(vfloat v) { return _mm_cvtps_pd(v); }
 inline vdouble widen_hi(vfloat v) { return _mm_cvtps_pd(_mm_movehl_ps(v, v)); }
+inline vfloat narrow(vdouble lo, vdouble hi) { return _mm_movelh_ps(_mm_cvtpd_ps(lo), _mm_cvtpd_ps(hi)); }
 inline float reduce_max(vfloat v) {
     __m128 m = _mm_max_ps(v, _mm_movehl_ps(v, v));
     m = _mm_max_ss(m, _mm_shuffle_ps(m, m, 1));

@@ -78,6 +78,15 @@ inline void store_n(float* p, std::size_t k, vfloat v) {
         store_partial(p, k, v);
 }
 
+// f(a, b, c) evaluated in double on the lanes of a and b (widened exactly)
+// and of c (given as its low and high halves), rounded back to float once:
+// for formulas whose intermediate values would overflow or round in float.
+template <class F>
+inline vfloat in_double(vfloat a, vfloat b, vdouble c_lo, vdouble c_hi, F&& f) {
+    return narrow(f(widen_lo(a), widen_lo(b), c_lo),
+                  kWidth > 1 ? f(widen_hi(a), widen_hi(b), c_hi) : vdouble(0.0));
+}
+
 // Adds every lane of a float vector into a pair of double accumulators;
 // float-to-double is exact, so only the double additions round.
 inline void accumulate(vdouble& lo, vdouble& hi, vfloat v) {
