@@ -7,6 +7,7 @@
 // buffer sits or how it is aligned).
 #include <functional>
 
+#include "../elementwise_ops.hpp"
 #include "../support.hpp"
 #include "guard_alloc.hpp"
 
@@ -233,18 +234,17 @@ void row_plans(std::vector<call_plan>& out, row_shape s) {
         });
 }
 
+// Every op of the elementwise registry (tests/elementwise_ops.hpp).
 void elementwise_plans(std::vector<call_plan>& out, std::size_t n) {
     const std::string shape = "n=" + std::to_string(n);
-    const std::pair<const char*, unary_f> fwd[] = {{"sigmoid", nonlin_sigmoid_f32},
-                                                   {"tanh", nonlin_tanh_f32}};
-    for (const auto& [name, f] : fwd)
-        unary_plans(out, name, n, shape, [n, f = f](const float* x, float* y) { return f(n, x, y); });
-    const std::pair<const char*, binary_f> bwd[] = {{"sigmoid_backward", nonlin_sigmoid_backward_f32},
-                                                    {"tanh_backward", nonlin_tanh_backward_f32}};
-    for (const auto& [name, f] : bwd)
-        binary_plans(out, name, n, shape, [n, f = f](const float* y, const float* dy, float* dx) {
-            return f(n, y, dy, dx);
-        });
+    for (const elementwise_case& op : kElementwiseCases) {
+        const auto fwd = op.forward;
+        const auto bwd = op.backward;
+        unary_plans(out, op.name, n, shape, [n, fwd](const float* x, float* y) { return fwd(n, x, y); });
+        const std::string bname = std::string(op.name) + "_backward";
+        binary_plans(out, bname.c_str(), n, shape,
+                     [n, bwd](const float* a, const float* dy, float* dx) { return bwd(n, a, dy, dx); });
+    }
 }
 
 }  // namespace

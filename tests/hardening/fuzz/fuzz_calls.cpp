@@ -14,8 +14,8 @@
 //     exactly 0, the largest entry at least 1/axis; log_softmax <= 0 with
 //     its largest entry in [-log(axis), 0];
 //   gradients from a forward output (y computed by the forward itself) are
-//     finite for finite inputs, and bounded where the formula bounds them
-//     (|sigmoid'| <= |dy|/4, |tanh'| <= |dy|);
+//     not NaN for finite inputs; the elementwise ones are finite and bounded
+//     as the formula bounds them (|sigmoid'| <= |dy|/4, |tanh'| <= |dy|);
 //   nll_loss and its backward are exact negations; cross_entropy losses are
 //     >= 0 and its gradient rows lie in [-scale, scale] and sum to 0;
 //   ignored rows have loss 0 and gradient +0;
@@ -36,6 +36,7 @@
 #include <string>
 #include <vector>
 
+#include "../../elementwise_ops.hpp"
 #include "nonlin/nonlin.h"
 
 namespace {
@@ -47,7 +48,8 @@ constexpr float kFltMax = std::numeric_limits<float>::max();
 // absolute error of subnormal results.
 constexpr double kSumTolerance = 8.0 * 0x1p-23;
 
-std::string g_call;  // what is being called, for the failure message
+// What is being called, for the failure message.
+std::string g_call;
 
 [[noreturn]] void fail(const char* fmt, ...) {
     std::fprintf(stderr, "\nINVARIANT VIOLATED in %s\n  ", g_call.c_str());
@@ -136,7 +138,8 @@ struct block {
         return std::vector<unsigned char>(b, b + count * sizeof(T));
     }
     bool same_as(const std::vector<unsigned char>& s) const {
-        return s.size() == count * sizeof(T) && std::memcmp(s.data(), data, s.size()) == 0;
+        return s.size() == count * sizeof(T) &&
+               (s.empty() || std::memcmp(s.data(), data, s.size()) == 0);
     }
 };
 
@@ -175,34 +178,36 @@ bool finite(float v) { return std::isfinite(v); }
 
 // ------------------------------------------------------------ elementwise
 
-void fuzz_elementwise(reader& in, int fn, const call_setup& cs) {
-    const bool backward = fn >= 2;
-    const bool is_tanh = fn % 2 == 1;
+void fuzz_elementwise(reader& in, const call_setup& cs) {
+    const std::size_t ops = std::size(nonlin_test::kElementwiseCases);
+    const uint8_t pick = in.byte();
+    const nonlin_test::elementwise_case& op = nonlin_test::kElementwiseCases[pick % ops];
+    const bool backward = (pick / ops) % 2 == 1;
+    const std::string name = op.name;
     std::size_t n = in.byte();
     if (n >= 200) n = 32768 * 2 + in.byte() * 37;  // split over threads
-    if (cs.f == fault::huge_shape) n = std::numeric_limits<std::size_t>::max() / 4 + in.byte();
-    g_call += std::string(is_tanh ? " tanh" : " sigmoid") + (backward ? "_backward" : "") +
-              " n=" + std::to_string(n) + " variant=" + std::to_string(cs.variant);
+    // Its byte count overflows size_t.
+    if (cs.f == fault::huge_shape) n = std::numeric_limits<std::size_t>::max() / 4 + 1 + in.byte();
+    g_call += " " + name + (backward ? "_backward" : "") + " n=" + std::to_string(n) +
+              " variant=" + std::to_string(cs.variant);
 
     const std::size_t alloc = cs.f == fault::huge_shape ? 4 : n;
     const std::size_t shift = cs.f == fault::overlap && n >= 2 ? 1 + cs.shift % (n - 1) : 0;
-    // buffers: a (x or y), b (dy), out; out is its own block of n + shift
-    // when it overlaps a partially.
+    // buffers: a (x, or y for a backward from the output), b (dy), out; a
+    // is n + shift long when the output overlaps it partially.
     block<float> a(alloc + shift), b(alloc), out(alloc);
     for (std::size_t i = 0; i < a.count; ++i) a.data[i] = in.value();
     for (std::size_t i = 0; i < b.count; ++i) b.data[i] = in.value();
     for (std::size_t i = 0; i < out.count; ++i) out.data[i] = -1234.5f;
-    if (backward && cs.variant != 3) {
-        // y from the forward itself: the backward's documented input.
-        const auto fwd = is_tanh ? nonlin_tanh_f32 : nonlin_sigmoid_f32;
-        if (n == alloc) require(fwd(n, a.data, a.data) == NONLIN_OK, "forward for y failed");
-    }
+    const bool from_output = backward && op.backward_from_output && cs.variant != 3;
+    if (from_output && n == alloc)  // y from the forward itself: the documented input
+        require(op.forward(n, a.data, a.data) == NONLIN_OK, "forward for y failed");
     const std::vector<float> a0(a.data, a.data + a.count), b0(b.data, b.data + b.count);
 
     const float* x = a.data;
     const float* dy = b.data;
     float* y = out.data;
-    if (cs.variant == 1) y = a.data;                // y == x / dx == y
+    if (cs.variant == 1) y = a.data;                // y == x, dx == x (or y)
     if (cs.variant == 2 && backward) y = b.data;    // dx == dy
     nonlin_status want = NONLIN_OK;
     if (cs.f == fault::huge_shape) {
@@ -218,11 +223,7 @@ void fuzz_elementwise(reader& in, int fn, const call_setup& cs) {
         want = NONLIN_ERR_OVERLAP;
     }
     const auto sa = a.snapshot(), sb = b.snapshot(), so = out.snapshot();
-    nonlin_status got;
-    if (!backward)
-        got = (is_tanh ? nonlin_tanh_f32 : nonlin_sigmoid_f32)(n, x, y);
-    else
-        got = (is_tanh ? nonlin_tanh_backward_f32 : nonlin_sigmoid_backward_f32)(n, x, dy, y);
+    const nonlin_status got = backward ? op.backward(n, x, dy, y) : op.forward(n, x, y);
     expect_status(got, want);
     if (got != NONLIN_OK) {
         require(a.same_as(sa) && b.same_as(sb) && out.same_as(so), "a failing call wrote");
@@ -231,32 +232,64 @@ void fuzz_elementwise(reader& in, int fn, const call_setup& cs) {
     for (std::size_t i = 0; i < n; ++i) {
         const float xi = a0[i], r = y[i];
         if (!backward) {
+            // NaN exactly for NaN input (nonlin.h).
             require(std::isnan(r) == std::isnan(xi), "x=%a gave %a: NaN iff x is NaN", xi, r);
             if (std::isnan(xi)) continue;
-            if (!is_tanh) {
-                require(r >= 0.0f && r <= 1.0f, "sigmoid(%a) = %a outside [0, 1]", xi, r);
+            if (op.backward_from_output)  // the table holds the forward's range
+                require(r >= op.range_lo && r <= op.range_hi, "%s(%a) = %a outside [%g, %g]",
+                        op.name, xi, r, op.range_lo, op.range_hi);
+            if (name == "sigmoid") {
                 if (xi == kInf) require(r == 1.0f, "sigmoid(+inf) = %a", r);
                 if (xi == -kInf) require(r == 0.0f, "sigmoid(-inf) = %a", r);
-            } else {
-                require(r >= -1.0f && r <= 1.0f, "tanh(%a) = %a outside [-1, 1]", xi, r);
+            } else if (name == "tanh") {
                 require(std::signbit(r) == std::signbit(xi), "tanh(%a) = %a: sign", xi, r);
                 if (std::isinf(xi)) require(r == (xi > 0 ? 1.0f : -1.0f), "tanh(%a) = %a", xi, r);
             }
             continue;
         }
         const float gi = b0[i];
-        const bool special = !finite(xi) || !finite(gi);
-        if (cs.variant == 3) {
-            // y outside the forward's range: only NaN-in, NaN-out is checked.
+        if (!from_output && op.backward_from_output) {
+            // y outside the forward's range: only NaN in, NaN out is checked.
             if (std::isnan(xi) || std::isnan(gi)) require(std::isnan(r), "NaN input, %a out", r);
             continue;
         }
-        if (special) continue;
-        require(finite(r), "y=%a dy=%a gave %a: not finite", xi, gi, r);
-        const double limit = is_tanh ? std::fabs(gi) : std::fabs(gi) / 4.0;
-        require(std::fabs(r) <= limit * (1.0 + 0x1p-21), "y=%a dy=%a gave %a beyond |dy|%s", xi, gi,
-                r, is_tanh ? "" : "/4");
+        // NaN only from a NaN or an infinite input (inf * 0).
+        if (!finite(xi) || !finite(gi)) continue;
+        require(!std::isnan(r), "x or y=%a dy=%a gave NaN", xi, gi);
+        if (name == "sigmoid" || name == "tanh") {
+            const double limit = name == "tanh" ? std::fabs(gi) : std::fabs(gi) / 4.0;
+            require(std::fabs(r) <= limit * (1.0 + 0x1p-21) + 0x1p-149,
+                    "y=%a dy=%a gave %a beyond |dy|%s", xi, gi, r, name == "tanh" ? "" : "/4");
+        }
     }
+}
+
+// Parameter checks of the parametric ops: any non-finite parameter, and
+// hardtanh's lo >= hi, is NONLIN_ERR_BAD_ARGUMENT before anything else.
+void fuzz_parameters(reader& in) {
+    const float p = in.value(), q = in.value();
+    const std::size_t n = in.byte() % 20;
+    block<float> x(n), y(n);
+    for (std::size_t i = 0; i < n; ++i) x.data[i] = in.value();
+    const bool which = in.byte() % 2;
+    const bool backward = in.byte() % 2;
+    g_call += std::string(which ? " hardtanh" : " leaky_relu") + (backward ? "_backward" : "");
+    char params[96];
+    std::snprintf(params, sizeof params, " n=%zu p=%a q=%a", n, p, q);
+    g_call += params;
+    const auto sy = y.snapshot();
+    nonlin_status got, want;
+    if (!which) {
+        want = finite(p) ? NONLIN_OK : NONLIN_ERR_BAD_ARGUMENT;
+        got = backward ? nonlin_leaky_relu_backward_f32(n, x.data, x.data, y.data, p)
+                       : nonlin_leaky_relu_f32(n, x.data, y.data, p);
+    } else {
+        want = finite(p) && finite(q) && p < q ? NONLIN_OK : NONLIN_ERR_BAD_ARGUMENT;
+        got = backward ? nonlin_hardtanh_backward_f32(n, x.data, x.data, y.data, p, q)
+                       : nonlin_hardtanh_f32(n, x.data, y.data, p, q);
+    }
+    expect_status(got, want);
+    if (got != NONLIN_OK) require(y.same_as(sy), "a failing call wrote");
 }
 
 // ---------------------------------------------------------- softmax family
@@ -295,6 +328,7 @@ void fuzz_rows(reader& in, int fn, const call_setup& cs) {
     if (cs.f == fault::huge_shape) {
         outer = std::numeric_limits<std::size_t>::max() / 3;
         axis = 2 + in.byte() % 5;
+        inner = 1;
         total = 8;
     }
     g_call += std::string(" ") + names[fn] + " " + std::to_string(outer) + "x" +
@@ -386,10 +420,17 @@ void fuzz_rows(reader& in, int fn, const call_setup& cs) {
             bool dy_special = false;
             for (std::size_t k = 0; k < axis; ++k) dy_special |= !finite(b0[v.at(o, k, i)]);
             if (special || dy_special) continue;
+            // dy - sum(y dy) and sum(dy) may exceed FLT_MAX (dy near FLT_MAX):
+            // the kernels carry them in double, so y = 0 (softmax) or
+            // y = -inf (log_softmax) still gives a finite dx.
             for (std::size_t k = 0; k < axis; ++k) {
                 const std::size_t e = v.at(o, k, i);
-                require(finite(y[e]), "row %zu,%zu entry %zu: y=%a dy=%a gave %a", o, i, k, a0[e],
-                        b0[e], y[e]);
+                if (!std::isnan(y[e])) continue;  // overflow to +-inf can be right
+                for (std::size_t j = 0; j < axis; ++j) {
+                    const std::size_t f = v.at(o, j, i);
+                    std::fprintf(stderr, "  [%zu] x=%a y=%a dy=%a dx=%a\n", j, x_in[f], a0[f], b0[f], y[f]);
+                }
+                fail("row %zu,%zu entry %zu: y=%a dy=%a gave %a", o, i, k, a0[e], b0[e], y[e]);
             }
         }
 }
@@ -432,7 +473,10 @@ void fuzz_losses(reader& in, int fn, const call_setup& cs) {
     const uint8_t rb = in.byte();
     nonlin_reduction red = static_cast<nonlin_reduction>(rb % 3);
     const bool bad_reduction = rb >= 250;
-    if (bad_reduction) red = static_cast<nonlin_reduction>(rb == 255 ? -1 : 3 + rb % 4);
+    // 3 is the one invalid value C++ can hold in nonlin_reduction (values
+    // 0..2 give it the range 0..3); a C caller can pass any int, which
+    // -fsanitize=enum flags inside the library (see docs/RELIABILITY.md).
+    if (bad_reduction) red = static_cast<nonlin_reduction>(3);
     const int64_t ignore = pick_ignore(in);
     const bool allow_bad_target = in.byte() < 40;
     const bool grad = in.byte() % 4 != 0;
@@ -476,6 +520,7 @@ void fuzz_losses(reader& in, int fn, const call_setup& cs) {
     if (cs.variant == 2 && reduced == total && total > 0) {
         if (fn == 0) loss = mat.data;
         if (fn == 1) dinput = dl.data;
+        if (fn == 2) loss = mat.data;  // the per-row losses over the logits
     }
     if (fn == 2 && !grad) dinput = nullptr;
 
@@ -629,9 +674,15 @@ void fuzz_runtime(reader& in) {
     expect_status(nonlin_set_num_threads(k), k < 0 ? NONLIN_ERR_BAD_ARGUMENT : NONLIN_OK);
     require(nonlin_get_num_threads() >= 1, "get_num_threads < 1");
     nonlin_set_num_threads(0);
+    static const char* const kNames[] = {"scalar", "sse2", "avx2", "avx512", "auto",
+                                         "",       "AVX2", "sse",  "avx5120", "scalar "};
     char name[8] = {0};
-    const std::size_t len = in.byte() % 8;
-    for (std::size_t i = 0; i < len; ++i) name[i] = static_cast<char>(in.byte() % 4 ? "savx2x512sse2"[in.byte() % 13] : in.byte());
+    const uint8_t pick = in.byte();
+    if (pick < 200) {
+        std::snprintf(name, sizeof name, "%s", kNames[pick % 10]);
+    } else {
+        for (std::size_t i = 0; i + 1 < sizeof name; ++i) name[i] = static_cast<char>(in.byte());
+    }
     const std::string before = nonlin_isa();
     const nonlin_status s = nonlin_set_isa(name);
     bool known = false, available = false;
@@ -641,15 +692,17 @@ void fuzz_runtime(reader& in) {
                          ? NONLIN_OK
                          : known ? NONLIN_ERR_UNSUPPORTED : NONLIN_ERR_BAD_ARGUMENT);
     if (s != NONLIN_OK) require(before == nonlin_isa(), "failed set_isa changed the ISA");
-    require(nonlin_status_string(static_cast<nonlin_status>(static_cast<int8_t>(in.byte()))) != nullptr,
-            "status string NULL");
+    // Values 0..7 are the range of nonlin_status in C++ (7 is no status).
+    const auto st = static_cast<nonlin_status>(in.byte() % 8);
+    require(nonlin_status_string(st) != nullptr, "status string NULL");
+    if (st == 7) require(std::strcmp(nonlin_status_string(st), "unknown status") == 0, "status 7");
 }
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
     reader in{data, size};
-    const int fn = in.byte() % 13;
+    const uint8_t family = in.byte();  // low 2 bits: the family; the rest: which
     const std::string& isa = isas()[in.byte() % isas().size()];
     require(nonlin_set_isa(isa.c_str()) == NONLIN_OK, "set_isa(%s)", isa.c_str());
     const int threads = in.byte() % 4;
@@ -666,13 +719,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
     cs.null_which = in.byte();
     cs.shift = in.byte();
     g_call = "isa=" + isa + " threads=" + std::to_string(threads);
-    if (fn < 4)
-        fuzz_elementwise(in, fn, cs);
-    else if (fn < 8)
-        fuzz_rows(in, fn - 4, cs);
-    else if (fn < 11)
-        fuzz_losses(in, fn - 8, cs);
-    else
-        fuzz_runtime(in);
+    switch (family % 8) {
+    case 0: case 1: case 2: fuzz_elementwise(in, cs); break;
+    case 3: case 4: fuzz_rows(in, (family >> 3) % 4, cs); break;
+    case 5: case 6: fuzz_losses(in, (family >> 3) % 3, cs); break;
+    default: (family >> 3) % 2 ? fuzz_runtime(in) : fuzz_parameters(in);
+    }
     return 0;
 }
