@@ -40,6 +40,18 @@ inline double sigmoid_ref(double x) {
 // defaults where those would hide a mistake, like alpha = 1).
 constexpr float kLeakySlope = 0.2f;
 constexpr float kHardtanhLo = -0.75f, kHardtanhHi = 2.5f;
+constexpr float kEluAlpha = 0.75f, kCeluAlpha = 1.5f;
+constexpr float kSoftplusBeta = 2.0f, kSoftplusThreshold = 20.0f;
+constexpr double kSeluScale = 1.0507009873554804934193349852946;
+constexpr double kSeluAlpha = 1.6732632423543772848170429916717;
+
+inline double softplus_ref(double z) { return z > 0 ? z + std::log1p(std::exp(-z)) : std::log1p(std::exp(z)); }
+inline double silu_ref(double x) { return std::isinf(x) && x < 0 ? -0.0 : x * sigmoid_ref(x); }
+// d/dx silu = s (1 + x (1 - s)), with 1 - s = sigmoid(-x).
+inline double silu_grad(double x) {
+    if (std::isinf(x)) return x < 0 ? 0.0 : 1.0;
+    return sigmoid_ref(x) * (1.0 + x * sigmoid_ref(-x));
+}
 
 #define NONLIN_TEST_FWD(call) [](size_t n, const float* x, float* y) { return call; }
 #define NONLIN_TEST_BWD(call) \
@@ -81,6 +93,48 @@ inline const elementwise_case kElementwiseCases[] = {
      [](double x) { return std::isinf(x) ? std::copysign(1.0, x) : x / (1.0 + std::fabs(x)); },
      [](double x, double dy) { return dy / ((1.0 + std::fabs(x)) * (1.0 + std::fabs(x))); }, 1.0,
      1.0, false, -20.0, 20.0, true, nullptr, {}},
+    {"exp", nonlin_exp_f32, nonlin_exp_backward_f32, [](double x) { return std::exp(x); },
+     [](double x, double dy) { return dy * std::exp(x); }, 1.0, 2.0, false, -20.0, 20.0, true,
+     nullptr, {}},
+    {"elu", NONLIN_TEST_FWD(nonlin_elu_f32(n, x, y, kEluAlpha)),
+     NONLIN_TEST_BWD(nonlin_elu_backward_f32(n, x, dy, dx, kEluAlpha)),
+     [](double x) { return x > 0 ? x : kEluAlpha * std::expm1(x); },
+     [](double x, double dy) { return x > 0 ? dy : dy * kEluAlpha * std::exp(x); }, 2.0, 2.0,
+     false, -20.0, 20.0, true, nullptr, {0.0}},
+    {"celu", NONLIN_TEST_FWD(nonlin_celu_f32(n, x, y, kCeluAlpha)),
+     NONLIN_TEST_BWD(nonlin_celu_backward_f32(n, x, dy, dx, kCeluAlpha)),
+     [](double x) { return x > 0 ? x : kCeluAlpha * std::expm1(x / kCeluAlpha); },
+     [](double x, double dy) { return x > 0 ? dy : dy * std::exp(x / kCeluAlpha); }, 2.0, 2.0,
+     false, -20.0, 20.0, true, nullptr, {}},
+    {"selu", nonlin_selu_f32, nonlin_selu_backward_f32,
+     [](double x) { return x > 0 ? kSeluScale * x : kSeluScale * kSeluAlpha * std::expm1(x); },
+     [](double x, double dy) {
+         return x > 0 ? dy * kSeluScale : dy * kSeluScale * kSeluAlpha * std::exp(x);
+     },
+     2.0, 2.0, false, -20.0, 20.0, true, nullptr, {0.0}},
+    {"softplus", NONLIN_TEST_FWD(nonlin_softplus_f32(n, x, y, kSoftplusBeta, kSoftplusThreshold)),
+     NONLIN_TEST_BWD(
+         nonlin_softplus_backward_f32(n, x, dy, dx, kSoftplusBeta, kSoftplusThreshold)),
+     [](double x) {
+         const double z = kSoftplusBeta * x;
+         return z > kSoftplusThreshold ? x : softplus_ref(z) / kSoftplusBeta;
+     },
+     [](double x, double dy) {
+         const double z = kSoftplusBeta * x;
+         return z > kSoftplusThreshold ? dy : dy * sigmoid_ref(z);
+     },
+     2.0, 2.0, false, -20.0, 20.0, false, nullptr, {}},
+    {"logsigmoid", nonlin_logsigmoid_f32, nonlin_logsigmoid_backward_f32,
+     [](double x) { return -softplus_ref(-x); },
+     [](double x, double dy) { return dy * sigmoid_ref(-x); }, 2.0, 2.0, false, -20.0, 20.0,
+     false, nullptr, {}},
+    {"silu", nonlin_silu_f32, nonlin_silu_backward_f32, silu_ref,
+     [](double x, double dy) { return dy * silu_grad(x); }, 2.0, 2.0, false, -20.0, 20.0, false,
+     [](double x, double dy) {
+         const double s = sigmoid_ref(x);
+         return std::isinf(x) ? 0.0 : std::fabs(dy) * (s + std::fabs(x) * s * sigmoid_ref(-x));
+     },
+     {}},
 };
 
 #undef NONLIN_TEST_FWD

@@ -157,6 +157,34 @@ TEST_CASE("forward special values", "[accuracy]") {
     CHECK(y[8] == -1.0f);
 }
 
+TEST_CASE("special values of the exp-based activations", "[accuracy]") {
+    FOR_EACH_ISA();
+    const float x[] = {-1e-8f, -kInf, kInf, kNaN, 1000.0f, -1000.0f, -100.0f};
+    float y[7];
+    REQUIRE(nonlin_elu_f32(7, x, y, 1.0f) == NONLIN_OK);
+    CHECK(ulp_error(y[0], std::expm1(-1e-8f)) <= 1.0);  // not 0: an accurate expm1
+    CHECK(y[1] == -1.0f);
+    CHECK(y[2] == kInf);
+    CHECK(std::isnan(y[3]));
+    REQUIRE(nonlin_silu_f32(7, x, y) == NONLIN_OK);
+    CHECK((y[1] == 0.0f && std::signbit(y[1])));  // -0, not NaN
+    CHECK(y[2] == kInf);
+    CHECK(y[5] == 0.0f);
+    CHECK(ulp_error(y[6], -100.0 * std::exp(-100.0)) <= 1.0);  // subnormal, not flushed
+    REQUIRE(nonlin_softplus_f32(7, x, y, 1.0f, 20.0f) == NONLIN_OK);
+    CHECK(y[1] == 0.0f);
+    CHECK(y[2] == kInf);
+    CHECK(y[4] == 1000.0f);
+    CHECK(y[5] == 0.0f);
+    REQUIRE(nonlin_logsigmoid_f32(7, x, y) == NONLIN_OK);
+    CHECK(y[1] == -kInf);
+    CHECK(y[2] == 0.0f);
+    CHECK(y[5] == -1000.0f);  // no overflow
+    REQUIRE(nonlin_softsign_f32(3, x, y) == NONLIN_OK);
+    CHECK(y[1] == -1.0f);
+    CHECK(y[2] == 1.0f);
+}
+
 TEST_CASE("tanh is odd", "[accuracy]") {
     FOR_EACH_ISA();
     const std::vector<float> x = uniform_values(4096, -12.0f, 12.0f, 7);

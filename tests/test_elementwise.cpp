@@ -99,7 +99,7 @@ TEST_CASE("backward agrees with central differences of the forward", "[elementwi
         REQUIRE(op.forward(x.size(), x.data(), y.data()) == NONLIN_OK);
         REQUIRE(op.backward(x.size(), op.backward_from_output ? y.data() : x.data(), ones.data(),
                             dx.data()) == NONLIN_OK);
-        const float h = 1.0f / 64.0f;
+        const float h = 1.0f / 128.0f;
         for (std::size_t i = 0; i < x.size(); ++i) {
             bool near_kink = false;
             for (double k : op.kinks) near_kink |= std::fabs(x[i] - k) <= 2 * h;
@@ -110,7 +110,8 @@ TEST_CASE("backward agrees with central differences of the forward", "[elementwi
             const double fd = (static_cast<double>(f[0]) - f[1]) /
                               (static_cast<double>(pts[0]) - pts[1]);
             INFO("x = " << x[i]);
-            CHECK(std::fabs(fd - dx[i]) <= 1e-3 * std::max(std::fabs(fd), 1e-2));
+            // Near a zero of f' (silu, gelu) the bound is absolute.
+            CHECK(std::fabs(fd - dx[i]) <= 1e-3 * std::max(std::fabs(fd), 3e-2));
         }
     }
 }

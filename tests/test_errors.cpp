@@ -142,6 +142,23 @@ const bad_call kBadCalls[] = {
      [](buffers& m) {
          return nonlin_hardtanh_backward_f32(4, m.a.data(), m.b.data(), m.out.data(), 0.5f, 0.0f);
      }},
+    {"celu alpha 0", NONLIN_ERR_BAD_ARGUMENT,
+     [](buffers& m) { return nonlin_celu_f32(4, m.a.data(), m.out.data(), 0.0f); }},
+    {"celu backward negative alpha", NONLIN_ERR_BAD_ARGUMENT,
+     [](buffers& m) {
+         return nonlin_celu_backward_f32(4, m.a.data(), m.b.data(), m.out.data(), -1.0f);
+     }},
+    {"elu NaN alpha", NONLIN_ERR_BAD_ARGUMENT,
+     [](buffers& m) { return nonlin_elu_f32(4, m.a.data(), m.out.data(), kNaN); }},
+    {"softplus beta 0", NONLIN_ERR_BAD_ARGUMENT,
+     [](buffers& m) { return nonlin_softplus_f32(4, m.a.data(), m.out.data(), 0.0f, 20.0f); }},
+    {"softplus NaN threshold", NONLIN_ERR_BAD_ARGUMENT,
+     [](buffers& m) { return nonlin_softplus_f32(4, m.a.data(), m.out.data(), 1.0f, kNaN); }},
+    {"softplus backward negative beta", NONLIN_ERR_BAD_ARGUMENT,
+     [](buffers& m) {
+         return nonlin_softplus_backward_f32(4, m.a.data(), m.b.data(), m.out.data(), -2.0f,
+                                             20.0f);
+     }},
     {"unknown reduction in nll", NONLIN_ERR_BAD_ARGUMENT,
      [](buffers& m) {
          return nonlin_nll_loss_f32(2, 4, m.a.data(), m.target.data(), m.out.data(), -100,

@@ -198,6 +198,59 @@ NONLIN_API nonlin_status nonlin_softsign_f32(size_t n, const float* x, float* y)
 NONLIN_API nonlin_status nonlin_softsign_backward_f32(size_t n, const float* x,
                                                       const float* dy, float* dx);
 
+/* y = e^x: max error 1 ulp (src/math/exp.hpp), subnormal results rounded,
+ * not flushed; exp(-inf) = 0, overflow to +inf above 88.72.
+ * Backward: dy * e^x, rounded about once: 2 ulp. */
+NONLIN_API nonlin_status nonlin_exp_f32(size_t n, const float* x, float* y);
+NONLIN_API nonlin_status nonlin_exp_backward_f32(size_t n, const float* x, const float* dy,
+                                                 float* dx);
+
+/* y = x > 0 ? x : a*(exp(x) - 1) (a: PyTorch's alpha, default 1), with an
+ * accurate expm1 (elu(-1e-8) = -1e-8, not 0). Max error 2 ulp.
+ * Backward: x > 0 ? dy : dy*a*exp(x) (a at x = 0, as PyTorch); 2 ulp. */
+NONLIN_API nonlin_status nonlin_elu_f32(size_t n, const float* x, float* y, float a);
+NONLIN_API nonlin_status nonlin_elu_backward_f32(size_t n, const float* x, const float* dy,
+                                                 float* dx, float a);
+
+/* y = max(0, x) + min(0, a*(exp(x/a) - 1)) (alpha, default 1); a > 0.
+ * Max error 2 ulp. Backward: x > 0 ? dy : dy*exp(x/a); 2 ulp. */
+NONLIN_API nonlin_status nonlin_celu_f32(size_t n, const float* x, float* y, float a);
+NONLIN_API nonlin_status nonlin_celu_backward_f32(size_t n, const float* x, const float* dy,
+                                                  float* dx, float a);
+
+/* y = scale*(x > 0 ? x : alpha*(exp(x) - 1)) with PyTorch's constants
+ * alpha = 1.6732632423543772, scale = 1.0507009873554805, carried in two
+ * floats each. Max error 2 ulp. Backward: dy*scale, or
+ * dy*scale*alpha*exp(x) for x <= 0; 2 ulp. */
+NONLIN_API nonlin_status nonlin_selu_f32(size_t n, const float* x, float* y);
+NONLIN_API nonlin_status nonlin_selu_backward_f32(size_t n, const float* x, const float* dy,
+                                                  float* dx);
+
+/* y = log(1 + exp(b*x)) / b, and x itself where b*x > threshold (beta,
+ * default 1; threshold, default 20; PyTorch's rule); b > 0. Never
+ * overflows; b*x is carried exactly. Max error 2 ulp.
+ * Backward: dy * sigmoid(b*x) (dy above the threshold); 2 ulp. */
+NONLIN_API nonlin_status nonlin_softplus_f32(size_t n, const float* x, float* y, float b,
+                                             float threshold);
+NONLIN_API nonlin_status nonlin_softplus_backward_f32(size_t n, const float* x,
+                                                      const float* dy, float* dx, float b,
+                                                      float threshold);
+
+/* y = log(sigmoid(x)) = -softplus(-x), never overflowing. Max error 2 ulp.
+ * Backward: dy * sigmoid(-x); 2 ulp. */
+NONLIN_API nonlin_status nonlin_logsigmoid_f32(size_t n, const float* x, float* y);
+NONLIN_API nonlin_status nonlin_logsigmoid_backward_f32(size_t n, const float* x,
+                                                        const float* dy, float* dx);
+
+/* y = x * sigmoid(x) (swish), rounded about once, correct down to the
+ * underflow (x * exp(x) below -64); silu(-inf) = -0 (not NaN). Max error
+ * 2 ulp. Backward: dy * s * (1 + x*(1 - s)), s = sigmoid(x): 2 ulp of
+ * max(|dx|, |dy| * (s + |x| s (1 - s))) (an absolute bound near its zero,
+ * x = -1.2785); 0 at -inf. */
+NONLIN_API nonlin_status nonlin_silu_f32(size_t n, const float* x, float* y);
+NONLIN_API nonlin_status nonlin_silu_backward_f32(size_t n, const float* x, const float* dy,
+                                                  float* dx);
+
 /* ------------------------------------------------- softmax family, f32 */
 
 /* The row functions see x as a contiguous outer x axis x inner tensor and

@@ -41,11 +41,17 @@ struct exp_constants {
 // 1 + q is the only rounding that matters); lo is that addition's exact
 // error, scaled like hi, so that callers combining exp with more arithmetic
 // can carry it and round once at the end.
-template <bool WantLow, bool HasTail>
-inline vfloat exp_core(vfloat x, vfloat tail, vfloat* lo) {
+//
+// Scaled: the result is exp(x) * 2^bias (bias integer-valued, -128 to 64)
+// and the clamp is [-150, 150], so that callers multiplying a tiny or huge
+// exp by a factor (x * exp(x), dy * exp(x)) see its full precision before
+// they scale back and round once.
+template <bool WantLow, bool HasTail, bool Scaled = false>
+inline vfloat exp_core(vfloat x, vfloat tail, vfloat* lo, vfloat bias = vfloat(0.0f)) {
     using K = exp_constants;
     // NaN stays NaN through the clamp; beyond it exp overflows or is 0.
-    const vfloat xc = clamp(x, splat(K::x_min), splat(K::x_max));
+    const vfloat xc =
+        clamp(x, splat(Scaled ? -150.0f : K::x_min), splat(Scaled ? 150.0f : K::x_max));
 
     const vfloat t = fmadd(xc, splat(K::log2e), splat(K::shifter));
     const vfloat n = t - splat(K::shifter);
@@ -54,7 +60,7 @@ inline vfloat exp_core(vfloat x, vfloat tail, vfloat* lo) {
     if (HasTail) {
         // Below the threshold the result is 0 whatever the tail; an infinite
         // x may come with a NaN tail, which must not leak out.
-        r = r + select(x < splat(K::x_min), splat(0.0f), tail);
+        r = r + select(x < splat(Scaled ? -150.0f : K::x_min), splat(0.0f), tail);
     }
 
     vfloat p = fmadd(splat(K::c6), r, splat(K::c5));
@@ -63,11 +69,12 @@ inline vfloat exp_core(vfloat x, vfloat tail, vfloat* lo) {
     p = fmadd(p, r, splat(K::c2));
     const vfloat q = fmadd(p, r * r, r);  // exp(r) - 1
     const vfloat hi = splat(1.0f) + q;
+    const vfloat m = Scaled ? n + bias : n;
     if (WantLow) {
         const vfloat low = (splat(1.0f) - hi) + q;  // exact: |q| < 1 (Fast2Sum)
-        *lo = scale_pow2(low, n);
+        *lo = scale_pow2(low, m);
     }
-    return scale_pow2(hi, n);
+    return scale_pow2(hi, m);
 }
 
 // exp(x + tail) rounded to float.
@@ -79,6 +86,29 @@ inline vfloat exp_with_tail(vfloat x, vfloat tail) {
 inline vfloat exp_parts(vfloat x, vfloat* lo) { return exp_core<true, false>(x, splat(0.0f), lo); }
 
 inline vfloat exp(vfloat x) { return exp_core<false, false>(x, splat(0.0f), nullptr); }
+
+// exp(x) * 2^bias as hi + lo (see exp_core).
+inline vfloat exp_scaled_parts(vfloat x, vfloat bias, vfloat* lo) {
+    return exp_core<true, false, true>(x, splat(0.0f), lo, bias);
+}
+
+// m * exp(x), rounded about once, for any m: exp's low part is carried, and
+// beyond |x| = 64 exp is computed scaled (by 2^64 or 2^-128) and the product scaled
+// back, so a subnormal or overflowing exp times m keeps its precision.
+// NaN in, NaN out.
+// (m + m_lo) * exp(x + tail), the same way, with a correction to m and to
+// x (|tail| <= ulp(x)).
+inline vfloat times_exp(vfloat m, vfloat m_lo, vfloat x, vfloat tail) {
+    const vfloat bias = select(x < splat(-64.0f), splat(64.0f),
+                              select(x > splat(64.0f), splat(-128.0f), splat(0.0f)));
+    vfloat lo;
+    const vfloat hi = exp_core<true, true, true>(x, tail, &lo, bias);
+    return scale_pow2(fmadd(m, hi, fmadd(m, lo, m_lo * hi)), -bias);
+}
+
+inline vfloat times_exp(vfloat m, vfloat x) {
+    return times_exp(m, splat(0.0f), x, splat(0.0f));
+}
 
 }  // namespace math
 }  // namespace NONLIN_ISA_NS

@@ -5,6 +5,8 @@
 // accurate, or finite where PyTorch gives NaN) nonlin.h says so.
 #pragma once
 
+#include "../math/expm1.hpp"
+#include "../math/softplus.hpp"
 #include "elementwise.hpp"
 
 #include <limits>
@@ -132,6 +134,176 @@ struct softsign_op {
         const vfloat r = q + (division_residual(dy, q, s) - q * s_lo) / s;
         const vfloat scaled = scale_pow2(r, select(big, splat(-192.0f), splat(0.0f)));
         return select(z == splat(kInfinity), dy * splat(0.0f), scaled);
+    }
+};
+
+// ------------------------------------------------------------ exp family
+
+// e^x (src/math/exp.hpp, 1 ulp); dx = dy * e^x, from x, rounded about
+// once and without losing precision where e^x is subnormal.
+struct exp_op {
+    explicit exp_op(op_params) {}
+    static vfloat forward(vfloat x) { return math::exp(x); }
+    static vfloat backward(vfloat x, vfloat dy) { return math::times_exp(dy, x); }
+};
+
+// (c_hi + c_lo) * v, rounded once: a constant carried in two floats.
+inline vfloat times_constant(vfloat v, float c_hi, float c_lo) {
+    const vfloat p = v * splat(c_hi);
+    return select(abs(v) == splat(kInfinity), p, fmadd(v, splat(c_hi), v * splat(c_lo)));
+}
+
+// The ELU family: x > 0 ? s*x : s*a*expm1(x/k), with (s, a, k) = (1, a, 1)
+// for elu, (1, a, a) for celu and PyTorch's constants for selu;
+// dx = x > 0 ? s*dy : dy*s*a/k*exp(x/k) (at x = 0 the left one, as PyTorch).
+struct elu_op {
+    vfloat a;
+    explicit elu_op(op_params p) : a(splat(p.a)) {}
+    vfloat forward(vfloat x) const {
+        return select(x > splat(0.0f), x, a * math::expm1(x));
+    }
+    vfloat backward(vfloat x, vfloat dy) const {
+        const vfloat m = a * dy;
+        return select(x > splat(0.0f), dy, math::times_exp(m, product_error(a, dy, m), x,
+                                                           splat(0.0f)));
+    }
+};
+
+// celu: x / a carried with its exact residual into exp's reduced argument
+// for the backward; the forward's expm1 takes the rounded quotient (its
+// error is at most 0.5 ulp of x/a, damped by expm1's condition number).
+struct celu_op {
+    vfloat a;
+    explicit celu_op(op_params p) : a(splat(p.a)) {}
+    vfloat forward(vfloat x) const {
+        return select(x > splat(0.0f), x, a * math::expm1(x / a));
+    }
+    vfloat backward(vfloat x, vfloat dy) const {
+        const vfloat q = x / a;
+        const vfloat tail = division_residual(x, q, a) / a;
+        return select(x > splat(0.0f), dy,
+                      math::times_exp(dy, splat(0.0f), q, select(x == x, tail, splat(0.0f))));
+    }
+};
+
+struct selu_constants {
+    // scale = 1.0507009873554804934..., scale * alpha = 1.7580993408473768...
+    static constexpr float scale_hi = 1.05070102214813232421875f;
+    static constexpr float scale_lo = -3.479265231e-08f;
+    static constexpr float sa_hi = 1.7580993175506591796875f;
+    static constexpr float sa_lo = 2.3296716e-08f;
+};
+
+struct selu_op {
+    explicit selu_op(op_params) {}
+    static vfloat forward(vfloat x) {
+        using K = selu_constants;
+        const vfloat pos = times_constant(x, K::scale_hi, K::scale_lo);
+        const vfloat neg = times_constant(math::expm1(x), K::sa_hi, K::sa_lo);
+        return select(x > splat(0.0f), pos, neg);
+    }
+    static vfloat backward(vfloat x, vfloat dy) {
+        using K = selu_constants;
+        const vfloat m = dy * splat(K::sa_hi);
+        const vfloat m_lo = product_error(dy, splat(K::sa_hi), m) + dy * splat(K::sa_lo);
+        return select(x > splat(0.0f), times_constant(dy, K::scale_hi, K::scale_lo),
+                      math::times_exp(m, m_lo, x, splat(0.0f)));
+    }
+};
+
+// The logistic function of zh + zl as q + q_lo, rounded by the caller.
+inline vfloat logistic_of(vfloat zh, vfloat zl, vfloat* q_lo) {
+    const vfloat tail = select(abs(zh) == splat(kInfinity), splat(0.0f),
+                               select(zh < splat(0.0f), zl, -zl));
+    vfloat e_lo;
+    const vfloat e = math::exp_core<true, true>(-abs(zh), tail, &e_lo);
+    const math::logistic_parts l = math::logistic(zh < splat(0.0f), e, e_lo);
+    *q_lo = l.residual * l.inverse;
+    return l.q;
+}
+
+// softplus(x) = log1p(exp(b x)) / b, x itself where b x > threshold
+// (PyTorch's rule, on b x rounded). b x is carried exactly into the
+// exponential, and the quotient by b is corrected by its residual.
+// dx = dy * sigmoid(b x) (dy where b x > threshold).
+struct softplus_op {
+    vfloat b, threshold;
+    explicit softplus_op(op_params p) : b(splat(p.a)), threshold(splat(p.b)) {}
+    vfloat forward(vfloat x) const {
+        const vfloat z = b * x;
+        const vfloat z_lo = product_error(b, x, z);
+        vfloat n_lo;
+        const vfloat n = math::softplus_parts(z, z_lo, &n_lo);
+        const vfloat q = n / b;
+        const vfloat y = q + (division_residual(n, q, b) + n_lo) / b;
+        const vfloat deep = math::times_exp(splat(1.0f), splat(0.0f), z, z_lo) / b;
+        return select(z > threshold, x, select(z < splat(-64.0f), deep, y));
+    }
+    vfloat backward(vfloat x, vfloat dy) const {
+        const vfloat z = b * x;
+        const vfloat z_lo = product_error(b, x, z);
+        vfloat s_lo;
+        const vfloat s = logistic_of(z, z_lo, &s_lo);
+        const vfloat deep = math::times_exp(dy, splat(0.0f), z, z_lo);
+        return select(z > threshold, dy, select(z < splat(-64.0f), deep, fmadd(dy, s, dy * s_lo)));
+    }
+};
+
+// logsigmoid(x) = -softplus(-x); dx = dy * sigmoid(-x).
+struct logsigmoid_op {
+    explicit logsigmoid_op(op_params) {}
+    static vfloat forward(vfloat x) {
+        vfloat lo;
+        const vfloat hi = math::softplus_parts(-x, splat(0.0f), &lo);
+        const vfloat deep = math::times_exp(splat(-1.0f), -x);
+        return select(x > splat(64.0f), deep, -(hi + lo));
+    }
+    static vfloat backward(vfloat x, vfloat dy) {
+        vfloat s_lo;
+        const vfloat s = logistic_of(-x, splat(0.0f), &s_lo);
+        const vfloat deep = math::times_exp(dy, -x);
+        return select(x > splat(64.0f), deep, fmadd(dy, s, dy * s_lo));
+    }
+};
+
+// silu(x) = x * sigmoid(x), the sigmoid carried as hi + lo and the product
+// rounded once; below x = -64, x * exp(x) through times_exp (the sigmoid
+// alone would be subnormal while the product is not). silu(-inf) = -0.
+// dx = dy * s * (1 + x (1 - s)).
+struct silu_op {
+    explicit silu_op(op_params) {}
+    static vfloat forward(vfloat x) {
+        vfloat s_lo;
+        const vfloat s = logistic_of(x, splat(0.0f), &s_lo);
+        const vfloat main = select(x == splat(kInfinity), x, fmadd(x, s, x * s_lo));
+        const vfloat deep = math::times_exp(x, x);
+        return select(x < splat(-64.0f), select(x == -splat(kInfinity), splat(-0.0f), deep),
+                      main);
+    }
+    static vfloat backward(vfloat x, vfloat dy) {
+        vfloat s_lo;
+        const vfloat s = logistic_of(x, splat(0.0f), &s_lo);
+        vfloat c_lo;
+        const vfloat c = logistic_of(-x, splat(0.0f), &c_lo);  // 1 - s
+        const vfloat t = x * c;
+        const vfloat t_lo = product_error(x, c, t) + x * c_lo;
+        vfloat w_lo;
+        const vfloat w = two_sum(splat(1.0f), t, w_lo);  // 1 + x (1 - s)
+        const vfloat m = dy * w;
+        const vfloat m_lo = product_error(dy, w, m) + dy * (w_lo + t_lo);
+        // Above 64, 1 - s < 2^-92 and dx = dy (x (1 - s) would also
+        // overflow Dekker's product near FLT_MAX).
+        const vfloat main =
+            select(x > splat(64.0f), dy, fmadd(m, s, fmadd(m, s_lo, m_lo * s)));
+        // Below -64, 1 - s = 1: dx = dy (1 + x) e^x.
+        vfloat v_lo;
+        const vfloat v = two_sum(splat(1.0f), x, v_lo);
+        const vfloat dm = dy * v;
+        const vfloat deep = math::times_exp(dm, product_error(dy, v, dm) + dy * v_lo, x,
+                                            splat(0.0f));
+        // Below -200, (1 + x) dy may overflow while the result is 0.
+        return select(x < splat(-64.0f), select(x < splat(-200.0f), splat(0.0f) * dy, deep),
+                      main);
     }
 };
 
