@@ -84,9 +84,16 @@ struct lane_sum {
 struct contiguous_row {
     std::size_t n;
 
+    // Two full vectors per iteration: one basic block holds two independent
+    // chains for the compiler's scheduler to interleave.
     template <class F>
     void for_each(F&& f) const {
-        for (std::size_t i = 0; i < n; i += kWidth) f(i, n - i < kWidth ? n - i : kWidth);
+        std::size_t i = 0;
+        for (; i + 2 * kWidth <= n; i += 2 * kWidth) {
+            f(i, kWidth);
+            f(i + kWidth, kWidth);
+        }
+        for (; i < n; i += kWidth) f(i, n - i < kWidth ? n - i : kWidth);
     }
     vfloat finish_max(vfloat m) const { return splat(reduce_max(m)); }
     // The row's sum, in every lane.
