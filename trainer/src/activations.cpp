@@ -34,6 +34,33 @@ void log_softmax_bwd(std::size_t r, std::size_t c, const float*, const float* y,
     check(nonlin_log_softmax_backward_f32(r, c, 1, y, dy, dx), "nonlin_log_softmax_backward_f32");
 }
 
+// The activations whose backward takes the forward input x, at PyTorch's
+// default parameters: one adapter pair per line.
+#define FROM_INPUT(op, ...)                                                                    \
+    void op##_fwd(std::size_t r, std::size_t c, const float* x, float* y) {                    \
+        check(nonlin_##op##_f32(r * c, x, y __VA_ARGS__), "nonlin_" #op "_f32");               \
+    }                                                                                          \
+    void op##_bwd(std::size_t r, std::size_t c, const float* x, const float*, const float* dy, \
+                  float* dx) {                                                                 \
+        check(nonlin_##op##_backward_f32(r * c, x, dy, dx __VA_ARGS__),                        \
+              "nonlin_" #op "_backward_f32");                                                  \
+    }
+FROM_INPUT(relu, )
+FROM_INPUT(relu6, )
+FROM_INPUT(leaky_relu, , 0.01f)
+FROM_INPUT(hardtanh, , -1.0f, 1.0f)
+FROM_INPUT(hardsigmoid, )
+FROM_INPUT(hardswish, )
+FROM_INPUT(softsign, )
+FROM_INPUT(exp, )
+FROM_INPUT(elu, , 1.0f)
+FROM_INPUT(celu, , 1.0f)
+FROM_INPUT(selu, )
+FROM_INPUT(softplus, , 1.0f, 20.0f)
+FROM_INPUT(logsigmoid, )
+FROM_INPUT(silu, )
+#undef FROM_INPUT
+
 // The library's ops, in the order --help lists them.
 #define LIBRARY_ACTIVATIONS                                \
     Activation{"log_softmax", log_softmax_fwd, log_softmax_bwd}, \
@@ -41,10 +68,25 @@ void log_softmax_bwd(std::size_t r, std::size_t c, const float*, const float* y,
     Activation{"sigmoid", sigmoid_fwd, sigmoid_bwd},             \
     Activation{"tanh", tanh_fwd, tanh_bwd}
 
+// Hidden-layer only: elementwise activations (an output layer needs rows
+// of probabilities).
+#define ELEMENTWISE_ACTIVATIONS                                                                \
+    Activation{"relu", relu_fwd, relu_bwd}, Activation{"relu6", relu6_fwd, relu6_bwd},         \
+    Activation{"leaky_relu", leaky_relu_fwd, leaky_relu_bwd},                                  \
+    Activation{"hardtanh", hardtanh_fwd, hardtanh_bwd},                                        \
+    Activation{"hardsigmoid", hardsigmoid_fwd, hardsigmoid_bwd},                               \
+    Activation{"hardswish", hardswish_fwd, hardswish_bwd},                                     \
+    Activation{"softsign", softsign_fwd, softsign_bwd}, Activation{"exp", exp_fwd, exp_bwd},   \
+    Activation{"elu", elu_fwd, elu_bwd}, Activation{"celu", celu_fwd, celu_bwd},               \
+    Activation{"selu", selu_fwd, selu_bwd},                                                    \
+    Activation{"softplus", softplus_fwd, softplus_bwd},                                        \
+    Activation{"logsigmoid", logsigmoid_fwd, logsigmoid_bwd},                                  \
+    Activation{"silu", silu_fwd, silu_bwd}
+
 }  // namespace
 
 const std::vector<Activation>& hidden_activations() {
-    static const std::vector<Activation> list{LIBRARY_ACTIVATIONS};
+    static const std::vector<Activation> list{LIBRARY_ACTIVATIONS, ELEMENTWISE_ACTIVATIONS};
     return list;
 }
 

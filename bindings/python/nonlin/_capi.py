@@ -7,7 +7,7 @@ call. Sizes are ``c_size_t``, statuses and enums ``c_int`` (a C enum is an
 int in the ABI), ``ignore_index`` is ``c_int64``.
 """
 
-from ctypes import c_char_p, c_int, c_int64, c_size_t, c_uint32, c_void_p
+from ctypes import c_char_p, c_float, c_int, c_int64, c_size_t, c_uint32, c_void_p
 
 from . import _loader, _table
 from ._version import API_MAJOR
@@ -44,7 +44,8 @@ _OTHERS = {
 
 def signatures():
     """Every C function the binding uses: name -> (restype, argtypes)."""
-    found = {_table.symbol(op): (c_int, _KIND_ARGTYPES[op.kind]) for op in _table.OPS}
+    found = {_table.symbol(op): (c_int, _KIND_ARGTYPES[op.kind] + [c_float] * len(op.params))
+             for op in _table.OPS}
     found.update(_OTHERS)
     return found
 

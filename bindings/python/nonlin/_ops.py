@@ -61,32 +61,73 @@ scalar for a scalar). ValueError for mismatched shapes or an ``out`` that
 partially overlaps an input; ``out`` is left untouched on any error."""
 
 
+def _param_values(op, args, kw, where):
+    """The op's float parameters from positional ``args`` and keywords, in
+    the C order, defaults filled in (PyTorch's names and defaults)."""
+    names = [name for name, _ in op.params]
+    if len(args) > len(names):
+        raise TypeError("%s takes %d parameter(s) after the arrays, %d given"
+                        % (where, len(names), len(args)))
+    values = dict(zip(names, args))
+    for key, value in kw.items():
+        if key not in names:
+            raise TypeError("%s got an unexpected keyword argument '%s'" % (where, key))
+        if key in values:
+            raise TypeError("%s got multiple values for argument '%s'" % (where, key))
+        values[key] = value
+    out = []
+    for name, default in op.params:
+        value = values.get(name, default)
+        try:
+            out.append(float(value))
+        except (TypeError, ValueError):
+            raise TypeError("%s: argument '%s' must be a real number, not %s"
+                            % (where, name, type(value).__name__)) from None
+    return out
+
+
+def _param_text(op):
+    return "".join(", %s=%r" % p for p in op.params)
+
+
+def _param_fail(status, where, op, values, shape, inputs):
+    if status == Status.BAD_ARGUMENT:
+        return error(status, where, op.params[0][0], ", ".join(
+            "%s=%r" % (name, v) for (name, _), v in zip(op.params, values)), kind=ValueError)
+    return _fail(status, where, shape, inputs)
+
+
 def _unary(op, fn, where):
-    def wrapper(x, out=None):
+    def wrapper(x, *args, out=None, **kw):
+        params = _param_values(op, args, kw, where)
         xh, xa, shape, flavor = float_input(x, "x", where)
         oh, oa, finish = float_output(out, shape, flavor, "out", where)
-        status = fn(size_of(shape), xa, oa)
+        status = fn(size_of(shape), xa, oa, *params)
         if status:
-            raise _fail(status, where, shape, ("x",))
+            raise _param_fail(status, where, op, params, shape, ("x",))
         return finish()
-    wrapper.__doc__ = _doc(op.summary, "``%s(x, out=None)`` computes it elementwise." % op.name,
-                           _ARRAYS, _RETURNS)
+    wrapper.__doc__ = _doc(op.summary, "``%s(x%s, out=None)`` computes it elementwise."
+                           % (op.name, _param_text(op)), _ARRAYS, _RETURNS)
     return wrapper
 
 
 def _unary_backward(op, fn, where):
-    def wrapper(y, dy, out=None):
-        yh, ya, shape, flavor = float_input(y, "y", where)
+    first = "x" if op.from_input else "y"
+    def wrapper(a, dy, *args, out=None, **kw):
+        params = _param_values(op, args, kw, where)
+        yh, ya, shape, flavor = float_input(a, first, where)
         dh, da, dshape, _ = float_input(dy, "dy", where)
         _check_same_shape(shape, dshape, "dy", where)
         oh, oa, finish = float_output(out, shape, flavor, "out", where)
-        status = fn(size_of(shape), ya, da, oa)
+        status = fn(size_of(shape), ya, da, oa, *params)
         if status:
-            raise _fail(status, where, shape, ("y", "dy"))
+            raise _param_fail(status, where, op, params, shape, (first, "dy"))
         return finish()
-    wrapper.__doc__ = _doc(op.summary, "``%s(y, dy, out=None)``: ``y`` is %s's output, ``dy`` "
-                           "the gradient of the loss with respect to it, of the same shape."
-                           % (op.name, op.forward), _ARRAYS, _RETURNS)
+    wrapper.__doc__ = _doc(op.summary, "``%s(%s, dy%s, out=None)``: ``%s`` is %s's %s, ``dy`` "
+                           "the gradient of the loss with respect to its output, of the same "
+                           "shape." % (op.name, first, _param_text(op), first, op.forward,
+                                       "input" if op.from_input else "output"),
+                           _ARRAYS, _RETURNS)
     return wrapper
 
 

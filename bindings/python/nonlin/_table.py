@@ -22,7 +22,8 @@ AXIS = "axis"                      # f(outer, axis, inner, const float* x, float
 AXIS_BACKWARD = "axis_backward"    # f(outer, axis, inner, const float* y, const float* dy,
                                    #   float* dx)
 
-Op = namedtuple("Op", "name kind forward summary reference ulps scale")
+Op = namedtuple("Op", "name kind forward summary reference ulps scale params from_input",
+               defaults=((), False))
 Op.__doc__ = """One C function ``nonlin_<name>_f32``.
 
 name       Python name; the C symbol is ``nonlin_<name>_f32``.
@@ -35,6 +36,11 @@ reference  ``f(np, *inputs, axis=...)``: the exact formula in float64
 ulps       the header's error bound, in float32 ulp of ``scale``.
 scale      ``f(np, ref, *inputs, axis=...)``: the per-element magnitude
            the bound is relative to, as the header states it.
+params     ((keyword, default), ...): the C function's trailing float
+           parameters, under PyTorch's keyword names and defaults; the
+           reference is written for the defaults.
+from_input for backward functions: True when they take the forward input
+           x (every activation but sigmoid and tanh), False for y.
 """
 
 
@@ -82,6 +88,92 @@ OPS = (
        lambda np, ref, y, dy, axis: np.maximum(
            np.abs(dy), np.abs(np.exp(y) * np.sum(dy, axis=axis, keepdims=True)))),
 )
+
+
+def _sigmoid(np, x):
+    return np.where(x >= 0, 1.0 / (1.0 + np.exp(-np.abs(x))),
+                    np.exp(-np.abs(x)) / (1.0 + np.exp(-np.abs(x))))
+
+
+def _softplus(np, z):
+    return np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
+
+
+def _silu_grad(np, x):
+    s, c = _sigmoid(np, x), _sigmoid(np, -x)
+    return np.where(np.isinf(x), np.where(x > 0, 1.0, 0.0), s * (1.0 + x * c))
+
+
+_SELU_SCALE = 1.0507009873554804934193349852946
+_SELU_ALPHA = 1.6732632423543772848170429916717
+
+
+def _as_float32(np, v):
+    """Exact values that round to an infinity in float32, made infinite."""
+    return np.where(np.abs(v) >= 3.4028235677973366e38, v * np.inf, v)
+
+
+def _activation(name, summary, forward, backward, ulps, grad_ulps, params=(), grad_scale=None):
+    """The forward and backward rows of one activation whose backward takes x."""
+    return (Op(name, UNARY, None, summary, lambda np, x: _as_float32(np, forward(np, x)), ulps,
+               _result, params),
+            Op(name + "_backward", UNARY_BACKWARD, name,
+               "Gradient of %s from its input: dx = dy * %s'(x)." % (name, name),
+               lambda np, x, dy: _as_float32(np, dy * backward(np, x)), grad_ulps,
+               grad_scale or _result, params, True))
+
+
+OPS += (
+    _activation("relu", "Rectified linear unit, y = max(x, 0).",
+                lambda np, x: np.where(x > 0, x, np.where(np.isnan(x), x, 0.0)),
+                lambda np, x: np.where(x <= 0, 0.0, 1.0), 0, 0),
+    _activation("relu6", "y = min(max(x, 0), 6).",
+                lambda np, x: np.where(np.isnan(x), x, np.clip(x, 0.0, 6.0)),
+                lambda np, x: np.where((x <= 0) | (x >= 6), 0.0, 1.0), 0, 0),
+    _activation("leaky_relu", "y = x if x > 0 else negative_slope * x.",
+                lambda np, x: np.where(x > 0, x, np.float64(np.float32(0.01)) * x),
+                lambda np, x: np.where(x > 0, 1.0, np.float64(np.float32(0.01))), 1, 1,
+                (("negative_slope", 0.01),)),
+    _activation("hardtanh", "y = clamp(x, min_val, max_val).",
+                lambda np, x: np.where(np.isnan(x), x, np.clip(x, -1.0, 1.0)),
+                lambda np, x: np.where((x <= -1) | (x >= 1), 0.0, 1.0), 0, 0,
+                (("min_val", -1.0), ("max_val", 1.0))),
+    _activation("hardsigmoid", "y = relu6(x + 3) / 6.",
+                lambda np, x: np.where(np.isnan(x), x, np.clip(x + 3.0, 0.0, 6.0) / 6.0),
+                lambda np, x: np.where((x > -3) & (x < 3), 1.0 / 6.0, 0.0), 1, 1),
+    _activation("hardswish", "y = x * relu6(x + 3) / 6.",
+                lambda np, x: np.where(x <= -3, 0.0, np.where(x >= 3, x, x * (x + 3.0) / 6.0)),
+                lambda np, x: np.where(x < -3, 0.0, np.where(x <= 3, (2.0 * x + 3.0) / 6.0,
+                                                             1.0)), 1, 1),
+    _activation("softsign", "y = x / (1 + |x|); +-1 at +-inf.",
+                lambda np, x: np.where(np.isinf(x), np.sign(x), x / (1.0 + np.abs(x))),
+                lambda np, x: 1.0 / (1.0 + np.abs(x)) ** 2, 1, 1),
+    _activation("exp", "Exponential, y = e^x.",
+                lambda np, x: np.exp(x), lambda np, x: np.exp(x), 1, 2),
+    _activation("elu", "y = x if x > 0 else alpha * (exp(x) - 1), with an accurate expm1.",
+                lambda np, x: np.where(x > 0, x, np.expm1(x)),
+                lambda np, x: np.where(x > 0, 1.0, np.exp(x)), 2, 2, (("alpha", 1.0),)),
+    _activation("celu", "y = max(0, x) + min(0, alpha * (exp(x / alpha) - 1)), alpha > 0.",
+                lambda np, x: np.where(x > 0, x, np.expm1(x)),
+                lambda np, x: np.where(x > 0, 1.0, np.exp(x)), 2, 2, (("alpha", 1.0),)),
+    _activation("selu", "y = scale * (x if x > 0 else alpha * (exp(x) - 1)), PyTorch's "
+                "constants.",
+                lambda np, x: _SELU_SCALE * np.where(x > 0, x, _SELU_ALPHA * np.expm1(x)),
+                lambda np, x: _SELU_SCALE * np.where(x > 0, 1.0, _SELU_ALPHA * np.exp(x)), 2, 2),
+    _activation("softplus", "y = log(1 + exp(beta * x)) / beta, x where beta * x > threshold; "
+                "never overflows.",
+                lambda np, x: np.where(x > 20, x, _softplus(np, x)),
+                lambda np, x: np.where(x > 20, 1.0, _sigmoid(np, x)), 2, 2,
+                (("beta", 1.0), ("threshold", 20.0))),
+    _activation("logsigmoid", "y = log(sigmoid(x)) = -softplus(-x); never overflows.",
+                lambda np, x: -_softplus(np, -x), lambda np, x: _sigmoid(np, -x), 2, 2),
+    _activation("silu", "y = x * sigmoid(x) (swish); -0 at -inf.",
+                lambda np, x: np.where(np.isneginf(x), -0.0, x * _sigmoid(np, x)),
+                _silu_grad, 2, 2, (),
+                lambda np, ref, x, dy: np.maximum(np.abs(ref), np.abs(dy) * (
+                    _sigmoid(np, x) * (1.0 + np.abs(x) * _sigmoid(np, -x))))),
+)
+OPS = tuple(op for group in OPS for op in ((group,) if isinstance(group, Op) else group))
 
 
 def symbol(op):

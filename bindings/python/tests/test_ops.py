@@ -113,3 +113,39 @@ def test_tanh_backward_at_a_former_worst_case(isa):
               np.array([-0.4853450357913971], np.float32))
     ref, scale = evaluate(op, inputs)
     assert_within(nonlin.tanh_backward(*inputs), ref, op.ulps, scale, "tanh_backward")
+
+
+PARAMETRIC = [op for op in _table.OPS if op.params]
+# Values the C library refuses for each parameter set (NaN always).
+BAD_PARAMS = {"hardtanh": {"min_val": 1.0, "max_val": 1.0}, "celu": {"alpha": 0.0},
+              "softplus": {"beta": -1.0}}
+
+
+@pytest.mark.parametrize("op", PARAMETRIC, ids=lambda op: op.name)
+def test_parameters_by_keyword_position_and_default(op):
+    """PyTorch's keywords and defaults: the defaults given explicitly, by
+    keyword or by position, give the same bits as leaving them out."""
+    rng = np.random.default_rng(5)
+    inputs = inputs_for(op, rng, (40,))
+    expected = call(op, inputs)
+    defaults = dict(op.params)
+    np.testing.assert_array_equal(call(op, inputs, **defaults), expected)
+    fn = getattr(nonlin, op.name)
+    np.testing.assert_array_equal(fn(*inputs, *defaults.values()), expected)
+    with pytest.raises(TypeError):
+        fn(*inputs, no_such_parameter=1.0)
+
+
+@pytest.mark.parametrize("op", PARAMETRIC, ids=lambda op: op.name)
+def test_bad_parameters_are_value_errors_and_write_nothing(op):
+    rng = np.random.default_rng(6)
+    inputs = inputs_for(op, rng, (9,))
+    base = op.name.replace("_backward", "")
+    for bad in [{op.params[0][0]: float("nan")}, BAD_PARAMS.get(base)]:
+        if bad is None:
+            continue
+        out = np.full((9,), 7.0, np.float32)
+        with pytest.raises(ValueError) as info:
+            call(op, inputs, out=out, **bad)
+        assert info.value.status == nonlin.Status.BAD_ARGUMENT
+        assert (out == 7.0).all()
