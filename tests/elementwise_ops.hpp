@@ -45,6 +45,19 @@ constexpr float kSoftplusBeta = 2.0f, kSoftplusThreshold = 20.0f;
 constexpr double kSeluScale = 1.0507009873554804934193349852946;
 constexpr double kSeluAlpha = 1.6732632423543772848170429916717;
 
+constexpr double kGeluK1 = 1.5957691216057307117597842397375;  // 2 sqrt(2/pi)
+constexpr double kGeluK3 = kGeluK1 * 0.044715;
+inline double gelu_tanh_w(double x) { return kGeluK1 * x + kGeluK3 * x * x * x; }
+inline double gelu_tanh_ref(double x) {
+    if (std::isinf(x)) return x < 0 ? -0.0 : x;
+    return x * sigmoid_ref(gelu_tanh_w(x));
+}
+inline double gelu_tanh_grad(double x) {
+    if (std::isinf(x)) return x < 0 ? 0.0 : 1.0;
+    const double w = gelu_tanh_w(x);
+    return sigmoid_ref(w) * (1.0 + x * (kGeluK1 + 3 * kGeluK3 * x * x) * sigmoid_ref(-w));
+}
+
 inline double softplus_ref(double z) { return z > 0 ? z + std::log1p(std::exp(-z)) : std::log1p(std::exp(z)); }
 inline double silu_ref(double x) { return std::isinf(x) && x < 0 ? -0.0 : x * sigmoid_ref(x); }
 // d/dx silu = s (1 + x (1 - s)), with 1 - s = sigmoid(-x).
@@ -133,6 +146,16 @@ inline const elementwise_case kElementwiseCases[] = {
      [](double x, double dy) {
          const double s = sigmoid_ref(x);
          return std::isinf(x) ? 0.0 : std::fabs(dy) * (s + std::fabs(x) * s * sigmoid_ref(-x));
+     },
+     {}},
+    {"gelu_tanh", nonlin_gelu_tanh_f32, nonlin_gelu_tanh_backward_f32, gelu_tanh_ref,
+     [](double x, double dy) { return dy * gelu_tanh_grad(x); }, 2.0, 2.0, false, -20.0, 20.0,
+     false,
+     [](double x, double dy) {
+         if (std::isinf(x)) return 0.0;
+         const double w = gelu_tanh_w(x);
+         return std::fabs(dy) * sigmoid_ref(w) *
+                (1.0 + std::fabs(x * (kGeluK1 + 3 * kGeluK3 * x * x)) * sigmoid_ref(-w));
      },
      {}},
 };

@@ -266,44 +266,107 @@ struct logsigmoid_op {
     }
 };
 
+// dy * d/dx [x * sigmoid(w(x))] = dy * s * (1 + x w' (1 - s)), s = sigmoid(w),
+// for w = wh + wl and u = x w' = uh + ul (silu: w = u = x; gelu_tanh).
+// 1 - s comes from the same exponential (no cancellation), the sum
+// 1 + x w' (1 - s) is formed with its exact error, and the products are
+// rounded once. Below w = -64, 1 - s = 1 and s = e^w: dy (1 + x w') e^w
+// through times_exp; above 64, dx = dy (and x w' (1 - s) could overflow
+// Dekker's product).
+inline vfloat x_sigmoid_gradient(vfloat x, vfloat dy, vfloat wh, vfloat wl, vfloat u,
+                                 vfloat u_lo) {
+    vfloat s_lo;
+    const vfloat s = logistic_of(wh, wl, &s_lo);
+    vfloat c_lo;
+    const vfloat c = logistic_of(-wh, -wl, &c_lo);  // 1 - s
+    const vfloat t = u * c;
+    const vfloat t_lo = product_error(u, c, t) + u * c_lo + u_lo * c;
+    vfloat w_lo;
+    const vfloat w = two_sum(splat(1.0f), t, w_lo);
+    const vfloat m = dy * w;
+    const vfloat m_lo = product_error(dy, w, m) + dy * (w_lo + t_lo);
+    const vfloat main =
+        select(wh > splat(64.0f), dy, fmadd(m, s, fmadd(m, s_lo, m_lo * s)));
+    vfloat v_lo;
+    const vfloat v = two_sum(splat(1.0f), u, v_lo);
+    const vfloat dm = dy * v;
+    const vfloat deep =
+        math::times_exp(dm, product_error(dy, v, dm) + dy * (v_lo + u_lo), wh, wl);
+    // Below x = -200, (1 + x w') dy may overflow while the result is 0.
+    return select(wh < splat(-64.0f), select(x < splat(-200.0f), splat(0.0f) * dy, deep), main);
+}
+
+// x * sigmoid(w) for w = wh + wl, rounded once; below w = -64 as
+// x * exp(w) through times_exp. -0 at x = -inf, x at +inf.
+inline vfloat x_sigmoid(vfloat x, vfloat wh, vfloat wl) {
+    vfloat s_lo;
+    const vfloat s = logistic_of(wh, wl, &s_lo);
+    const vfloat main = select(x == splat(kInfinity), x, fmadd(x, s, x * s_lo));
+    const vfloat deep = math::times_exp(x, splat(0.0f), wh, wl);
+    return select(wh < splat(-64.0f), select(x == -splat(kInfinity), splat(-0.0f), deep), main);
+}
+
 // silu(x) = x * sigmoid(x), the sigmoid carried as hi + lo and the product
 // rounded once; below x = -64, x * exp(x) through times_exp (the sigmoid
 // alone would be subnormal while the product is not). silu(-inf) = -0.
 // dx = dy * s * (1 + x (1 - s)).
 struct silu_op {
     explicit silu_op(op_params) {}
+    static vfloat forward(vfloat x) { return x_sigmoid(x, x, splat(0.0f)); }
+    static vfloat backward(vfloat x, vfloat dy) {
+        return x_sigmoid_gradient(x, dy, x, splat(0.0f), x, splat(0.0f));
+    }
+};
+
+struct gelu_tanh_constants {
+    // k1 = 2 sqrt(2/pi), k3 = 0.044715 k1, each in two floats.
+    static constexpr float k1_hi = 1.5957691669464111f, k1_lo = -4.534068054e-08f;
+    static constexpr float k3_hi = 0.07135481387376785f, k3_lo = 2.3988324660e-09f;
+};
+
+// gelu with PyTorch's tanh approximation, 0.5 x (1 + tanh(u)) with
+// u = sqrt(2/pi) (x + 0.044715 x^3), computed as x * sigmoid(w), w = 2u,
+// with w carried as hi + lo into the exponential (for x = -10, w = -87
+// and an error of one ulp in w alone would cost 5 ulp of the result).
+// dx = dy * s * (1 + x w' (1 - s)), w' = k1 + 3 k3 x^2.
+struct gelu_tanh_op {
+    explicit gelu_tanh_op(op_params) {}
+    // w = k1 x + k3 x^3 and u = x w' = k1 x + 3 k3 x^3, each as hi + lo.
+    static vfloat w_of(vfloat x, vfloat& w_lo, vfloat* u = nullptr, vfloat* u_lo = nullptr) {
+        using K = gelu_tanh_constants;
+        const vfloat x2 = x * x;
+        const vfloat x2_lo = product_error(x, x, x2);
+        const vfloat x3 = x2 * x;
+        const vfloat x3_lo = product_error(x2, x, x3) + x2_lo * x;
+        const vfloat p3 = splat(K::k3_hi) * x3;
+        const vfloat p3_lo =
+            product_error(splat(K::k3_hi), x3, p3) + (splat(K::k3_lo) * x3 + splat(K::k3_hi) * x3_lo);
+        const vfloat p1 = splat(K::k1_hi) * x;
+        const vfloat p1_lo = product_error(splat(K::k1_hi), x, p1) + splat(K::k1_lo) * x;
+        vfloat e;
+        const vfloat w = two_sum(p1, p3, e);
+        // Beyond |x| = 1000 the low part does not matter (and its
+        // products may overflow).
+        const vmask moderate = abs(x) < splat(1000.0f);
+        w_lo = select(moderate, e + (p1_lo + p3_lo), splat(0.0f));
+        if (u) {
+            const vfloat t3 = splat(3.0f) * p3;
+            const vfloat t3_lo = product_error(splat(3.0f), p3, t3) + splat(3.0f) * p3_lo;
+            vfloat f;
+            *u = two_sum(p1, t3, f);
+            *u_lo = select(moderate, f + (p1_lo + t3_lo), splat(0.0f));
+        }
+        return w;
+    }
     static vfloat forward(vfloat x) {
-        vfloat s_lo;
-        const vfloat s = logistic_of(x, splat(0.0f), &s_lo);
-        const vfloat main = select(x == splat(kInfinity), x, fmadd(x, s, x * s_lo));
-        const vfloat deep = math::times_exp(x, x);
-        return select(x < splat(-64.0f), select(x == -splat(kInfinity), splat(-0.0f), deep),
-                      main);
+        vfloat w_lo;
+        const vfloat w = w_of(x, w_lo);
+        return x_sigmoid(x, w, w_lo);
     }
     static vfloat backward(vfloat x, vfloat dy) {
-        vfloat s_lo;
-        const vfloat s = logistic_of(x, splat(0.0f), &s_lo);
-        vfloat c_lo;
-        const vfloat c = logistic_of(-x, splat(0.0f), &c_lo);  // 1 - s
-        const vfloat t = x * c;
-        const vfloat t_lo = product_error(x, c, t) + x * c_lo;
-        vfloat w_lo;
-        const vfloat w = two_sum(splat(1.0f), t, w_lo);  // 1 + x (1 - s)
-        const vfloat m = dy * w;
-        const vfloat m_lo = product_error(dy, w, m) + dy * (w_lo + t_lo);
-        // Above 64, 1 - s < 2^-92 and dx = dy (x (1 - s) would also
-        // overflow Dekker's product near FLT_MAX).
-        const vfloat main =
-            select(x > splat(64.0f), dy, fmadd(m, s, fmadd(m, s_lo, m_lo * s)));
-        // Below -64, 1 - s = 1: dx = dy (1 + x) e^x.
-        vfloat v_lo;
-        const vfloat v = two_sum(splat(1.0f), x, v_lo);
-        const vfloat dm = dy * v;
-        const vfloat deep = math::times_exp(dm, product_error(dy, v, dm) + dy * v_lo, x,
-                                            splat(0.0f));
-        // Below -200, (1 + x) dy may overflow while the result is 0.
-        return select(x < splat(-64.0f), select(x < splat(-200.0f), splat(0.0f) * dy, deep),
-                      main);
+        vfloat w_lo, u, u_lo;
+        const vfloat w = w_of(x, w_lo, &u, &u_lo);
+        return x_sigmoid_gradient(x, dy, w, w_lo, u, u_lo);
     }
 };
 

@@ -59,6 +59,7 @@ FROM_INPUT(selu, )
 FROM_INPUT(softplus, , 1.0f, 20.0f)
 FROM_INPUT(logsigmoid, )
 FROM_INPUT(silu, )
+FROM_INPUT(gelu_tanh, )
 #undef FROM_INPUT
 
 // The library's ops, in the order --help lists them.
@@ -81,7 +82,7 @@ FROM_INPUT(silu, )
     Activation{"selu", selu_fwd, selu_bwd},                                                    \
     Activation{"softplus", softplus_fwd, softplus_bwd},                                        \
     Activation{"logsigmoid", logsigmoid_fwd, logsigmoid_bwd},                                  \
-    Activation{"silu", silu_fwd, silu_bwd}
+    Activation{"silu", silu_fwd, silu_bwd}, Activation{"gelu_tanh", gelu_tanh_fwd, gelu_tanh_bwd}
 
 }  // namespace
 

@@ -104,6 +104,22 @@ def _silu_grad(np, x):
     return np.where(np.isinf(x), np.where(x > 0, 1.0, 0.0), s * (1.0 + x * c))
 
 
+_GELU_K1 = 1.5957691216057307117597842397375  # 2 sqrt(2/pi)
+_GELU_K3 = _GELU_K1 * 0.044715
+
+
+def _gelu_tanh_grad(np, x):
+    w = _GELU_K1 * x + _GELU_K3 * x * x * x
+    g = _sigmoid(np, w) * (1.0 + x * (_GELU_K1 + 3 * _GELU_K3 * x * x) * _sigmoid(np, -w))
+    return np.where(np.isinf(x), np.where(x > 0, 1.0, 0.0), g)
+
+
+def _gelu_tanh_scale(np, ref, x, dy):
+    w = _GELU_K1 * x + _GELU_K3 * x * x * x
+    return np.maximum(np.abs(ref), np.abs(dy) * _sigmoid(np, w) * (
+        1.0 + np.abs(x * (_GELU_K1 + 3 * _GELU_K3 * x * x)) * _sigmoid(np, -w)))
+
+
 _SELU_SCALE = 1.0507009873554804934193349852946
 _SELU_ALPHA = 1.6732632423543772848170429916717
 
@@ -172,6 +188,11 @@ OPS += (
                 _silu_grad, 2, 2, (),
                 lambda np, ref, x, dy: np.maximum(np.abs(ref), np.abs(dy) * (
                     _sigmoid(np, x) * (1.0 + np.abs(x) * _sigmoid(np, -x))))),
+    _activation("gelu_tanh", "GELU with the tanh approximation (PyTorch's "
+                "approximate='tanh'): y = x * sigmoid(2 sqrt(2/pi) (x + 0.044715 x^3)).",
+                lambda np, x: np.where(np.isneginf(x), -0.0, x * _sigmoid(
+                    np, _GELU_K1 * x + _GELU_K3 * x * x * x)),
+                _gelu_tanh_grad, 2, 2, (), _gelu_tanh_scale),
 )
 OPS = tuple(op for group in OPS for op in ((group,) if isinstance(group, Op) else group))
 
