@@ -58,6 +58,16 @@ inline double gelu_tanh_grad(double x) {
     return sigmoid_ref(w) * (1.0 + x * (kGeluK1 + 3 * kGeluK3 * x * x) * sigmoid_ref(-w));
 }
 
+constexpr double kInvSqrt2Pi = 0.39894228040143267793994605993438;
+inline double gelu_ref(double x) {
+    if (std::isinf(x)) return x < 0 ? -0.0 : x;
+    return 0.5 * x * std::erfc(-x / std::sqrt(2.0));
+}
+inline double gelu_grad(double x) {
+    if (std::isinf(x)) return x < 0 ? 0.0 : 1.0;
+    return 0.5 * std::erfc(-x / std::sqrt(2.0)) + x * kInvSqrt2Pi * std::exp(-0.5 * x * x);
+}
+
 inline double softplus_ref(double z) { return z > 0 ? z + std::log1p(std::exp(-z)) : std::log1p(std::exp(z)); }
 inline double silu_ref(double x) { return std::isinf(x) && x < 0 ? -0.0 : x * sigmoid_ref(x); }
 // d/dx silu = s (1 + x (1 - s)), with 1 - s = sigmoid(-x).
@@ -156,6 +166,14 @@ inline const elementwise_case kElementwiseCases[] = {
          const double w = gelu_tanh_w(x);
          return std::fabs(dy) * sigmoid_ref(w) *
                 (1.0 + std::fabs(x * (kGeluK1 + 3 * kGeluK3 * x * x)) * sigmoid_ref(-w));
+     },
+     {}},
+    {"gelu", nonlin_gelu_f32, nonlin_gelu_backward_f32, gelu_ref,
+     [](double x, double dy) { return dy * gelu_grad(x); }, 2.0, 2.0, false, -20.0, 20.0, false,
+     [](double x, double dy) {
+         if (std::isinf(x)) return 0.0;
+         return std::fabs(dy) * (0.5 * std::erfc(-x / std::sqrt(2.0)) +
+                                 std::fabs(x) * kInvSqrt2Pi * std::exp(-0.5 * x * x));
      },
      {}},
 };

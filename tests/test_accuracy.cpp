@@ -180,6 +180,13 @@ TEST_CASE("special values of the exp-based activations", "[accuracy]") {
     CHECK(y[1] == -kInf);
     CHECK(y[2] == 0.0f);
     CHECK(y[5] == -1000.0f);  // no overflow
+    REQUIRE(nonlin_gelu_f32(7, x, y) == NONLIN_OK);
+    CHECK((y[1] == 0.0f && std::signbit(y[1])));  // -0, not NaN
+    CHECK(y[2] == kInf);
+    const float deep = -13.25f;  // Phi is subnormal there, gelu is not
+    float g;
+    REQUIRE(nonlin_gelu_f32(1, &deep, &g) == NONLIN_OK);
+    CHECK(ulp_error(g, 0.5 * deep * std::erfc(-deep / std::sqrt(2.0))) <= 2.0);
     REQUIRE(nonlin_softsign_f32(3, x, y) == NONLIN_OK);
     CHECK(y[1] == -1.0f);
     CHECK(y[2] == 1.0f);

@@ -260,6 +260,16 @@ NONLIN_API nonlin_status nonlin_gelu_tanh_f32(size_t n, const float* x, float* y
 NONLIN_API nonlin_status nonlin_gelu_tanh_backward_f32(size_t n, const float* x,
                                                        const float* dy, float* dx);
 
+/* y = 0.5 x (1 + erf(x / sqrt2)) = x Phi(x) (PyTorch's gelu), with our
+ * own normal tail Q = erfc(z / sqrt2) / 2 as S(z) exp(-z^2/2): for x < 0,
+ * x S exp(-x^2/2) with no cancellation and correct down to the underflow
+ * (near x = -14); gelu(-inf) = -0. Max error 2 ulp.
+ * Backward: dy (Phi(x) + x phi(x)): 2 ulp of max(|dx|, |dy| (Phi + |x| phi))
+ * (absolute near its zero, x = -0.7518). */
+NONLIN_API nonlin_status nonlin_gelu_f32(size_t n, const float* x, float* y);
+NONLIN_API nonlin_status nonlin_gelu_backward_f32(size_t n, const float* x, const float* dy,
+                                                  float* dx);
+
 /* ------------------------------------------------- softmax family, f32 */
 
 /* The row functions see x as a contiguous outer x axis x inner tensor and

@@ -13,6 +13,7 @@ The reference and scale callables take the numpy module as their first
 argument, so this package never imports numpy itself.
 """
 
+import math
 from collections import namedtuple
 
 # Calling shapes, named after the C signatures they stand for.
@@ -120,6 +121,15 @@ def _gelu_tanh_scale(np, ref, x, dy):
         1.0 + np.abs(x * (_GELU_K1 + 3 * _GELU_K3 * x * x)) * _sigmoid(np, -w)))
 
 
+def _phi_cdf(np, x):
+    return 0.5 * np.vectorize(math.erfc, otypes=[float])(-x / math.sqrt(2.0))
+
+
+def _gelu_grad(np, x):
+    g = _phi_cdf(np, x) + x * np.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)
+    return np.where(np.isinf(x), np.where(x > 0, 1.0, 0.0), g)
+
+
 _SELU_SCALE = 1.0507009873554804934193349852946
 _SELU_ALPHA = 1.6732632423543772848170429916717
 
@@ -193,6 +203,12 @@ OPS += (
                 lambda np, x: np.where(np.isneginf(x), -0.0, x * _sigmoid(
                     np, _GELU_K1 * x + _GELU_K3 * x * x * x)),
                 _gelu_tanh_grad, 2, 2, (), _gelu_tanh_scale),
+    _activation("gelu", "GELU, y = x * Phi(x) = 0.5 x (1 + erf(x / sqrt 2)), with no "
+                "cancellation for negative x; -0 at -inf.",
+                lambda np, x: np.where(np.isneginf(x), -0.0, x * _phi_cdf(np, x)),
+                _gelu_grad, 2, 2, (),
+                lambda np, ref, x, dy: np.maximum(np.abs(ref), np.abs(dy) * (
+                    _phi_cdf(np, x) + np.abs(x) * np.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)))),
 )
 OPS = tuple(op for group in OPS for op in ((group,) if isinstance(group, Op) else group))
 

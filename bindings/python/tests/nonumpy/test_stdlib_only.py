@@ -27,7 +27,7 @@ SCALAR_NP = types.SimpleNamespace(
     isnan=math.isnan, isinf=math.isinf, isneginf=lambda v: v == -math.inf,
     where=lambda c, a, b: a if c else b, maximum=max,
     clip=lambda v, lo, hi: min(max(v, lo), hi), sign=lambda v: math.copysign(1.0, v),
-    float32=f32, float64=float, inf=math.inf)
+    float32=f32, float64=float, inf=math.inf, vectorize=lambda f, otypes=None: f)
 ELEMENTWISE = [op for op in _table.OPS if op.kind in (_table.UNARY, _table.UNARY_BACKWARD)]
 X = [-20.0, -3.5, -1.0, -0.125, 0.0, 1e-3, 0.5, 2.0, 7.25, 20.0, 3.0, -2.0, 0.75]
 
