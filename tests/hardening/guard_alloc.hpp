@@ -70,7 +70,7 @@ public:
 
     template <class Range>
     void fill_from(const Range& r) {
-        std::memcpy(data_, r.data(), count_ * sizeof(T));
+        if (count_ != 0) std::memcpy(data_, r.data(), count_ * sizeof(T));
     }
 
 private:

@@ -72,9 +72,11 @@ outcome run(const call_plan& p, Alloc&& alloc_float, std::function<int64_t*(std:
 bool same_bits(const outcome& a, const outcome& b) {
     if (a.status != b.status || a.buffers.size() != b.buffers.size()) return false;
     for (std::size_t k = 0; k < a.buffers.size(); ++k)
+        // memcmp with an empty vector's null data() would be undefined.
         if (a.buffers[k].size() != b.buffers[k].size() ||
-            std::memcmp(a.buffers[k].data(), b.buffers[k].data(),
-                        a.buffers[k].size() * sizeof(float)) != 0)
+            (!a.buffers[k].empty() &&
+             std::memcmp(a.buffers[k].data(), b.buffers[k].data(),
+                         a.buffers[k].size() * sizeof(float)) != 0))
             return false;
     return true;
 }
