@@ -14,6 +14,8 @@
 // to 0).
 #pragma once
 
+#include <limits>
+
 #include "../simd/vec.hpp"
 
 namespace nonlin {
@@ -103,7 +105,13 @@ inline vfloat times_exp(vfloat m, vfloat m_lo, vfloat x, vfloat tail) {
                               select(x > splat(64.0f), splat(-128.0f), splat(0.0f)));
     vfloat lo;
     const vfloat hi = exp_core<true, true, true>(x, tail, &lo, bias);
-    return scale_pow2(fmadd(m, hi, fmadd(m, lo, m_lo * hi)), -bias);
+    // Where m * hi overflows, so does the result (the bias only scales it
+    // down for x < -64, where the product is tiny): the low terms, which
+    // could overflow with the other sign into inf - inf, are left out.
+    const vfloat main = m * hi;
+    const vfloat product = select(abs(main) == splat(std::numeric_limits<float>::infinity()),
+                                  main, fmadd(m, hi, fmadd(m, lo, m_lo * hi)));
+    return scale_pow2(product, -bias);
 }
 
 inline vfloat times_exp(vfloat m, vfloat x) {
