@@ -123,7 +123,7 @@ struct softsign_op {
         const vfloat z = abs(x);
         // Above 2^56 the 1 is below 2^-56 of z: use z * 2^-96 for 1 + |x|
         // (so that neither the square nor Dekker's product overflows) and
-        // scale the quotient back by 2^-192 at the end, rounding once.
+        // scale the quotient back at the end, rounding once.
         const vmask big = z > splat(0x1p56f);
         vfloat d_lo;
         const vfloat d1 = two_sum(splat(1.0f), z, d_lo);
@@ -131,9 +131,12 @@ struct softsign_op {
         d_lo = select(big, splat(0.0f), d_lo);
         const vfloat s = d * d;
         const vfloat s_lo = product_error(d, d, s) + (d + d) * d_lo;
-        const vfloat q = dy / s;
-        const vfloat r = q + (division_residual(dy, q, s) - q * s_lo) / s;
-        const vfloat scaled = scale_pow2(r, select(big, splat(-192.0f), splat(0.0f)));
+        // dy too is scaled (by 2^-96) on that branch, so dy / s cannot
+        // overflow (s may be as small as 2^-80).
+        const vfloat g = select(big, dy * splat(0x1p-96f), dy);
+        const vfloat q = g / s;
+        const vfloat r = q + (division_residual(g, q, s) - q * s_lo) / s;
+        const vfloat scaled = scale_pow2(r, select(big, splat(-96.0f), splat(0.0f)));
         return select(z == splat(kInfinity), dy * splat(0.0f), scaled);
     }
 };
