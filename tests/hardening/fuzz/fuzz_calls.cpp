@@ -169,6 +169,25 @@ struct call_setup {
     int variant = 0;         // in place: 0 apart, 1 and 2 the allowed aliases
 };
 
+// Makes one array NULL (when the call has data) or the output overlap the
+// input by `shift`, as the call's fault says; returns the status the call
+// must then give.
+nonlin_status inject_fault(const call_setup& cs, bool backward, bool has_data, std::size_t shift,
+                           float* input, const float*& x, float*& y, const float*& dy) {
+    if (cs.f == fault::null_pointer && has_data) {
+        const int which = cs.null_which % (backward ? 3 : 2);
+        if (which == 0) x = nullptr;
+        if (which == 1) y = nullptr;
+        if (which == 2) dy = nullptr;
+        return NONLIN_ERR_NULL_POINTER;
+    }
+    if (shift > 0) {
+        y = input + shift;
+        return NONLIN_ERR_OVERLAP;
+    }
+    return NONLIN_OK;
+}
+
 void expect_status(nonlin_status got, nonlin_status want) {
     require(got == want, "status %d (%s), expected %d (%s)", got, nonlin_status_string(got), want,
             nonlin_status_string(want));
@@ -212,15 +231,8 @@ void fuzz_elementwise(reader& in, const call_setup& cs) {
     nonlin_status want = NONLIN_OK;
     if (cs.f == fault::huge_shape) {
         want = NONLIN_ERR_BAD_SHAPE;
-    } else if (cs.f == fault::null_pointer && n > 0) {
-        const int which = cs.null_which % (backward ? 3 : 2);
-        if (which == 0) x = nullptr;
-        if (which == 1) y = nullptr;
-        if (which == 2) dy = nullptr;
-        want = NONLIN_ERR_NULL_POINTER;
-    } else if (shift > 0) {
-        y = a.data + shift;
-        want = NONLIN_ERR_OVERLAP;
+    } else {
+        want = inject_fault(cs, backward, n > 0, shift, a.data, x, y, dy);
     }
     const auto sa = a.snapshot(), sb = b.snapshot(), so = out.snapshot();
     const nonlin_status got = backward ? op.backward(n, x, dy, y) : op.forward(n, x, y);
@@ -358,15 +370,8 @@ void fuzz_rows(reader& in, int fn, const call_setup& cs) {
                            (axis == 0 && outer * inner != 0);
     if (bad_shape) {
         want = NONLIN_ERR_BAD_SHAPE;
-    } else if (cs.f == fault::null_pointer && total > 0) {
-        const int which = cs.null_which % (backward ? 3 : 2);
-        if (which == 0) x = nullptr;
-        if (which == 1) y = nullptr;
-        if (which == 2) dy = nullptr;
-        want = NONLIN_ERR_NULL_POINTER;
-    } else if (shift > 0) {
-        y = a.data + shift;
-        want = NONLIN_ERR_OVERLAP;
+    } else {
+        want = inject_fault(cs, backward, total > 0, shift, a.data, x, y, dy);
     }
     const auto sa = a.snapshot(), sb = b.snapshot(), so = out.snapshot();
     nonlin_status got;
