@@ -76,10 +76,20 @@ inline double silu_grad(double x) {
     return sigmoid_ref(x) * (1.0 + x * sigmoid_ref(-x));
 }
 
+// mish = x t, t = tanh(softplus(x)); mish' = t + c, c = x sech^2 sigmoid(x).
+inline double mish_t(double x) { return std::tanh(softplus_ref(x)); }
+inline double mish_c(double x) {
+    const double t = mish_t(x);
+    return std::isinf(x) ? 0.0 : x * sigmoid_ref(x) * (1.0 - t) * (1.0 + t);
+}
+inline double mish_ref(double x) { return std::isinf(x) && x < 0 ? -0.0 : x * mish_t(x); }
+
 #define NONLIN_TEST_FWD(call) [](size_t n, const float* x, float* y) { return call; }
 #define NONLIN_TEST_BWD(call) \
     [](size_t n, const float* x, const float* dy, float* dx) { return call; }
 
+// New ops go at the end: the fuzzer's regression inputs (tests/hardening/
+// fuzz/known/) name an op by its position.
 inline const elementwise_case kElementwiseCases[] = {
     {"sigmoid", nonlin_sigmoid_f32, nonlin_sigmoid_backward_f32, sigmoid_ref,
      [](double y, double dy) { return dy * y * (1.0 - y); }, 1.0, 1.0, true, 0.0, 1.0, true,
@@ -175,6 +185,11 @@ inline const elementwise_case kElementwiseCases[] = {
          return std::fabs(dy) * (0.5 * std::erfc(-x / std::sqrt(2.0)) +
                                  std::fabs(x) * kInvSqrt2Pi * std::exp(-0.5 * x * x));
      },
+     {}},
+    {"mish", nonlin_mish_f32, nonlin_mish_backward_f32, mish_ref,
+     [](double x, double dy) { return dy * (mish_t(x) + mish_c(x)); }, 2.0, 2.0, false, -20.0,
+     20.0, false,
+     [](double x, double dy) { return std::fabs(dy) * (std::fabs(mish_t(x)) + std::fabs(mish_c(x))); },
      {}},
 };
 

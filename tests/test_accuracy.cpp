@@ -34,7 +34,7 @@ const sweep& the_sweep() {
                                        // method boundaries, the zeros of gelu', silu',
                                        // mish', and the deep negative tails
                                        3.0, -3.0, -1.5, 6.0, 0.34, -0.34, -0.7517915,
-                                       -1.2784645, -1.1915940, -13.0, -64.0, -90.0, 20.0};
+                                       -1.2784645, -1.1924312, -13.0, -64.0, -90.0, 20.0, -20.0};
         for (int k = 0; k < 6; ++k) {
             centers.push_back(-(k + 0.5) * ln2);        // sigmoid's reduction boundaries
             centers.push_back((k + 0.5) * ln2 / 2.0);   // tanh's, for exp(-2|x|)
@@ -169,6 +169,14 @@ TEST_CASE("special values of the exp-based activations", "[accuracy]") {
     REQUIRE(nonlin_silu_f32(7, x, y) == NONLIN_OK);
     CHECK((y[1] == 0.0f && std::signbit(y[1])));  // -0, not NaN
     CHECK(y[2] == kInf);
+    CHECK(y[5] == 0.0f);
+    CHECK(ulp_error(y[6], -100.0 * std::exp(-100.0)) <= 1.0);  // subnormal, not flushed
+    REQUIRE(nonlin_mish_f32(7, x, y) == NONLIN_OK);
+    CHECK(ulp_error(y[0], -1e-8 * std::tanh(std::log(2.0))) <= 1.0);
+    CHECK((y[1] == 0.0f && std::signbit(y[1])));  // -0, not NaN
+    CHECK(y[2] == kInf);
+    CHECK(std::isnan(y[3]));
+    CHECK(y[4] == 1000.0f);
     CHECK(y[5] == 0.0f);
     CHECK(ulp_error(y[6], -100.0 * std::exp(-100.0)) <= 1.0);  // subnormal, not flushed
     REQUIRE(nonlin_softplus_f32(7, x, y, 1.0f, 20.0f) == NONLIN_OK);

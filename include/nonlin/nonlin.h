@@ -251,6 +251,16 @@ NONLIN_API nonlin_status nonlin_silu_f32(size_t n, const float* x, float* y);
 NONLIN_API nonlin_status nonlin_silu_backward_f32(size_t n, const float* x, const float* dy,
                                                   float* dx);
 
+/* y = x * tanh(softplus(x)), computed as x times a ratio of polynomials in
+ * exp(-|x|) that never cancels or overflows, rounded about once; x * exp(x)
+ * below -20 (correct down to the underflow), -0 at -inf. Max error 2 ulp.
+ * Backward: dy (t + x sech^2(softplus(x)) sigmoid(x)), t = tanh(softplus(x)):
+ * 2 ulp of max(|dx|, |dy| (|t| + |x| sech^2 sigmoid)) (an absolute bound near
+ * its zero, x = -1.1924312); 0 at -inf. */
+NONLIN_API nonlin_status nonlin_mish_f32(size_t n, const float* x, float* y);
+NONLIN_API nonlin_status nonlin_mish_backward_f32(size_t n, const float* x, const float* dy,
+                                                  float* dx);
+
 /* y = 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))) (PyTorch's
  * gelu(approximate="tanh")), computed as x * sigmoid(w) with w = 2u
  * carried in two floats: correct down to the underflow, -0 at -inf.

@@ -270,6 +270,26 @@ struct logsigmoid_op {
     }
 };
 
+// The far negative tails of x * sigmoid(w(x)) and x * tanh(softplus(x)),
+// where both are x * exp(w) to far below an ulp: x exp(w) and its gradient
+// dy (1 + u) exp(w) (u = x w', as hi + lo), each through times_exp so that
+// the result is rounded once even where exp(w) alone is subnormal.
+// At x = -inf the value is -0 (not -inf * 0) and the gradient 0.
+inline vfloat x_exp(vfloat x, vfloat wh, vfloat wl) {
+    const vfloat deep = math::times_exp(x, splat(0.0f), wh, wl);
+    return select(x == -splat(kInfinity), splat(-0.0f), deep);
+}
+
+inline vfloat x_exp_gradient(vfloat x, vfloat dy, vfloat wh, vfloat wl, vfloat u, vfloat u_lo) {
+    vfloat v_lo;
+    const vfloat v = two_sum(splat(1.0f), u, v_lo);
+    const vfloat dm = dy * v;
+    const vfloat deep =
+        math::times_exp(dm, product_error(dy, v, dm) + dy * (v_lo + u_lo), wh, wl);
+    // Below x = -200, (1 + x w') dy may overflow while the result is 0.
+    return select(x < splat(-200.0f), splat(0.0f) * dy, deep);
+}
+
 // dy * d/dx [x * sigmoid(w(x))] = dy * s * (1 + x w' (1 - s)), s = sigmoid(w),
 // for w = wh + wl and u = x w' = uh + ul (silu: w = u = x; gelu_tanh).
 // 1 - s comes from the same exponential (no cancellation), the sum
@@ -291,13 +311,7 @@ inline vfloat x_sigmoid_gradient(vfloat x, vfloat dy, vfloat wh, vfloat wl, vflo
     const vfloat m_lo = product_error(dy, w, m) + dy * (w_lo + t_lo);
     const vfloat main =
         select(wh > splat(64.0f), dy, fmadd(m, s, fmadd(m, s_lo, m_lo * s)));
-    vfloat v_lo;
-    const vfloat v = two_sum(splat(1.0f), u, v_lo);
-    const vfloat dm = dy * v;
-    const vfloat deep =
-        math::times_exp(dm, product_error(dy, v, dm) + dy * (v_lo + u_lo), wh, wl);
-    // Below x = -200, (1 + x w') dy may overflow while the result is 0.
-    return select(wh < splat(-64.0f), select(x < splat(-200.0f), splat(0.0f) * dy, deep), main);
+    return select(wh < splat(-64.0f), x_exp_gradient(x, dy, wh, wl, u, u_lo), main);
 }
 
 // x * sigmoid(w) for w = wh + wl, rounded once; below w = -64 as
@@ -306,8 +320,7 @@ inline vfloat x_sigmoid(vfloat x, vfloat wh, vfloat wl) {
     vfloat s_lo;
     const vfloat s = logistic_of(wh, wl, &s_lo);
     const vfloat main = select(x == splat(kInfinity), x, fmadd(x, s, x * s_lo));
-    const vfloat deep = math::times_exp(x, splat(0.0f), wh, wl);
-    return select(wh < splat(-64.0f), select(x == -splat(kInfinity), splat(-0.0f), deep), main);
+    return select(wh < splat(-64.0f), x_exp(x, wh, wl), main);
 }
 
 // silu(x) = x * sigmoid(x), the sigmoid carried as hi + lo and the product
@@ -319,6 +332,73 @@ struct silu_op {
     static vfloat forward(vfloat x) { return x_sigmoid(x, x, splat(0.0f)); }
     static vfloat backward(vfloat x, vfloat dy) {
         return x_sigmoid_gradient(x, dy, x, splat(0.0f), x, splat(0.0f));
+    }
+};
+
+// mish(x) = x tanh(softplus(x)). With e = exp(-|x|), tanh(log(1 + e^x)) is
+// a ratio of polynomials in e that never cancels:
+//   x < 0:  r = N / D, N = e^2 + 2e, D = N + 2      (e = e^x)
+//   x >= 0: r = N / D, N = 1 + 2e,   D = N + 2e^2   (e = e^-x)
+// so one exponential (as hi + lo) and one division, corrected by its exact
+// residual, give r as q + q_lo, and mish = x (q + q_lo) is rounded once.
+// The gradient is r + x sech^2(softplus(x)) sigmoid(x) = r + x c with
+// c = 4 E (1 + e) / D^2, E = e (x < 0) or e^2 (x >= 0); r + x c is summed
+// with its exact error. Below x = -20, mish is x e^x and its gradient
+// dy (1 + x) e^x to 2e-9 relative (the tails shared with silu); above 20
+// they are x and dy. mish(-inf) = -0, mish(+inf) = +inf.
+struct mish_op {
+    explicit mish_op(op_params) {}
+    // r = tanh(softplus(x)) as q + q_lo and, if asked, c as *c + *c_lo.
+    static vfloat ratio(vfloat x, vfloat& q_lo, vfloat* c = nullptr, vfloat* c_lo = nullptr) {
+        const vmask negative = x < splat(0.0f);
+        vfloat e_lo;
+        const vfloat e = math::exp_parts(-abs(x), &e_lo);
+        const vfloat sq = e * e;
+        const vfloat sq_lo = product_error(e, e, sq) + splat(2.0f) * e * e_lo;
+        const vfloat a = select(negative, sq, splat(1.0f));
+        const vfloat a_lo = select(negative, sq_lo, splat(0.0f));
+        vfloat n_err;
+        const vfloat n = two_sum(a, e + e, n_err);
+        const vfloat n_lo = n_err + (a_lo + splat(2.0f) * e_lo);
+        const vfloat b = select(negative, splat(2.0f), sq + sq);
+        const vfloat b_lo = select(negative, splat(0.0f), sq_lo + sq_lo);
+        vfloat d_err;
+        const vfloat d = two_sum(n, b, d_err);
+        const vfloat d_lo = d_err + (n_lo + b_lo);
+        const vfloat q = n / d;
+        q_lo = (division_residual(n, q, d) + n_lo - q * d_lo) / d;
+        if (c) {
+            vfloat u_lo;
+            const vfloat u = two_sum(splat(1.0f), e, u_lo);  // 1 + e
+            const vfloat big_e = select(negative, e, sq);
+            const vfloat big_e_lo = select(negative, e_lo, sq_lo);
+            const vfloat m = big_e * u;
+            const vfloat m_lo = product_error(big_e, u, m) + (big_e * (u_lo + e_lo) + big_e_lo * u);
+            const vfloat s = d * d;
+            const vfloat s_lo = product_error(d, d, s) + splat(2.0f) * d * d_lo;
+            const vfloat k = m / s;
+            *c = splat(4.0f) * k;
+            *c_lo = splat(4.0f) * ((division_residual(m, k, s) + m_lo - k * s_lo) / s);
+        }
+        return q;
+    }
+    static vfloat forward(vfloat x) {
+        vfloat q_lo;
+        const vfloat q = ratio(x, q_lo);
+        const vfloat main = select(x > splat(20.0f), x, fmadd(x, q, x * q_lo));
+        return select(x < splat(-20.0f), x_exp(x, x, splat(0.0f)), main);
+    }
+    static vfloat backward(vfloat x, vfloat dy) {
+        vfloat q_lo, c, c_lo;
+        const vfloat q = ratio(x, q_lo, &c, &c_lo);
+        const vfloat p = x * c;
+        const vfloat p_lo = product_error(x, c, p) + x * c_lo;
+        vfloat g_err;
+        const vfloat g = two_sum(q, p, g_err);
+        const vfloat g_lo = g_err + (q_lo + p_lo);
+        const vfloat main = select(x > splat(20.0f), dy, fmadd(dy, g, dy * g_lo));
+        return select(x < splat(-20.0f), x_exp_gradient(x, dy, x, splat(0.0f), x, splat(0.0f)),
+                      main);
     }
 };
 

@@ -59,6 +59,7 @@ FROM_INPUT(selu, )
 FROM_INPUT(softplus, , 1.0f, 20.0f)
 FROM_INPUT(logsigmoid, )
 FROM_INPUT(silu, )
+FROM_INPUT(mish, )
 FROM_INPUT(gelu_tanh, )
 FROM_INPUT(gelu, )
 #undef FROM_INPUT
@@ -83,8 +84,8 @@ FROM_INPUT(gelu, )
     Activation{"selu", selu_fwd, selu_bwd},                                                    \
     Activation{"softplus", softplus_fwd, softplus_bwd},                                        \
     Activation{"logsigmoid", logsigmoid_fwd, logsigmoid_bwd},                                  \
-    Activation{"silu", silu_fwd, silu_bwd}, Activation{"gelu_tanh", gelu_tanh_fwd, gelu_tanh_bwd}, \
-    Activation{"gelu", gelu_fwd, gelu_bwd}
+    Activation{"silu", silu_fwd, silu_bwd}, Activation{"mish", mish_fwd, mish_bwd},             \
+    Activation{"gelu_tanh", gelu_tanh_fwd, gelu_tanh_bwd}, Activation{"gelu", gelu_fwd, gelu_bwd}
 
 }  // namespace
 

@@ -105,6 +105,23 @@ def _silu_grad(np, x):
     return np.where(np.isinf(x), np.where(x > 0, 1.0, 0.0), s * (1.0 + x * c))
 
 
+def _mish_parts(np, x):
+    """tanh(softplus(x)) and x sech^2(softplus(x)) sigmoid(x), 0 at +-inf."""
+    t = np.tanh(_softplus(np, x))
+    c = np.where(np.isinf(x), 0.0, x * _sigmoid(np, x) * (1.0 - t) * (1.0 + t))
+    return t, c
+
+
+def _mish_grad(np, x):
+    t, c = _mish_parts(np, x)
+    return t + c
+
+
+def _mish_scale(np, ref, x, dy):
+    t, c = _mish_parts(np, x)
+    return np.maximum(np.abs(ref), np.abs(dy) * (np.abs(t) + np.abs(c)))
+
+
 _GELU_K1 = 1.5957691216057307117597842397375  # 2 sqrt(2/pi)
 _GELU_K3 = _GELU_K1 * 0.044715
 
@@ -198,6 +215,9 @@ OPS += (
                 _silu_grad, 2, 2, (),
                 lambda np, ref, x, dy: np.maximum(np.abs(ref), np.abs(dy) * (
                     _sigmoid(np, x) * (1.0 + np.abs(x) * _sigmoid(np, -x))))),
+    _activation("mish", "y = x * tanh(softplus(x)); -0 at -inf.",
+                lambda np, x: np.where(np.isneginf(x), -0.0, x * np.tanh(_softplus(np, x))),
+                _mish_grad, 2, 2, (), _mish_scale),
     _activation("gelu_tanh", "GELU with the tanh approximation (PyTorch's "
                 "approximate='tanh'): y = x * sigmoid(2 sqrt(2/pi) (x + 0.044715 x^3)).",
                 lambda np, x: np.where(np.isneginf(x), -0.0, x * _sigmoid(
