@@ -198,10 +198,15 @@ bool finite(float v) { return std::isfinite(v); }
 // ------------------------------------------------------------ elementwise
 
 void fuzz_elementwise(reader& in, const call_setup& cs) {
+    // The op is at position pick % 64 (wrapped into the table), its backward
+    // when bit 6 is set: a byte keeps naming the same op when ops are
+    // appended to the table, so the inputs in known/ keep their meaning.
     const std::size_t ops = std::size(nonlin_test::kElementwiseCases);
     const uint8_t pick = in.byte();
-    const nonlin_test::elementwise_case& op = nonlin_test::kElementwiseCases[pick % ops];
-    const bool backward = (pick / ops) % 2 == 1;
+    const std::size_t slot = pick % 64u;
+    const nonlin_test::elementwise_case& op =
+        nonlin_test::kElementwiseCases[slot < ops ? slot : slot % ops];
+    const bool backward = (pick / 64u) % 2 == 1;
     const std::string name = op.name;
     std::size_t n = in.byte();
     if (n >= 200) n = 32768 * 2 + in.byte() * 37;  // split over threads
@@ -730,5 +735,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
     case 5: case 6: fuzz_losses(in, (family >> 3) % 3, cs); break;
     default: (family >> 3) % 2 ? fuzz_runtime(in) : fuzz_parameters(in);
     }
+    // NONLIN_FUZZ_TRACE=1: name each call, e.g. to see what an input in
+    // known/ exercises.
+    static const bool trace = std::getenv("NONLIN_FUZZ_TRACE") != nullptr;
+    if (trace) std::fprintf(stderr, "fuzz: %s\n", g_call.c_str());
     return 0;
 }
