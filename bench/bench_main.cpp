@@ -1,6 +1,7 @@
 // Google Benchmark suite: every public function of nonlin.h on each ISA
 // this CPU has, on one thread and on all, next to the peers found at
-// configure time and the memory limit streaming the same bytes.
+// configure time and the memory limit streaming the same bytes. The
+// elementwise ops, forward and backward, come from src/ops/registry.def.
 //
 // Names: <op>/<size>/<impl>[/<isa>/t<threads>], e.g.
 //   sigmoid/4096/nonlin/avx2/t1, softmax/128x1000/onednn, copy/640/memcpy
@@ -24,6 +25,43 @@ namespace {
 
 enum class Family { elementwise, rows, loss, limit };
 
+// The parameters the parametric elementwise ops are called with:
+// PyTorch's defaults, in the registry's order. Checked against the
+// registry's arities below, so a new op with parameters does not build
+// until it has its row.
+struct OpParams {
+    const char* op;
+    int count;
+    Params values;
+};
+
+constexpr OpParams kParams[] = {
+    {"leaky_relu", 1, {0.01f}},      // negative_slope
+    {"hardtanh", 2, {-1.0f, 1.0f}},  // min_val, max_val
+    {"elu", 1, {1.0f}},              // alpha
+    {"celu", 1, {1.0f}},             // alpha
+    {"softplus", 2, {1.0f, 20.0f}},  // beta, threshold
+};
+
+constexpr bool same_name(const char* a, const char* b) {
+    for (; *a == *b; ++a, ++b)
+        if (*a == '\0') return true;
+    return false;
+}
+
+// The row of op; for an op without parameters, none.
+constexpr OpParams params_of(const char* op) {
+    for (const OpParams& p : kParams)
+        if (same_name(p.op, op)) return p;
+    return {op, 0, {}};
+}
+
+#define NONLIN_ELEMENTWISE(name, functor, from, arity, names, valid) \
+    static_assert(params_of(#name).count == arity,                   \
+                  "kParams: no row, or a wrong one, for " #name #names);
+#include "../src/ops/registry.def"
+#undef NONLIN_ELEMENTWISE
+
 // The registration table: one line per op.
 struct OpInfo {
     Op op;
@@ -35,13 +73,24 @@ struct OpInfo {
                       // none (nll_loss), an element is a row
     int row_bytes;    // other bytes per row: targets, gathered values
     const char* limit;  // the limit it is compared with (a label for bench/report)
+    Params params = {};  // an elementwise op's parameters
 };
 
+// What an elementwise backward's `a` holds, from the registry's backward
+// input: the forward's output y, or x itself.
+#define BENCH_BACKWARD_FROM_output(name) Op::name
+#define BENCH_BACKWARD_FROM_input(name) Op::copy
+
+// Elementwise forwards stream two arrays (x -> y) like copy, backwards
+// three (y or x, dy -> dx) like mul3.
 constexpr OpInfo kOps[] = {
-    {Op::sigmoid, "sigmoid", Family::elementwise, Op::copy, false, 2, 0, "copy"},
-    {Op::sigmoid_backward, "sigmoid_backward", Family::elementwise, Op::sigmoid, true, 3, 0, "mul3"},
-    {Op::tanh, "tanh", Family::elementwise, Op::copy, false, 2, 0, "copy"},
-    {Op::tanh_backward, "tanh_backward", Family::elementwise, Op::tanh, true, 3, 0, "mul3"},
+#define NONLIN_ELEMENTWISE(name, functor, from, arity, names, valid)                  \
+    {Op::name, #name, Family::elementwise, Op::copy, false, 2, 0, "copy",              \
+     params_of(#name).values},                                                        \
+    {Op::name##_backward, #name "_backward", Family::elementwise,                      \
+     BENCH_BACKWARD_FROM_##from(name), true, 3, 0, "mul3", params_of(#name).values},
+#include "../src/ops/registry.def"
+#undef NONLIN_ELEMENTWISE
     {Op::softmax, "softmax", Family::rows, Op::copy, false, 2, 0, "copy"},
     {Op::softmax_backward, "softmax_backward", Family::rows, Op::softmax, true, 3, 0, "mul3"},
     {Op::log_softmax, "log_softmax", Family::rows, Op::copy, false, 2, 0, "copy"},
@@ -55,6 +104,8 @@ constexpr OpInfo kOps[] = {
     {Op::sum, "sum", Family::limit, Op::copy, false, 1, 0, ""},
     {Op::fill, "fill", Family::limit, Op::copy, false, 1, 0, ""},
 };
+#undef BENCH_BACKWARD_FROM_output
+#undef BENCH_BACKWARD_FROM_input
 
 // The sizes of issue 3. Losses take rows x classes only.
 const std::vector<Shape> kElementwise = {{1, 4096, 1}, {1, 262144, 1}, {1, 16777216, 1}};
@@ -109,7 +160,7 @@ Args make_args(const OpInfo& info, const Shape& s) {
     const bool rows = info.family == Family::rows || info.family == Family::loss;
     const std::size_t n = s.size();
     Args a{s, random(n, rows ? Dist::normal3 : Dist::uniform10).data(), nullptr, nullptr,
-           scratch(n), nullptr};
+           scratch(n), nullptr, info.params};
     if (info.dy) a.b = random(n, Dist::normal1).data();
     if (info.forward != Op::copy) {
         using Key = std::tuple<Op, std::size_t, std::size_t, std::size_t>;
@@ -148,10 +199,19 @@ bool call_nonlin(Op op, const Args& a) {
     constexpr nonlin_reduction mean = NONLIN_REDUCTION_MEAN;
     nonlin_status s = NONLIN_ERR_BAD_ARGUMENT;
     switch (op) {
-    case Op::sigmoid: s = nonlin_sigmoid_f32(n, a.a, a.out); break;
-    case Op::sigmoid_backward: s = nonlin_sigmoid_backward_f32(n, a.a, a.b, a.out); break;
-    case Op::tanh: s = nonlin_tanh_f32(n, a.a, a.out); break;
-    case Op::tanh_backward: s = nonlin_tanh_backward_f32(n, a.a, a.b, a.out); break;
+#define BENCH_PARAMS_0
+#define BENCH_PARAMS_1 , a.params[0]
+#define BENCH_PARAMS_2 , a.params[0], a.params[1]
+#define NONLIN_ELEMENTWISE(name, functor, from, arity, names, valid)                           \
+    case Op::name: s = nonlin_##name##_f32(n, a.a, a.out BENCH_PARAMS_##arity); break;         \
+    case Op::name##_backward:                                                                  \
+        s = nonlin_##name##_backward_f32(n, a.a, a.b, a.out BENCH_PARAMS_##arity);              \
+        break;
+#include "../src/ops/registry.def"
+#undef NONLIN_ELEMENTWISE
+#undef BENCH_PARAMS_0
+#undef BENCH_PARAMS_1
+#undef BENCH_PARAMS_2
     case Op::softmax: s = nonlin_softmax_f32(o, ax, in, a.a, a.out); break;
     case Op::softmax_backward: s = nonlin_softmax_backward_f32(o, ax, in, a.a, a.b, a.out); break;
     case Op::log_softmax: s = nonlin_log_softmax_f32(o, ax, in, a.a, a.out); break;

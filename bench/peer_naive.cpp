@@ -1,5 +1,6 @@
 // The textbook formulas as plain scalar loops: what a user writes by hand.
-// Softmax is the stable max / exp-sum / divide, one row at a time.
+// Elementwise backwards are dy times the textbook derivative; softmax is
+// the stable max / exp-sum / divide, one row at a time.
 #include <algorithm>
 #include <cmath>
 
@@ -125,32 +126,98 @@ void cross_entropy(const Args& a, float* dlogits) {
     *a.loss = sum / static_cast<float>(count);
 }
 
-bool supports(Op op, const Shape&) { return op < Op::copy; }
+// ------------------------------------------------------------ elementwise
+
+// y[i] = f(x[i]), or for a backward dx[i] = dy[i] * f(a[i]): one plain
+// loop, f inlined.
+template <class F>
+Run loop(const Args& a, bool backward, F f) {
+    const std::size_t n = a.shape.size();
+    if (backward)
+        return [=] {
+            for (std::size_t i = 0; i < n; ++i) a.out[i] = a.b[i] * f(a.a[i]);
+            return true;
+        };
+    return [=] {
+        for (std::size_t i = 0; i < n; ++i) a.out[i] = f(a.a[i]);
+        return true;
+    };
+}
+
+float sigmoid(float x) { return 1.0f / (1.0f + std::exp(-x)); }
+
+constexpr float kSqrt2OverPi = 0.79788456f, kGeluTanhCubic = 0.044715f;
+
+float gelu_tanh_grad(float x) {
+    const float t = std::tanh(kSqrt2OverPi * (x + kGeluTanhCubic * x * x * x));
+    return 0.5f * (1.0f + t) +
+           0.5f * x * (1.0f - t * t) * kSqrt2OverPi * (1.0f + 3.0f * kGeluTanhCubic * x * x);
+}
+
+float mish_grad(float x) {
+    const float t = std::tanh(std::log1p(std::exp(x)));
+    return t + x * (1.0f - t * t) * sigmoid(x);
+}
+
+constexpr float kSeluScale = 1.0507009873554805f, kSeluAlpha = 1.6732632423543772f;
+
+// An elementwise op by registry name: how to build its forward or backward.
+struct Formula {
+    const char* op;
+    Run (*make)(const Args& a, bool backward);
+};
+
+// One row: the op, y as a function of x, and dy's factor dy/dx as a
+// function of x (of y for sigmoid and tanh, whose backwards take y, as
+// nonlin's). p: the op's parameters.
+#define NAIVE(name, y, dydx)                                                  \
+    {                                                                         \
+        #name, [](const Args& a, bool backward) {                             \
+            [[maybe_unused]] const Params p = a.params;                       \
+            return backward ? loop(a, true, [=](float x) { return dydx; })    \
+                            : loop(a, false, [=](float x) { return y; });     \
+        }                                                                     \
+    }
+
+const Formula kFormulas[] = {
+    NAIVE(sigmoid, sigmoid(x), x * (1.0f - x)),
+    NAIVE(tanh, std::tanh(x), 1.0f - x * x),
+    NAIVE(relu, x > 0.0f ? x : 0.0f, x > 0.0f ? 1.0f : 0.0f),
+    NAIVE(relu6, std::min(std::max(x, 0.0f), 6.0f), x > 0.0f && x < 6.0f ? 1.0f : 0.0f),
+    NAIVE(leaky_relu, x > 0.0f ? x : p[0] * x, x > 0.0f ? 1.0f : p[0]),
+    NAIVE(hardtanh, std::min(std::max(x, p[0]), p[1]), x > p[0] && x < p[1] ? 1.0f : 0.0f),
+    NAIVE(hardsigmoid, std::min(std::max(x + 3.0f, 0.0f), 6.0f) / 6.0f,
+          x > -3.0f && x < 3.0f ? 1.0f / 6.0f : 0.0f),
+    NAIVE(hardswish, x * std::min(std::max(x + 3.0f, 0.0f), 6.0f) / 6.0f,
+          x < -3.0f ? 0.0f : x <= 3.0f ? (2.0f * x + 3.0f) / 6.0f : 1.0f),
+    NAIVE(softsign, x / (1.0f + std::fabs(x)),
+          1.0f / ((1.0f + std::fabs(x)) * (1.0f + std::fabs(x)))),
+    NAIVE(exp, std::exp(x), std::exp(x)),
+    NAIVE(elu, x > 0.0f ? x : p[0] * (std::exp(x) - 1.0f), x > 0.0f ? 1.0f : p[0] * std::exp(x)),
+    NAIVE(celu, std::max(0.0f, x) + std::min(0.0f, p[0] * (std::exp(x / p[0]) - 1.0f)),
+          x > 0.0f ? 1.0f : std::exp(x / p[0])),
+    NAIVE(selu, kSeluScale * (x > 0.0f ? x : kSeluAlpha * (std::exp(x) - 1.0f)),
+          kSeluScale * (x > 0.0f ? 1.0f : kSeluAlpha * std::exp(x))),
+    // PyTorch's rule: x itself where beta * x > threshold.
+    NAIVE(softplus, p[0] * x > p[1] ? x : std::log1p(std::exp(p[0] * x)) / p[0],
+          p[0] * x > p[1] ? 1.0f : sigmoid(p[0] * x)),
+    NAIVE(logsigmoid, -std::log1p(std::exp(-x)), sigmoid(-x)),
+    NAIVE(silu, x * sigmoid(x), sigmoid(x) * (1.0f + x * (1.0f - sigmoid(x)))),
+    NAIVE(gelu_tanh, 0.5f * x * (1.0f + std::tanh(kSqrt2OverPi * (x + kGeluTanhCubic * x * x * x))),
+          gelu_tanh_grad(x)),
+    NAIVE(gelu, 0.5f * x * (1.0f + std::erf(x * 0.70710678f)),
+          0.5f * (1.0f + std::erf(x * 0.70710678f)) + x * 0.39894228f * std::exp(-0.5f * x * x)),
+    NAIVE(mish, x * std::tanh(std::log1p(std::exp(x))), mish_grad(x)),
+};
+#undef NAIVE
+
+// ------------------------------------------------------------------ all
 
 Run make(Op op, const Args& a) {
-    const std::size_t n = a.shape.size();
     const Shape s = a.shape;
+    bool backward = false;
+    if (const Formula* f = find_elementwise(kFormulas, op, &backward)) return f->make(a, backward);
     switch (op) {
-    case Op::sigmoid:
-        return [=] {
-            for (std::size_t i = 0; i < n; ++i) a.out[i] = 1.0f / (1.0f + std::exp(-a.a[i]));
-            return true;
-        };
-    case Op::sigmoid_backward:
-        return [=] {
-            for (std::size_t i = 0; i < n; ++i) a.out[i] = a.b[i] * a.a[i] * (1.0f - a.a[i]);
-            return true;
-        };
-    case Op::tanh:
-        return [=] {
-            for (std::size_t i = 0; i < n; ++i) a.out[i] = std::tanh(a.a[i]);
-            return true;
-        };
-    case Op::tanh_backward:
-        return [=] {
-            for (std::size_t i = 0; i < n; ++i) a.out[i] = a.b[i] * (1.0f - a.a[i] * a.a[i]);
-            return true;
-        };
     case Op::softmax: return [=] { softmax(s, a.a, a.out); return true; };
     case Op::log_softmax: return [=] { log_softmax(s, a.a, a.out); return true; };
     case Op::softmax_backward: return [=] { softmax_backward(s, a.a, a.b, a.out); return true; };
@@ -162,6 +229,14 @@ Run make(Op op, const Args& a) {
     case Op::cross_entropy_loss: return [=] { cross_entropy(a, nullptr); return true; };
     default: return {};
     }
+}
+
+// make() only builds closures, so it tells what this peer has: the ops
+// with a formula, whatever their order in Op.
+bool supports(Op op, const Shape& s) {
+    Args a{};
+    a.shape = s;
+    return static_cast<bool>(make(op, a));
 }
 
 }  // namespace
