@@ -100,18 +100,33 @@ inline vfloat exp_scaled_parts(vfloat x, vfloat bias, vfloat* lo) {
 // NaN in, NaN out.
 // (m + m_lo) * exp(x + tail), the same way, with a correction to m and to
 // x (|tail| <= ulp(x)).
-inline vfloat times_exp(vfloat m, vfloat m_lo, vfloat x, vfloat tail) {
-    const vfloat bias = select(x < splat(-64.0f), splat(64.0f),
-                              select(x > splat(64.0f), splat(-128.0f), splat(0.0f)));
-    vfloat lo;
-    const vfloat hi = exp_core<true, true, true>(x, tail, &lo, bias);
+// exp(x + tail) * 2^bias as hi + lo, the bias chosen from x as times_exp
+// describes: one exponential that several products can share.
+struct scaled_exp {
+    vfloat hi, lo, bias;
+};
+
+inline scaled_exp scaled_exp_of(vfloat x, vfloat tail) {
+    scaled_exp e;
+    e.bias = select(x < splat(-64.0f), splat(64.0f),
+                    select(x > splat(64.0f), splat(-128.0f), splat(0.0f)));
+    e.hi = exp_core<true, true, true>(x, tail, &e.lo, e.bias);
+    return e;
+}
+
+// (m + m_lo) * e, scaled back and rounded once.
+inline vfloat times(vfloat m, vfloat m_lo, const scaled_exp& e) {
     // Where m * hi overflows, so does the result (the bias only scales it
     // down for x < -64, where the product is tiny): the low terms, which
     // could overflow with the other sign into inf - inf, are left out.
-    const vfloat main = m * hi;
+    const vfloat main = m * e.hi;
     const vfloat product = select(abs(main) == splat(std::numeric_limits<float>::infinity()),
-                                  main, fmadd(m, hi, fmadd(m, lo, m_lo * hi)));
-    return scale_pow2(product, -bias);
+                                  main, fmadd(m, e.hi, fmadd(m, e.lo, m_lo * e.hi)));
+    return scale_pow2(product, -e.bias);
+}
+
+inline vfloat times_exp(vfloat m, vfloat m_lo, vfloat x, vfloat tail) {
+    return times(m, m_lo, scaled_exp_of(x, tail));
 }
 
 inline vfloat times_exp(vfloat m, vfloat x) {

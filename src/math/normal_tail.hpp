@@ -34,16 +34,31 @@ constexpr float kNormalTailCoefficients[kNormalTailIntervals][13] = {
     {12.25f, 0.03235389664769173f, -4.783833329469189e-10f, -0.0026070524472743273f, 0.0002087523607769981f, -1.661186252022162e-05f, 1.3139109569237917e-06f, -1.0335237732306268e-07f, 8.0770297117283e-09f, -6.183585865571217e-10f, 4.789915339364903e-11f, -4.482837712149745e-12f, 3.382946050026203e-13f},  // [9, 15.5)
 };
 
+// The same table by coefficient, eight entries each (the last two unused),
+// for one table lookup per coefficient (lookup8).
+struct normal_tail_by_coefficient {
+    float c[13][8];
+};
+
+constexpr normal_tail_by_coefficient normal_tail_transposed() {
+    normal_tail_by_coefficient t{};
+    for (int k = 0; k < 13; ++k)
+        for (int i = 0; i < 8; ++i)
+            t.c[k][i] = kNormalTailCoefficients[i < kNormalTailIntervals ? i : kNormalTailIntervals - 1][k];
+    return t;
+}
+
 // S(z) for z >= 0 as hi + lo (z is clamped to 15.5, where every caller's
 // result has underflowed). NaN stays NaN.
 inline vfloat normal_tail_scaled(vfloat z, vfloat* lo) {
+    static constexpr normal_tail_by_coefficient table = normal_tail_transposed();
     const vfloat zc = clamp(z, splat(0.0f), splat(15.5f));
+    // The interval: how many breaks lie at or below zc (a NaN z gives 0).
+    vfloat count = splat(0.0f);
+    for (float b : kNormalTailBreaks) count = count + select(zc >= splat(b), splat(1.0f), splat(0.0f));
+    const vint interval = to_int(count);
     vfloat c[13];
-    for (int k = 0; k < 13; ++k) c[k] = splat(kNormalTailCoefficients[kNormalTailIntervals - 1][k]);
-    for (int i = kNormalTailIntervals - 2; i >= 0; --i) {
-        const vmask in = zc < splat(kNormalTailBreaks[i]);
-        for (int k = 0; k < 13; ++k) c[k] = select(in, splat(kNormalTailCoefficients[i][k]), c[k]);
-    }
+    for (int k = 0; k < 13; ++k) c[k] = lookup8(table.c[k], kNormalTailIntervals, interval);
     // Exact within a factor 2 of the centre; below 0.25 its rounding costs
     // under 0.2 ulp.
     const vfloat t = zc - c[0];

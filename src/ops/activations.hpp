@@ -240,16 +240,18 @@ struct softplus_op {
         const vfloat n = math::softplus_parts(z, z_lo, &n_lo);
         const vfloat q = n / b;
         const vfloat y = q + (division_residual(n, q, b) + n_lo) / b;
-        const vfloat deep = math::times_exp(splat(1.0f), splat(0.0f), z, z_lo) / b;
-        return select(z > threshold, x, select(z < splat(-64.0f), deep, y));
+        const vfloat main = select(z > threshold, x, y);
+        return select_rare(z < splat(-64.0f), [&] {
+            return math::times_exp(splat(1.0f), splat(0.0f), z, z_lo) / b; }, main);
     }
     vfloat backward(vfloat x, vfloat dy) const {
         const vfloat z = b * x;
         const vfloat z_lo = product_error(b, x, z);
         vfloat s_lo;
         const vfloat s = logistic_of(z, z_lo, &s_lo);
-        const vfloat deep = math::times_exp(dy, splat(0.0f), z, z_lo);
-        return select(z > threshold, dy, select(z < splat(-64.0f), deep, fmadd(dy, s, dy * s_lo)));
+        const vfloat main = select(z > threshold, dy, fmadd(dy, s, dy * s_lo));
+        return select_rare(z < splat(-64.0f), [&] { return math::times_exp(dy, splat(0.0f), z, z_lo); },
+                           main);
     }
 };
 
@@ -259,16 +261,30 @@ struct logsigmoid_op {
     static vfloat forward(vfloat x) {
         vfloat lo;
         const vfloat hi = math::softplus_parts(-x, splat(0.0f), &lo);
-        const vfloat deep = math::times_exp(splat(-1.0f), -x);
-        return select(x > splat(64.0f), deep, -(hi + lo));
+        return select_rare(x > splat(64.0f), [&] { return math::times_exp(splat(-1.0f), -x); },
+                           -(hi + lo));
     }
     static vfloat backward(vfloat x, vfloat dy) {
         vfloat s_lo;
         const vfloat s = logistic_of(-x, splat(0.0f), &s_lo);
-        const vfloat deep = math::times_exp(dy, -x);
-        return select(x > splat(64.0f), deep, fmadd(dy, s, dy * s_lo));
+        return select_rare(x > splat(64.0f), [&] { return math::times_exp(dy, -x); },
+                           fmadd(dy, s, dy * s_lo));
     }
 };
+
+// Beyond |w| = 32, x * sigmoid(w) is x * exp(w) (below) or x (above) to
+// 1e-14 relative, and so is its gradient: the main formulas below run on w
+// clamped to [-32, 32]. Unclamped, their second-order terms (products of
+// exp(-|w|) and its low part) go subnormal from |w| = 43 on, and every
+// subnormal operation costs this CPU family a microcode assist (gelu_tanh
+// on [-10, 10], where |w| reaches 87, ran 3x slower).
+constexpr float kFarArgument = 32.0f;
+
+inline vfloat moderate_argument(vfloat wh, vfloat wl, vfloat& lo) {
+    const vmask far = abs(wh) > splat(kFarArgument);
+    lo = select(far, splat(0.0f), wl);
+    return clamp(wh, splat(-kFarArgument), splat(kFarArgument));
+}
 
 // The far negative tails of x * sigmoid(w(x)) and x * tanh(softplus(x)),
 // where both are x * exp(w) to far below an ulp: x exp(w) and its gradient
@@ -294,15 +310,15 @@ inline vfloat x_exp_gradient(vfloat x, vfloat dy, vfloat wh, vfloat wl, vfloat u
 // for w = wh + wl and u = x w' = uh + ul (silu: w = u = x; gelu_tanh).
 // 1 - s comes from the same exponential (no cancellation), the sum
 // 1 + x w' (1 - s) is formed with its exact error, and the products are
-// rounded once. Below w = -64, 1 - s = 1 and s = e^w: dy (1 + x w') e^w
-// through times_exp; above 64, dx = dy (and x w' (1 - s) could overflow
-// Dekker's product).
+// rounded once. Below w = -32, 1 - s = 1 and s = e^w: dy (1 + x w') e^w
+// through times_exp; above 32, dx = dy.
 inline vfloat x_sigmoid_gradient(vfloat x, vfloat dy, vfloat wh, vfloat wl, vfloat u,
                                  vfloat u_lo) {
-    vfloat s_lo;
-    const vfloat s = logistic_of(wh, wl, &s_lo);
+    vfloat s_lo, wc_lo;
+    const vfloat wc = moderate_argument(wh, wl, wc_lo);
+    const vfloat s = logistic_of(wc, wc_lo, &s_lo);
     vfloat c_lo;
-    const vfloat c = logistic_of(-wh, -wl, &c_lo);  // 1 - s
+    const vfloat c = logistic_of(-wc, -wc_lo, &c_lo);  // 1 - s
     const vfloat t = u * c;
     const vfloat t_lo = product_error(u, c, t) + u * c_lo + u_lo * c;
     vfloat w_lo;
@@ -310,21 +326,23 @@ inline vfloat x_sigmoid_gradient(vfloat x, vfloat dy, vfloat wh, vfloat wl, vflo
     const vfloat m = dy * w;
     const vfloat m_lo = product_error(dy, w, m) + dy * (w_lo + t_lo);
     const vfloat main =
-        select(wh > splat(64.0f), dy, fmadd(m, s, fmadd(m, s_lo, m_lo * s)));
-    return select(wh < splat(-64.0f), x_exp_gradient(x, dy, wh, wl, u, u_lo), main);
+        select(wh > splat(kFarArgument), dy, fmadd(m, s, fmadd(m, s_lo, m_lo * s)));
+    return select_rare(wh < splat(-kFarArgument), [&] { return x_exp_gradient(x, dy, wh, wl, u, u_lo); },
+                       main);
 }
 
-// x * sigmoid(w) for w = wh + wl, rounded once; below w = -64 as
+// x * sigmoid(w) for w = wh + wl, rounded once; below w = -32 as
 // x * exp(w) through times_exp. -0 at x = -inf, x at +inf.
 inline vfloat x_sigmoid(vfloat x, vfloat wh, vfloat wl) {
-    vfloat s_lo;
-    const vfloat s = logistic_of(wh, wl, &s_lo);
+    vfloat s_lo, wc_lo;
+    const vfloat wc = moderate_argument(wh, wl, wc_lo);
+    const vfloat s = logistic_of(wc, wc_lo, &s_lo);
     const vfloat main = select(x == splat(kInfinity), x, fmadd(x, s, x * s_lo));
-    return select(wh < splat(-64.0f), x_exp(x, wh, wl), main);
+    return select_rare(wh < splat(-kFarArgument), [&] { return x_exp(x, wh, wl); }, main);
 }
 
 // silu(x) = x * sigmoid(x), the sigmoid carried as hi + lo and the product
-// rounded once; below x = -64, x * exp(x) through times_exp (the sigmoid
+// rounded once; below x = -32, x * exp(x) through times_exp (the sigmoid
 // alone would be subnormal while the product is not). silu(-inf) = -0.
 // dx = dy * s * (1 + x (1 - s)).
 struct silu_op {
@@ -386,7 +404,7 @@ struct mish_op {
         vfloat q_lo;
         const vfloat q = ratio(x, q_lo);
         const vfloat main = select(x > splat(20.0f), x, fmadd(x, q, x * q_lo));
-        return select(x < splat(-20.0f), x_exp(x, x, splat(0.0f)), main);
+        return select_rare(x < splat(-20.0f), [&] { return x_exp(x, x, splat(0.0f)); }, main);
     }
     static vfloat backward(vfloat x, vfloat dy) {
         vfloat q_lo, c, c_lo;
@@ -397,8 +415,8 @@ struct mish_op {
         const vfloat g = two_sum(q, p, g_err);
         const vfloat g_lo = g_err + (q_lo + p_lo);
         const vfloat main = select(x > splat(20.0f), dy, fmadd(dy, g, dy * g_lo));
-        return select(x < splat(-20.0f), x_exp_gradient(x, dy, x, splat(0.0f), x, splat(0.0f)),
-                      main);
+        return select_rare(x < splat(-20.0f), [&] {
+            return x_exp_gradient(x, dy, x, splat(0.0f), x, splat(0.0f)); }, main);
     }
 };
 
@@ -480,8 +498,9 @@ struct gelu_op {
         const vfloat s = math::normal_tail_scaled(z, &s_lo);
         const vfloat h = half_square(z, tail);
         const vfloat m = x * s;
-        const vfloat neg = math::times_exp(m, product_error(x, s, m) + x * s_lo, h, tail);
-        const vfloat q = math::times_exp(s, s_lo, h, tail);
+        const math::scaled_exp e = math::scaled_exp_of(h, tail);
+        const vfloat neg = math::times(m, product_error(x, s, m) + x * s_lo, e);
+        const vfloat q = math::times(s, s_lo, e);
         vfloat u_lo;
         const vfloat u = one_minus(q, u_lo);
         // Beyond |x| = 20 gelu is x or -0 (and the low parts could overflow
@@ -501,8 +520,9 @@ struct gelu_op {
         const vfloat d = two_sum(s, -zk, d_err);
         const vfloat d_lo = d_err + (s_lo - zk_lo);
         const vfloat m = dy * d;
-        const vfloat neg = math::times_exp(m, product_error(dy, d, m) + dy * d_lo, h, tail);
-        const vfloat e = math::times_exp(d, d_lo, h, tail);
+        const math::scaled_exp f = math::scaled_exp_of(h, tail);
+        const vfloat neg = math::times(m, product_error(dy, d, m) + dy * d_lo, f);
+        const vfloat e = math::times(d, d_lo, f);
         vfloat g_lo;
         const vfloat g = two_sum(splat(1.0f), -e, g_lo);
         const vfloat pos = select(x > splat(20.0f), dy, fmadd(dy, g, dy * g_lo));

@@ -85,8 +85,11 @@ void map_driver(std::size_t n, float* out, Compute&& compute) {
     }
 }
 
+// The kernels are flattened: left to itself GCC calls the larger functors'
+// helpers out of line once per vector, and every call spills the vector
+// registers it clobbers (silu, gelu, mish ran 2-7x slower).
 template <class Op>
-void map_forward(std::size_t n, const float* x, float* y, op_params p) {
+[[gnu::flatten]] void map_forward(std::size_t n, const float* x, float* y, op_params p) {
     const Op op(p);
     map_driver(n, y, [&op, x](std::size_t i, std::size_t k) {
         return op.forward(load_n(x + i, k, 0.0f));
@@ -99,7 +102,8 @@ void map_forward(std::size_t n, const float* x, float* y, op_params p) {
 // other lanes are multiplied by 1.
 // `from` is x or y, as the op's registry line says.
 template <class Op>
-void map_backward(std::size_t n, const float* from, const float* dy, float* dx, op_params p) {
+[[gnu::flatten]] void map_backward(std::size_t n, const float* from, const float* dy, float* dx,
+                                   op_params p) {
     const Op op(p);
     map_driver(n, dx, [&op, from, dy](std::size_t i, std::size_t k) {
         const vfloat g = load_n(dy + i, k, 0.0f);

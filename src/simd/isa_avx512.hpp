@@ -23,6 +23,10 @@ inline void stream(float* p, vfloat v) { _mm512_stream_ps(p, v); }
 inline void stream_fence() { _mm_sfence(); }
 // vscalefps: p * 2^floor(n), rounded once, subnormal results included.
 inline vfloat scale_pow2(vfloat p, vfloat n) { return _mm512_scalef_ps(p, n); }
+// table[index] per lane, index in [0, 8): one permute.
+inline vfloat lookup8(const float* table, int, vint index) {
+    return _mm512_permutexvar_ps(index, _mm512_broadcast_f32x8(_mm256_loadu_ps(table)));
+}
 
 inline __mmask16 lanes_below(std::size_t k) {
     return static_cast<__mmask16>((1u << k) - 1u);

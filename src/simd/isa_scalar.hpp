@@ -22,6 +22,7 @@ inline void stream_fence() {}
 inline vfloat fmadd(vfloat a, vfloat b, vfloat c) { return a * b + c; }
 inline vdouble fmadd(vdouble a, vdouble b, vdouble c) { return a * b + c; }
 inline vfloat select(vmask m, vfloat a, vfloat b) { return m ? a : b; }
+inline bool any(vmask m) { return m; }
 inline vfloat abs(vfloat v) { return __builtin_fabsf(v); }
 inline vfloat max(vfloat a, vfloat b) { return a > b ? a : b; }
 inline vfloat clamp(vfloat x, vfloat lo, vfloat hi) { return x < lo ? lo : (x > hi ? hi : x); }
@@ -44,6 +45,9 @@ inline double reduce_add(vdouble v) { return v; }
 inline vfloat load_partial(const float*, std::size_t, float pad) { return pad; }
 inline void store_partial(float*, std::size_t, vfloat) {}
 
+// v integer-valued and in range (never NaN).
+inline vint to_int(vfloat v) { return static_cast<vint>(v); }
+inline vfloat lookup8(const float* table, int, vint index) { return table[index]; }
 inline vfloat scale_pow2(vfloat p, vfloat n) {
     // A NaN n comes with a NaN p; converting NaN to int would be undefined.
     const int ni = n == n ? static_cast<int>(n) : 0;

@@ -75,6 +75,14 @@ inline vfloat division_residual(vfloat num, vfloat q, vfloat d) {
 
 inline vfloat splat(float v) { return vfloat(v); }
 
+// select(m, rare(), common), with rare() computed only when a lane needs
+// it: for the far tails (exp's argument below -64, ...) that ordinary
+// inputs never reach, and whose formulas cost as much as the main one.
+template <class Rare>
+inline vfloat select_rare(vmask m, Rare&& rare, vfloat common) {
+    return any(m) ? select(m, rare(), common) : common;
+}
+
 // Loads lanes [0, k) from p; k == kWidth is a plain load.
 inline vfloat load_n(const float* p, std::size_t k, float pad) {
     return k == kWidth ? load(p) : load_partial(p, k, pad);

@@ -14,6 +14,7 @@ inline void store(float* p, vfloat v) { v.store_unaligned(p); }
 inline vdouble load(const double* p) { return vdouble::load_unaligned(p); }
 inline void store(double* p, vdouble v) { v.store_unaligned(p); }
 inline vfloat select(vmask m, vfloat a, vfloat b) { return xsimd::select(m, a, b); }
+inline bool any(vmask m) { return xsimd::any(m); }
 inline vfloat abs(vfloat v) { return xsimd::abs(v); }
 inline vint as_int(vfloat v) { return xsimd::bitwise_cast<vint>(v); }
 inline vfloat as_float(vint v) { return xsimd::bitwise_cast<vfloat>(v); }
