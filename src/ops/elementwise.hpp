@@ -58,10 +58,17 @@ struct tanh_op {
 // reading each output line before it is overwritten.
 constexpr std::size_t kStreamElements = std::size_t{1} << 21;
 
+// On that path the inputs are also prefetched, 4 KiB ahead: the kernels
+// spend long enough on each vector that the hardware prefetcher alone
+// leaves the loads waiting on memory (measured at 16M floats: relu 1.5x,
+// elu 1.4x, exp 1.8x faster with it).
+constexpr std::size_t kPrefetchAhead = 1024;
+
 // Stores compute(i, k) (the vector for elements [i, i + k)) for every
 // vector position of [0, n). Tail lanes go through the same computation.
-template <class Compute>
-void map_driver(std::size_t n, float* out, Compute&& compute) {
+// inputs: the arrays compute() reads, for the prefetch.
+template <class Compute, class... Inputs>
+void map_driver(std::size_t n, float* out, Compute&& compute, const Inputs*... inputs) {
     std::size_t i = 0;
     if (n >= kStreamElements) {
         const std::size_t misaligned = reinterpret_cast<std::uintptr_t>(out) / sizeof(float) % kWidth;
@@ -69,7 +76,13 @@ void map_driver(std::size_t n, float* out, Compute&& compute) {
             i = kWidth - misaligned;
             store_n(out, i, compute(std::size_t{0}, i));
         }
-        for (; i + kWidth <= n; i += kWidth) stream(out + i, compute(i, kWidth));
+        for (; i + kWidth <= n; i += kWidth) {
+            // An address, not a pointer: it may lie past the array's end.
+            (__builtin_prefetch(reinterpret_cast<const void*>(
+                 reinterpret_cast<std::uintptr_t>(inputs + i) + kPrefetchAhead * sizeof(float))),
+             ...);
+            stream(out + i, compute(i, kWidth));
+        }
         stream_fence();
     } else {
         for (; i + 2 * kWidth <= n; i += 2 * kWidth) {
@@ -93,7 +106,7 @@ template <class Op>
     const Op op(p);
     map_driver(n, y, [&op, x](std::size_t i, std::size_t k) {
         return op.forward(load_n(x + i, k, 0.0f));
-    });
+    }, x);
 }
 
 // Every backward is linear in dy. Lanes with |dy| above 2^100 run on
@@ -111,7 +124,7 @@ template <class Op>
         const vfloat down = select(huge, splat(0x1p-64f), splat(1.0f));
         const vfloat up = select(huge, splat(0x1p64f), splat(1.0f));
         return op.backward(load_n(from + i, k, 0.0f), g * down) * up;
-    });
+    }, from, dy);
 }
 
 }  // namespace ops
