@@ -21,7 +21,21 @@ inline void stream_fence() {}
 // and a library call per element would cost more than the whole kernel.
 inline vfloat fmadd(vfloat a, vfloat b, vfloat c) { return a * b + c; }
 inline vdouble fmadd(vdouble a, vdouble b, vdouble c) { return a * b + c; }
-inline vfloat select(vmask m, vfloat a, vfloat b) { return m ? a : b; }
+// By bits, not `m ? a : b`: GCC compiles that to a branch, which random
+// signs mispredict once the data no longer fits the predictor's history
+// (relu took 5 ns per element at 16M floats instead of 0.6;
+// __builtin_expect_with_probability does not change GCC 12's choice). The
+// kernels with many selects pay up to 1.3x in return, predictably.
+inline vfloat select(vmask m, vfloat a, vfloat b) {
+    const uint32_t all = 0u - static_cast<uint32_t>(m);
+    uint32_t ia, ib;
+    std::memcpy(&ia, &a, sizeof ia);
+    std::memcpy(&ib, &b, sizeof ib);
+    const uint32_t r = (ia & all) | (ib & ~all);
+    vfloat v;
+    std::memcpy(&v, &r, sizeof v);
+    return v;
+}
 inline bool any(vmask m) { return m; }
 inline vfloat abs(vfloat v) { return __builtin_fabsf(v); }
 inline vfloat max(vfloat a, vfloat b) { return a > b ? a : b; }
