@@ -1,14 +1,16 @@
 // exp for float32, written once over the vector vocabulary of vec.hpp.
 //
 // Method: n = round(x / ln2) by the 1.5*2^23 shifter, r = x - n*ln2 with a
-// two-part ln2 (Cody-Waite: n*ln2_hi is exact for |n| < 2^9, so r is exact
-// up to the ln2_lo term), exp(r) = 1 + r + r^2*P(r) with P of degree 4
-// (relative error 3.5e-9 on |r| <= 0.354, fitted by minimax), and the result
-// scaled by 2^n with scale_pow2 (vscalefps on AVX-512, two exact factors
-// elsewhere), so results that are subnormal are rounded once, not flushed.
+// two-part ln2 (Cody-Waite: n*ln2_hi is exact for |n| < 2^9; the rounding
+// error of the ln2_lo step is carried), exp(r) = 1 + r + r^2*P(r) with P of
+// degree 4 (relative error 3.5e-9 on |r| <= 0.354, fitted by minimax)
+// summed with its exact errors and rounded once, and the result scaled by
+// 2^n with scale_pow2 (vscalefps on AVX-512, two exact factors elsewhere),
+// so results that are subnormal are rounded once, not flushed.
 //
-// Measured bound (tests/test_accuracy.cpp, dense sweep of the float range):
-// 1 ulp on every ISA path, subnormal results included.
+// Measured bound (tests/test_accuracy.cpp, dense sweep of the float range,
+// and all 2^32 inputs with tests/hardening/exhaustive_float32.cpp): 1 ulp
+// on every ISA path, subnormal results included.
 // Special values: exp(NaN) = NaN, exp(-inf) = 0, exp(+inf) = +inf,
 // exp(x) = +inf for x > 88.7228, 0 below -103.98 (where the result rounds
 // to 0).
@@ -39,10 +41,11 @@ struct exp_constants {
 
 // exp(x + tail), and optionally its low part: tail is a small correction to
 // x (|tail| <= ulp(x)), for example the rounding error of the subtraction
-// that produced x. The result hi is exp rounded to float (the last addition
-// 1 + q is the only rounding that matters); lo is that addition's exact
-// error, scaled like hi, so that callers combining exp with more arithmetic
-// can carry it and round once at the end.
+// that produced x. The result hi is exp rounded to float, about; lo is
+// the error of that last rounding and of r's, scaled like hi (hi + lo is
+// exp to 2^-26 relative: the rounding of the polynomial's sum remains), so
+// that callers combining exp with more arithmetic can round once at the
+// end. Without lo, the result is hi + lo rounded.
 //
 // Scaled: the result is exp(x) * 2^bias (bias integer-valued, -128 to 64)
 // and the clamp is [-150, 150], so that callers multiplying a tiny or huge
@@ -57,26 +60,34 @@ inline vfloat exp_core(vfloat x, vfloat tail, vfloat* lo, vfloat bias = vfloat(0
 
     const vfloat t = fmadd(xc, splat(K::log2e), splat(K::shifter));
     const vfloat n = t - splat(K::shifter);
-    vfloat r = fmadd(n, splat(-K::ln2_hi), xc);
-    r = fmadd(n, splat(-K::ln2_lo), r);
+    const vfloat r_hi = fmadd(n, splat(-K::ln2_hi), xc);  // exact
+    const vfloat r = fmadd(n, splat(-K::ln2_lo), r_hi);
+    // The rounding error of r, plus the caller's tail: a correction c with
+    // exp(r + c) = exp(r) (1 + c) to first order.
+    vfloat c = fmadd(n, splat(-K::ln2_lo), r_hi - r);
     if (HasTail) {
         // Below the threshold the result is 0 whatever the tail; an infinite
         // x may come with a NaN tail, which must not leak out.
-        r = r + select(x < splat(Scaled ? -150.0f : K::x_min), splat(0.0f), tail);
+        c = c + select(x < splat(Scaled ? -150.0f : K::x_min), splat(0.0f), tail);
     }
 
     vfloat p = fmadd(splat(K::c6), r, splat(K::c5));
     p = fmadd(p, r, splat(K::c4));
     p = fmadd(p, r, splat(K::c3));
     p = fmadd(p, r, splat(K::c2));
-    const vfloat q = fmadd(p, r * r, r);  // exp(r) - 1
-    const vfloat hi = splat(1.0f) + q;
     const vfloat m = Scaled ? n + bias : n;
+    // exp(r + c) = 1 + q + c (1 + q) with q = exp(r) - 1 rounded once;
+    // 1 + q = hi + its exact error (Fast2Sum: |q| < 1). Without c, the
+    // rounding of r costs up to 0.25 ulp: exp reached 1.006 ulp on two of
+    // the 2^32 inputs.
+    const vfloat q = fmadd(p, r * r, r);
+    const vfloat hi = splat(1.0f) + q;
+    const vfloat low = ((splat(1.0f) - hi) + q) + fmadd(c, q, c);
     if (WantLow) {
-        const vfloat low = (splat(1.0f) - hi) + q;  // exact: |q| < 1 (Fast2Sum)
         *lo = scale_pow2(low, m);
+        return scale_pow2(hi, m);
     }
-    return scale_pow2(hi, m);
+    return scale_pow2(hi + low, m);
 }
 
 // exp(x + tail) rounded to float.
