@@ -100,9 +100,17 @@ void map_driver(std::size_t n, float* out, Compute&& compute, const Inputs*... i
 
 // The kernels are flattened: left to itself GCC calls the larger functors'
 // helpers out of line once per vector, and every call spills the vector
-// registers it clobbers (silu, gelu, mish ran 2-7x slower).
+// registers it clobbers (silu, gelu, mish ran 2-7x slower). Not in
+// sanitizer builds: there GCC takes tens of minutes and gigabytes to
+// compile the flattened, instrumented kernels, and speed does not matter.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define NONLIN_KERNEL_LOOP
+#else
+#define NONLIN_KERNEL_LOOP [[gnu::flatten]]
+#endif
+
 template <class Op>
-[[gnu::flatten]] void map_forward(std::size_t n, const float* x, float* y, op_params p) {
+NONLIN_KERNEL_LOOP void map_forward(std::size_t n, const float* x, float* y, op_params p) {
     const Op op(p);
     map_driver(n, y, [&op, x](std::size_t i, std::size_t k) {
         return op.forward(load_n(x + i, k, 0.0f));
@@ -115,7 +123,7 @@ template <class Op>
 // other lanes are multiplied by 1.
 // `from` is x or y, as the op's registry line says.
 template <class Op>
-[[gnu::flatten]] void map_backward(std::size_t n, const float* from, const float* dy, float* dx,
+NONLIN_KERNEL_LOOP void map_backward(std::size_t n, const float* from, const float* dy, float* dx,
                                    op_params p) {
     const Op op(p);
     map_driver(n, dx, [&op, from, dy](std::size_t i, std::size_t k) {
