@@ -3,10 +3,11 @@
 // Method: n = round(x / ln2) by the 1.5*2^23 shifter, r = x - n*ln2 with a
 // two-part ln2 (Cody-Waite: n*ln2_hi is exact for |n| < 2^9; the rounding
 // error of the ln2_lo step is carried), exp(r) = 1 + r + r^2*P(r) with P of
-// degree 4 (relative error 3.5e-9 on |r| <= 0.354, fitted by minimax)
-// summed with its exact errors and rounded once, and the result scaled by
-// 2^n with scale_pow2 (vscalefps on AVX-512, two exact factors elsewhere),
-// so results that are subnormal are rounded once, not flushed.
+// degree 4 (relative error 3.5e-9 on |r| <= 0.354, fitted by minimax),
+// the final addition of 1 carried with its exact error and the rounding
+// error of r, the result rounded once and scaled by 2^n with scale_pow2
+// (vscalefps on AVX-512, two exact factors elsewhere), so results that are
+// subnormal are rounded once, not flushed.
 //
 // Measured bound (tests/test_accuracy.cpp, dense sweep of the float range,
 // and all 2^32 inputs with tests/hardening/exhaustive_float32.cpp): 1 ulp
