@@ -6,20 +6,25 @@
 #include <cstdint>
 #include <cstring>
 #include <initializer_list>
+#include <type_traits>
 
 #include "nonlin/nonlin.h"
 
 namespace nonlin {
 
-// Byte range of an array argument; an empty range overlaps nothing.
+// Byte range of an array argument and its element type; an empty range
+// overlaps nothing.
 struct region {
     const void* data;
     std::size_t bytes;
+    bool is_float;  // float elements; otherwise int64 class targets
 };
 
 template <class T>
 region region_of(const T* p, std::size_t count) {
-    return {p, count * sizeof(T)};
+    static_assert(std::is_same<T, float>::value || std::is_same<T, int64_t>::value,
+                  "arrays hold float values or int64 targets");
+    return {p, count * sizeof(T), std::is_same<T, float>::value};
 }
 
 // The integer a C caller passed for an enum parameter. C allows any int
@@ -34,8 +39,13 @@ int enum_value(Enum e) {
 }
 
 // a * b * c elements of `element_size` bytes each, or BAD_SHAPE on overflow.
+// A zero factor makes an empty array whatever the others are.
 inline nonlin_status element_count(std::size_t a, std::size_t b, std::size_t c,
                                    std::size_t element_size, std::size_t* out) {
+    if (a == 0 || b == 0 || c == 0) {
+        *out = 0;
+        return NONLIN_OK;
+    }
     std::size_t ab, abc, bytes;
     if (__builtin_mul_overflow(a, b, &ab) || __builtin_mul_overflow(ab, c, &abc) ||
         __builtin_mul_overflow(abc, element_size, &bytes))
@@ -57,9 +67,12 @@ inline bool overlaps(region a, region b) {
     return a0 < b0 + b.bytes && b0 < a0 + a.bytes;
 }
 
-// An output may be exactly an input of the same size, or apart from it.
+// An output may be exactly an input of the same size and type, or apart
+// from it. A float output over int64 targets of the same byte size is an
+// overlap: the targets would be overwritten before they are read.
 inline bool same_or_apart(region out, region in) {
-    return (out.data == in.data && out.bytes == in.bytes) || !overlaps(out, in);
+    return (out.data == in.data && out.bytes == in.bytes && out.is_float == in.is_float) ||
+           !overlaps(out, in);
 }
 
 // Checks every output against every input (exact aliasing allowed) and

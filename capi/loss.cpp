@@ -6,6 +6,7 @@
 
 #include "checks.hpp"
 #include "parallel.hpp"
+#include "../src/util/unaligned.hpp"
 
 namespace nonlin {
 namespace {
@@ -44,7 +45,7 @@ nonlin_status check_targets(std::size_t rows, std::size_t classes, const int64_t
                             int64_t ignore_index, std::size_t* counted) {
     std::size_t n = 0;
     for (std::size_t r = 0; r < rows; ++r) {
-        const int64_t t = target[r];
+        const int64_t t = read_at(target, r);
         if (t == ignore_index) continue;
         if (t < 0 || static_cast<uint64_t>(t) >= classes) return NONLIN_ERR_BAD_TARGET;
         ++n;
@@ -87,15 +88,17 @@ nonlin_status nonlin_nll_loss_f32(size_t rows, size_t classes, const float* inpu
 
     double sum = 0.0;
     for (std::size_t r = 0; r < rows; ++r) {
-        const bool ignored = target[r] == ignore_index;
-        const float v = ignored ? 0.0f : -input[r * classes + static_cast<std::size_t>(target[r])];
+        const int64_t t = read_at(target, r);
+        const bool ignored = t == ignore_index;
+        const float v =
+            ignored ? 0.0f : -read_at(input, r * classes + static_cast<std::size_t>(t));
         if (reduction == NONLIN_REDUCTION_NONE)
-            loss[r] = v;
+            write_at(loss, r, v);
         else if (!ignored)
             sum += v;
     }
     if (reduction != NONLIN_REDUCTION_NONE)
-        loss[0] = static_cast<float>(reduce(sum, counted, reduction));
+        write_at(loss, 0, static_cast<float>(reduce(sum, counted, reduction)));
     return NONLIN_OK;
 }
 
@@ -115,12 +118,14 @@ nonlin_status nonlin_nll_loss_backward_f32(size_t rows, size_t classes, const in
     const double scale = mean_scale(counted, reduction);
     const float shared = reduction == NONLIN_REDUCTION_NONE
                              ? 0.0f
-                             : static_cast<float>(-static_cast<double>(dloss[0]) * scale);
+                             : static_cast<float>(-static_cast<double>(read_at(dloss, 0)) * scale);
     for (std::size_t r = 0; r < rows; ++r) {
-        const float g = reduction == NONLIN_REDUCTION_NONE ? -dloss[r] : shared;
+        // Both read before row r is written: dinput may be dloss itself.
+        const float g = reduction == NONLIN_REDUCTION_NONE ? -read_at(dloss, r) : shared;
+        const int64_t t = read_at(target, r);
         float* row = dinput + r * classes;
         std::memset(row, 0, classes * sizeof(float));
-        if (target[r] != ignore_index) row[static_cast<std::size_t>(target[r])] = g;
+        if (t != ignore_index) write_at(row, static_cast<std::size_t>(t), g);
     }
     return NONLIN_OK;
 }
@@ -164,7 +169,7 @@ nonlin_status nonlin_cross_entropy_f32(size_t rows, size_t classes, const float*
     if (reduction != NONLIN_REDUCTION_NONE) {
         double sum = 0.0;
         for (std::size_t c = 0; c < chunks; ++c) sum += partial[c];
-        loss[0] = static_cast<float>(reduce(sum, counted, reduction));
+        write_at(loss, 0, static_cast<float>(reduce(sum, counted, reduction)));
     }
     return NONLIN_OK;
 }

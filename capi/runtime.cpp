@@ -72,7 +72,7 @@ const char* nonlin_status_string(nonlin_status s) {
     switch (enum_value(s)) {
     case NONLIN_OK: return "ok";
     case NONLIN_ERR_NULL_POINTER: return "null pointer with a nonzero size";
-    case NONLIN_ERR_BAD_SHAPE: return "bad shape: zero axis with data, or a size that overflows";
+    case NONLIN_ERR_BAD_SHAPE: return "bad shape: zero classes with rows, or a size that overflows";
     case NONLIN_ERR_OVERLAP: return "an output partially overlaps an input or another output";
     case NONLIN_ERR_BAD_TARGET: return "target class index out of range";
     case NONLIN_ERR_BAD_ARGUMENT: return "bad argument";

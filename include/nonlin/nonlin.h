@@ -11,17 +11,21 @@
  * - Functions that can fail return nonlin_status. On any error no output
  *   is written.
  * - Sizes are element counts. A size of zero is a valid no-op (pointers may
- *   then be NULL). A NULL array with a nonzero size is
- *   NONLIN_ERR_NULL_POINTER. A size product (or its byte count) that
- *   overflows size_t is NONLIN_ERR_BAD_SHAPE.
+ *   then be NULL), whatever the other sizes are: a zero factor makes an
+ *   empty array even where the product of the others would overflow. A
+ *   NULL array with a nonzero size is NONLIN_ERR_NULL_POINTER. A size
+ *   product (or its byte count) that overflows size_t is
+ *   NONLIN_ERR_BAD_SHAPE.
  * - In place: an output may be exactly any input of the same size (same
- *   address and length: y == x, dx == dy, dx == y, dlogits == logits).
- *   Any other overlap of an output with an input or another output is
- *   NONLIN_ERR_OVERLAP.
+ *   address, length and element type: y == x, dx == dy, dx == y,
+ *   dlogits == logits). Any other overlap of an output with an input or
+ *   another output is NONLIN_ERR_OVERLAP; so is a float output placed
+ *   exactly over the int64 targets, even at the same byte size.
  * - Checks run in this order, and the first failing one is returned:
  *   bad argument (reduction, parameters), bad shape, null pointer, overlap,
  *   bad target.
- * - Arrays need no particular alignment.
+ * - Arrays need no particular alignment: any byte address works, on every
+ *   path, with the same results as an aligned array.
  * - Threads: calls are safe from any number of threads at once. Large calls
  *   are split over an OpenMP team (see nonlin_set_num_threads); results
  *   are bitwise identical for every thread count.
@@ -64,7 +68,7 @@ extern "C" {
 typedef enum nonlin_status {
     NONLIN_OK = 0,
     NONLIN_ERR_NULL_POINTER = 1,  /* NULL array with a nonzero size */
-    NONLIN_ERR_BAD_SHAPE = 2,     /* zero axis/classes with data, size product overflows */
+    NONLIN_ERR_BAD_SHAPE = 2,     /* zero classes with rows, size product overflows */
     NONLIN_ERR_OVERLAP = 3,       /* an output partially overlaps an input or another output */
     NONLIN_ERR_BAD_TARGET = 4,    /* class index outside [0, classes), not the ignore index */
     NONLIN_ERR_BAD_ARGUMENT = 5,  /* unknown reduction, bad parameter, unknown ISA name */
@@ -150,9 +154,16 @@ NONLIN_API nonlin_status nonlin_tanh_backward_f32(size_t n, const float* y,
  * dx[i] = dy[i] * f'(x[i]), with f' at a kink taken as PyTorch takes it.
  * Parameters come last; every one must be finite, and an op's own
  * condition (lo < hi, b > 0, a > 0) must hold, else NONLIN_ERR_BAD_ARGUMENT
- * (checked first, nothing written). NaN inputs give NaN outputs, except
- * where a backward's formula ignores x (then dy is passed through or 0).
- * Exact means correctly rounded. y may be x; dx may be x or dy. */
+ * (checked first, nothing written). Exact means correctly rounded.
+ * y may be x; dx may be x or dy.
+ *
+ * NaN rule, for every elementwise function here and above (sigmoid, tanh
+ * and their backward too): a NaN input gives that NaN as the output,
+ * quieted, with its sign and payload kept; in a backward, a NaN x (or y)
+ * takes precedence over a NaN dy. This holds even where the formula would
+ * ignore the value (relu's gradient at a NaN x is NaN, where PyTorch passes
+ * dy through), and gives the same bits on every path and thread count. No
+ * NaN comes from a non-NaN input. */
 
 /* y = max(x, 0); relu(-0) = +0. Exact. Backward: dy where x > 0, else 0. */
 NONLIN_API nonlin_status nonlin_relu_f32(size_t n, const float* x, float* y);
@@ -285,8 +296,9 @@ NONLIN_API nonlin_status nonlin_gelu_backward_f32(size_t n, const float* x, cons
 /* The row functions see x as a contiguous outer x axis x inner tensor and
  * work along the middle axis: element (o, a, i) is x[(o*axis + a)*inner + i].
  * inner == 1 is the common rows x cols case (outer rows of axis columns)
- * and the fastest path. axis == 0 with outer*inner > 0 is
- * NONLIN_ERR_BAD_SHAPE; outer == 0 or inner == 0 is a no-op.
+ * and the fastest path. Any of outer, axis, inner equal to 0 is an empty
+ * tensor and a no-op (an empty axis returns an empty result, as in numpy
+ * and PyTorch; earlier builds returned NONLIN_ERR_BAD_SHAPE for it).
  *
  * Special values, per row (one row = the axis elements of one (o, i)):
  * - the row maximum is subtracted first, so any finite row is finite
@@ -294,7 +306,8 @@ NONLIN_API nonlin_status nonlin_gelu_backward_f32(size_t n, const float* x, cons
  * - an -inf entry in a row with a finite maximum gets probability exactly 0
  *   (log-probability -inf);
  * - a NaN anywhere in a row, a row of all -inf, or a row containing +inf
- *   gives NaN for the whole row. */
+ *   gives NaN for the whole row, for rows of any length (a NaN among -inf
+ *   entries included). */
 
 /* y = exp(x - max) / sum(exp(x - max)) along the axis. Sums are carried
  * in double, so the bound does not grow with the row length: max error

@@ -29,8 +29,8 @@ struct relu_op {
     }
 };
 
-// clamp(x, lo, hi); dx = lo < x < hi ? dy : 0 (PyTorch's boundaries). A NaN
-// x gives NaN forward and dy backward.
+// clamp(x, lo, hi); dx = lo < x < hi ? dy : 0 (PyTorch's boundaries). NaN
+// inputs are the driver's (pass_nan).
 struct hardtanh_op {
     vfloat lo, hi;
     explicit hardtanh_op(op_params p) : lo(splat(p.a)), hi(splat(p.b)) {}

@@ -70,8 +70,12 @@ constexpr std::size_t kPrefetchAhead = 1024;
 template <class Compute, class... Inputs>
 void map_driver(std::size_t n, float* out, Compute&& compute, const Inputs*... inputs) {
     std::size_t i = 0;
-    if (n >= kStreamElements) {
-        const std::size_t misaligned = reinterpret_cast<std::uintptr_t>(out) / sizeof(float) % kWidth;
+    // Streaming stores need a vector-aligned address, which peeling reaches
+    // only from a float-aligned one; an output at an odd byte offset takes
+    // the ordinary stores below.
+    const auto address = reinterpret_cast<std::uintptr_t>(out);
+    if (n >= kStreamElements && address % sizeof(float) == 0) {
+        const std::size_t misaligned = address / sizeof(float) % kWidth;
         if (misaligned != 0) {
             i = kWidth - misaligned;
             store_n(out, i, compute(std::size_t{0}, i));
@@ -109,11 +113,19 @@ void map_driver(std::size_t n, float* out, Compute&& compute, const Inputs*... i
 #define NONLIN_KERNEL_LOOP [[gnu::flatten]]
 #endif
 
+// The NaN rule of every elementwise op (nonlin.h): a NaN input gives that
+// NaN back, quieted, with its sign and payload. The formulas' own NaN
+// results would depend on operand order, which the compiler may choose
+// differently in each loop of the driver (and so with n and the thread
+// count); some formulas would not give NaN at all (relu's gradient).
+inline vfloat pass_nan(vfloat in, vfloat result) { return select(is_nan(in), in + in, result); }
+
 template <class Op>
 NONLIN_KERNEL_LOOP void map_forward(std::size_t n, const float* x, float* y, op_params p) {
     const Op op(p);
     map_driver(n, y, [&op, x](std::size_t i, std::size_t k) {
-        return op.forward(load_n(x + i, k, 0.0f));
+        const vfloat v = load_n(x + i, k, 0.0f);
+        return pass_nan(v, op.forward(v));
     }, x);
 }
 
@@ -131,7 +143,8 @@ NONLIN_KERNEL_LOOP void map_backward(std::size_t n, const float* from, const flo
         const vmask huge = abs(g) > splat(0x1p100f);
         const vfloat down = select(huge, splat(0x1p-64f), splat(1.0f));
         const vfloat up = select(huge, splat(0x1p64f), splat(1.0f));
-        return op.backward(load_n(from + i, k, 0.0f), g * down) * up;
+        const vfloat v = load_n(from + i, k, 0.0f);
+        return pass_nan(v, pass_nan(g, op.backward(v, g * down) * up));
     }, from, dy);
 }
 

@@ -13,14 +13,14 @@ namespace ops {
 inline double row_term(const float* x, std::size_t n, std::size_t t, float row_max) {
     alignas(64) float term[kWidth];
     if (n <= kBlock) {
-        store(term, exp_shifted(splat(x[t]), splat(row_max)));
+        store(term, exp_shifted(splat(read_at(x, t)), splat(row_max)));
         return term[0];
     }
     const std::size_t b = t / kBlock * kBlock;
     const contiguous_row block{n - b < kBlock ? n - b : kBlock};
     const float block_max = reduce_max(max_pass(block, x + b));
     if (block_max == kNegInf) return 0.0;  // the block was left out of the sum
-    store(term, exp_shifted(splat(x[t]), splat(block_max)));
+    store(term, exp_shifted(splat(read_at(x, t)), splat(block_max)));
     return term[0] * std::exp(static_cast<double>(block_max) - row_max);
 }
 
@@ -35,7 +35,7 @@ struct ce_row {
 // writes the gradient when asked. x is read before g is written (g may be x).
 inline double finish_ce_row(const ce_row& row, std::size_t classes, row_stats st,
                             double target_term, double grad_scale) {
-    const double loss = std::log(st.sum) - (static_cast<double>(row.x[row.t]) - st.max);
+    const double loss = std::log(st.sum) - (static_cast<double>(read_at(row.x, row.t)) - st.max);
     if (row.g) {
         const vfloat m = splat(st.max);
         const vfloat scale = splat(static_cast<float>(grad_scale / st.sum));
@@ -44,7 +44,7 @@ inline double finish_ce_row(const ce_row& row, std::size_t classes, row_stats st
         });
         // p_t - 1 = -(sum of the other terms) / sum: the float p_t would
         // cancel when it is near 1.
-        row.g[row.t] = static_cast<float>(-grad_scale * ((st.sum - target_term) / st.sum));
+        write_at(row.g, row.t, static_cast<float>(-grad_scale * ((st.sum - target_term) / st.sum)));
     }
     return loss;
 }
@@ -80,13 +80,14 @@ inline double cross_entropy(std::size_t rows, std::size_t classes, const float* 
     std::size_t grouped = 0;
     auto record = [&](std::size_t r, double loss) {
         total += loss;
-        if (row_loss) row_loss[r] = static_cast<float>(loss);
+        if (row_loss) write_at(row_loss, r, static_cast<float>(loss));
     };
     for (std::size_t r = 0; r < rows; ++r) {
+        const int64_t t = read_at(target, r);
         const ce_row row{logits + r * classes, dlogits ? dlogits + r * classes : nullptr,
-                         static_cast<std::size_t>(target[r])};
-        if (target[r] == ignore_index) {
-            if (row_loss) row_loss[r] = 0.0f;
+                         static_cast<std::size_t>(t)};
+        if (t == ignore_index) {
+            if (row_loss) write_at(row_loss, r, 0.0f);
             if (row.g) std::memset(row.g, 0, classes * sizeof(float));
         } else if (classes <= kWidth) {
             group[grouped] = row;

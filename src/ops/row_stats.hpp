@@ -20,6 +20,12 @@ static inline row_stats empty_row_stats() {
     return {-std::numeric_limits<float>::infinity(), 0.0};
 }
 
+// The statistics of a row holding a NaN: every output computed from them is
+// NaN, and merging them into others makes those NaN.
+static inline row_stats nan_row_stats() {
+    return {std::numeric_limits<float>::quiet_NaN(), std::numeric_limits<double>::quiet_NaN()};
+}
+
 // Folds the statistics of the next part of a row into those of the parts
 // before it. A part of all -inf adds exactly nothing; a NaN maximum (or a
 // NaN sum) makes the sum NaN.

@@ -137,6 +137,14 @@ vfloat max_pass(const Traversal& t, const float* x) {
     return t.finish_max(m);
 }
 
+// Whether the elements hold a NaN.
+template <class Traversal>
+bool has_nan(const Traversal& t, const float* x) {
+    vmask found = is_nan(splat(0.0f));
+    t.for_each([&](std::size_t off, std::size_t k) { found = found | is_nan(load_n(x + off, k, 0.0f)); });
+    return any(found);
+}
+
 // Sum of exp(x - m); with Store, each term is written to y (y may be x).
 template <bool Store, class Traversal>
 lane_sum exp_sum_pass(const Traversal& t, const float* x, vfloat m, float* y) {
@@ -167,7 +175,12 @@ inline row_stats contiguous_stats(const float* x, std::size_t n) {
         const contiguous_row block{n - b < kBlock ? n - b : kBlock};
         const vfloat mb = max_pass(block, x + b);
         const float block_max = reduce_max(mb);
-        if (block_max == kNegInf) continue;  // exp would see -inf - -inf
+        if (block_max == kNegInf) {
+            // The maximum drops NaNs, so a block of -inf and NaN looks empty:
+            // look for the NaN before leaving the block out of the sum.
+            if (has_nan(block, x + b)) return nan_row_stats();
+            continue;  // exp would see -inf - -inf
+        }
         merge_row_stats(st, {block_max, exp_sum_pass<false>(block, x + b, mb, nullptr).total()});
     }
     return finish_row_stats(st);

@@ -11,11 +11,12 @@ using vmask = bool;
 constexpr std::size_t kWidth = 1;
 constexpr bool kHasFma = false;
 
-inline vfloat load(const float* p) { return *p; }
-inline void store(float* p, vfloat v) { *p = v; }
-inline vdouble load(const double* p) { return *p; }
-inline void store(double* p, vdouble v) { *p = v; }
-inline void stream(float* p, vfloat v) { *p = v; }
+// Through memcpy: arrays may sit at any byte offset (src/util/unaligned.hpp).
+inline vfloat load(const float* p) { return read_at(p, 0); }
+inline void store(float* p, vfloat v) { write_at(p, 0, v); }
+inline vdouble load(const double* p) { return read_at(p, 0); }
+inline void store(double* p, vdouble v) { write_at(p, 0, v); }
+inline void stream(float* p, vfloat v) { write_at(p, 0, v); }
 inline void stream_fence() {}
 // Unfused, like the SSE2 path: the baseline x86-64 has no FMA instruction
 // and a library call per element would cost more than the whole kernel.
@@ -37,6 +38,7 @@ inline vfloat select(vmask m, vfloat a, vfloat b) {
     return v;
 }
 inline bool any(vmask m) { return m; }
+inline bool is_nan(vfloat v) { return v != v; }
 inline vfloat abs(vfloat v) { return __builtin_fabsf(v); }
 inline vfloat max(vfloat a, vfloat b) { return a > b ? a : b; }
 inline vfloat clamp(vfloat x, vfloat lo, vfloat hi) { return x < lo ? lo : (x > hi ? hi : x); }

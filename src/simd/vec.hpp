@@ -22,6 +22,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "../util/unaligned.hpp"
+
 #ifdef NONLIN_XSIMD_ARCH
 #include <immintrin.h>
 #include <xsimd/xsimd.hpp>

@@ -15,6 +15,9 @@ inline vdouble load(const double* p) { return vdouble::load_unaligned(p); }
 inline void store(double* p, vdouble v) { v.store_unaligned(p); }
 inline vfloat select(vmask m, vfloat a, vfloat b) { return xsimd::select(m, a, b); }
 inline bool any(vmask m) { return xsimd::any(m); }
+// Not v != v: xsimd 8.1 compares != as ordered on AVX and AVX-512
+// (_CMP_NEQ_OQ), which is false for a NaN.
+inline vmask is_nan(vfloat v) { return xsimd::isnan(v); }
 inline vfloat abs(vfloat v) { return xsimd::abs(v); }
 inline vint as_int(vfloat v) { return xsimd::bitwise_cast<vint>(v); }
 inline vfloat as_float(vint v) { return xsimd::bitwise_cast<vfloat>(v); }

@@ -162,7 +162,8 @@ def _activation(name, summary, forward, backward, ulps, grad_ulps, params=(), gr
                _result, params),
             Op(name + "_backward", UNARY_BACKWARD, name,
                "Gradient of %s from its input: dx = dy * %s'(x)." % (name, name),
-               lambda np, x, dy: _as_float32(np, dy * backward(np, x)), grad_ulps,
+               lambda np, x, dy: _as_float32(np, np.where(np.isnan(x), x, dy * backward(np, x))),
+               grad_ulps,
                grad_scale or _result, params, True))
 
 

@@ -101,12 +101,9 @@ def test_bad_axes(op):
         fn(*x, axis=1.0)
     with pytest.raises(ValueError, match="axis"):
         fn(*[np.float32(1.0)] * arity(op))
-    # An empty axis with rows around it is the C library's BAD_SHAPE.
+    # An empty axis with rows around it is an empty result, as in numpy.
     out = sentinel((3, 0))
-    with pytest.raises(ValueError) as info:
-        fn(*[np.ones((3, 0), np.float32)] * arity(op), axis=1, out=out)
-    assert info.value.status == Status.BAD_SHAPE
-    assert c_string(Status.BAD_SHAPE) in str(info.value)
+    assert fn(*[np.ones((3, 0), np.float32)] * arity(op), axis=1, out=out).shape == (3, 0)
 
 
 def test_bad_targets_name_the_row_and_write_nothing():

@@ -1,0 +1,257 @@
+// The header's promises held against hostile inputs: NaN rows of every
+// length and path, arrays at odd byte offsets, the NaN rule of the
+// elementwise ops for every path and thread count, confident rows in
+// cross-entropy and log_softmax, backward at extreme magnitudes.
+// [large] cases run at the streaming and thread-splitting sizes (natively
+// only: they are too slow under emulation).
+#include <array>
+#include <memory>
+
+#include "elementwise_ops.hpp"
+#include "support.hpp"
+
+using namespace nonlin_test;
+
+namespace {
+
+// Sets the thread count for the lifetime of the object.
+struct threads_scope {
+    explicit threads_scope(int n) { REQUIRE(nonlin_set_num_threads(n) == NONLIN_OK); }
+    ~threads_scope() { nonlin_set_num_threads(0); }
+};
+
+bool all_nan(const std::vector<float>& v) {
+    for (float f : v)
+        if (!std::isnan(f)) return false;
+    return true;
+}
+
+// Rows that hold a NaN where a maximum cannot see it: in a part of the row
+// whose other entries are -inf (the masked-attention pattern), or in a part
+// that is all NaN, with finite values elsewhere.
+std::vector<float> hidden_nan_row(std::size_t n, std::size_t nan_block, bool all_nan_block) {
+    std::vector<float> x = normal_values(n, 2.0, 7);
+    const std::size_t block = 2048;
+    const std::size_t b0 = nan_block * block, b1 = std::min(n, b0 + block);
+    for (std::size_t i = b0; i < b1; ++i) x[i] = all_nan_block ? kNaN : -kInf;
+    x[b0 + (b1 - b0) / 3] = kNaN;
+    return x;
+}
+
+}  // namespace
+
+TEST_CASE("a NaN anywhere in a row of any length makes the whole row NaN", "[contract]") {
+    FOR_EACH_ISA();
+    const int threads = GENERATE(1, 2);
+    threads_scope ts(threads);
+    // Blocked rows (> 2048) and rows split into parts over threads (> 2^16).
+    for (std::size_t n : {2049u, 4096u, 70000u, 200003u}) {
+        for (std::size_t block : {std::size_t{0}, n / 2048 / 2, (n - 1) / 2048}) {
+            for (bool all : {false, true}) {
+                INFO("n " << n << " block " << block << (all ? " all NaN" : " NaN among -inf"));
+                const std::vector<float> x = hidden_nan_row(n, block, all);
+                std::vector<float> y(n), g(n);
+                REQUIRE(nonlin_softmax_f32(1, n, 1, x.data(), y.data()) == NONLIN_OK);
+                CHECK(all_nan(y));
+                REQUIRE(nonlin_log_softmax_f32(1, n, 1, x.data(), y.data()) == NONLIN_OK);
+                CHECK(all_nan(y));
+                const int64_t target = static_cast<int64_t>(block == 0 ? n - 1 : 0);
+                float loss = 0.0f;
+                REQUIRE(nonlin_cross_entropy_f32(1, n, x.data(), &target, &loss, g.data(), -100,
+                                                 NONLIN_REDUCTION_MEAN) == NONLIN_OK);
+                CHECK(std::isnan(loss));
+                CHECK(all_nan(g));
+                // The same row as strided columns (inner 2, both columns alike).
+                std::vector<float> x2(2 * n), y2(2 * n);
+                for (std::size_t i = 0; i < n; ++i) x2[2 * i] = x2[2 * i + 1] = x[i];
+                REQUIRE(nonlin_log_softmax_f32(1, n, 2, x2.data(), y2.data()) == NONLIN_OK);
+                CHECK(all_nan(y2));
+            }
+        }
+    }
+}
+
+namespace {
+
+// `count` floats starting `offset` bytes (< 64) into a fresh allocation:
+// an address no float array would have unless a caller made it so.
+struct offset_floats {
+    std::unique_ptr<unsigned char[]> raw;
+    float* p;
+    offset_floats(std::size_t count, std::size_t offset)
+        : raw(new unsigned char[count * sizeof(float) + 64]),
+          p(reinterpret_cast<float*>(raw.get() + offset % 64)) {}
+    void fill(const std::vector<float>& v) { std::memcpy(p, v.data(), v.size() * sizeof(float)); }
+    std::vector<float> read(std::size_t n) const {
+        std::vector<float> v(n);
+        std::memcpy(v.data(), p, n * sizeof(float));
+        return v;
+    }
+};
+
+bool same_bits(const std::vector<float>& a, const std::vector<float>& b) {
+    return a.size() == b.size() &&
+           (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0);
+}
+
+void check_elementwise_at_offsets(std::size_t n, std::initializer_list<std::size_t> offsets) {
+    const std::vector<float> x = uniform_values(n, -8.0f, 8.0f, 3);
+    const std::vector<float> dy = normal_values(n, 1.0, 4);
+    for (const elementwise_case& c : kElementwiseCases) {
+        INFO(c.name << " n " << n);
+        std::vector<float> want_y(n), want_dx(n);
+        REQUIRE(c.forward(n, x.data(), want_y.data()) == NONLIN_OK);
+        REQUIRE(c.backward(n, x.data(), dy.data(), want_dx.data()) == NONLIN_OK);
+        for (std::size_t offset : offsets) {
+            INFO("byte offset " << offset);
+            offset_floats in(n, offset), grad(n, offset + 1), out(n, offset + 2);
+            in.fill(x);
+            grad.fill(dy);
+            REQUIRE(c.forward(n, in.p, out.p) == NONLIN_OK);
+            CHECK(same_bits(out.read(n), want_y));
+            REQUIRE(c.backward(n, in.p, grad.p, out.p) == NONLIN_OK);
+            CHECK(same_bits(out.read(n), want_dx));
+            REQUIRE(c.forward(n, in.p, in.p) == NONLIN_OK);  // in place
+            CHECK(same_bits(in.read(n), want_y));
+        }
+    }
+}
+
+}  // namespace
+
+TEST_CASE("arrays at any byte offset give the aligned results", "[contract]") {
+    FOR_EACH_ISA();
+    for (std::size_t n : {1u, 7u, 33u, 4099u}) check_elementwise_at_offsets(n, {1, 2, 3, 5, 6, 63});
+
+    // Rows, strided columns, long rows and the losses.
+    const std::array<std::size_t, 3> shapes[] = {{5, 7, 1}, {3, 9, 5}, {2, 2100, 1}};
+    for (const auto& shape : shapes) {
+        const std::size_t outer = shape[0], axis = shape[1], inner = shape[2];
+        const std::size_t total = outer * axis * inner;
+        INFO("shape " << outer << "x" << axis << "x" << inner);
+        const std::vector<float> x = normal_values(total, 3.0, 5), dy = normal_values(total, 1.0, 6);
+        std::vector<float> want(total), want_back(total);
+        REQUIRE(nonlin_log_softmax_f32(outer, axis, inner, x.data(), want.data()) == NONLIN_OK);
+        REQUIRE(nonlin_log_softmax_backward_f32(outer, axis, inner, want.data(), dy.data(),
+                                                want_back.data()) == NONLIN_OK);
+        for (std::size_t offset : {1u, 3u}) {
+            offset_floats in(total, offset), grad(total, offset + 2), out(total, offset + 1);
+            in.fill(x);
+            grad.fill(dy);
+            REQUIRE(nonlin_log_softmax_f32(outer, axis, inner, in.p, out.p) == NONLIN_OK);
+            CHECK(same_bits(out.read(total), want));
+            in.fill(want);
+            REQUIRE(nonlin_log_softmax_backward_f32(outer, axis, inner, in.p, grad.p, out.p) ==
+                    NONLIN_OK);
+            CHECK(same_bits(out.read(total), want_back));
+        }
+    }
+
+    const std::size_t rows = 6, classes = 5;
+    const std::vector<float> logits = normal_values(rows * classes, 2.0, 8);
+    const std::vector<int64_t> target = {0, 4, -100, 2, 3, 1};
+    std::vector<float> want_loss(rows), want_grad(rows * classes), want_nll_grad(rows * classes);
+    REQUIRE(nonlin_cross_entropy_f32(rows, classes, logits.data(), target.data(), want_loss.data(),
+                                     want_grad.data(), -100, NONLIN_REDUCTION_NONE) == NONLIN_OK);
+    REQUIRE(nonlin_nll_loss_backward_f32(rows, classes, target.data(), want_loss.data(),
+                                         want_nll_grad.data(), -100,
+                                         NONLIN_REDUCTION_NONE) == NONLIN_OK);
+    for (std::size_t offset : {1u, 2u, 4u, 7u}) {
+        INFO("loss arrays at byte offset " << offset);
+        std::unique_ptr<unsigned char[]> traw(new unsigned char[rows * 8 + 8]);
+        auto* t = reinterpret_cast<int64_t*>(traw.get() + offset);
+        std::memcpy(t, target.data(), rows * 8);
+        offset_floats in(rows * classes, offset + 1), loss(rows, offset + 2),
+            grad(rows * classes, offset + 3);
+        in.fill(logits);
+        REQUIRE(nonlin_cross_entropy_f32(rows, classes, in.p, t, loss.p, grad.p, -100,
+                                         NONLIN_REDUCTION_NONE) == NONLIN_OK);
+        CHECK(same_bits(loss.read(rows), want_loss));
+        CHECK(same_bits(grad.read(rows * classes), want_grad));
+        REQUIRE(nonlin_nll_loss_f32(rows, classes, in.p, t, loss.p, -100,
+                                    NONLIN_REDUCTION_NONE) == NONLIN_OK);
+        for (std::size_t r = 0; r < rows; ++r)
+            CHECK(loss.read(rows)[r] == (target[r] == -100 ? 0.0f : -logits[r * classes + static_cast<std::size_t>(target[r])]));
+        loss.fill(want_loss);
+        REQUIRE(nonlin_nll_loss_backward_f32(rows, classes, t, loss.p, grad.p, -100,
+                                             NONLIN_REDUCTION_NONE) == NONLIN_OK);
+        CHECK(same_bits(grad.read(rows * classes), want_nll_grad));
+    }
+}
+
+TEST_CASE("arrays at odd byte offsets on the streaming path", "[contract][large]") {
+    FOR_EACH_ISA();
+    check_elementwise_at_offsets((std::size_t{1} << 21) + 5, {1, 6});
+}
+
+namespace {
+
+// NaNs of every kind: quiet and signalling, both signs, with payloads.
+const uint32_t kNaNBits[] = {0x7fc00000u, 0xffc00000u, 0x7f800001u, 0xff812345u,
+                             0x7fc54321u, 0xffffffffu, 0x7fbfffffu};
+
+uint32_t bits_of(float f) {
+    uint32_t b;
+    std::memcpy(&b, &f, sizeof b);
+    return b;
+}
+
+// The NaN an op must return for NaN input bits b: b, quieted.
+uint32_t quieted(uint32_t b) { return b | 0x00400000u; }
+
+// n inputs with NaNs of every kind spread over the array (ends included)
+// among ordinary values; dy has its own NaNs elsewhere.
+void check_nan_rule(std::size_t n) {
+    std::vector<float> x = uniform_values(n, -5.0f, 5.0f, 9);
+    std::vector<float> dy = normal_values(n, 1.0, 10);
+    std::vector<std::size_t> at_x, at_dy;
+    for (std::size_t k = 0; k < 2 * std::size(kNaNBits); ++k) {
+        const std::size_t i = (k * 7919 + n / 3 * (k % 3)) % n;
+        const std::size_t j = (i + 1 + k) % n;
+        at_x.push_back(i);
+        at_dy.push_back(j);
+    }
+    at_x.push_back(0);
+    at_dy.push_back(n - 1);
+    for (std::size_t k = 0; k < at_dy.size(); ++k)
+        dy[at_dy[k]] = from_bits(kNaNBits[(k + 3) % std::size(kNaNBits)]);
+    for (std::size_t k = 0; k < at_x.size(); ++k) x[at_x[k]] = from_bits(kNaNBits[k % std::size(kNaNBits)]);
+    for (const elementwise_case& c : kElementwiseCases) {
+        INFO(c.name << " n " << n);
+        std::vector<float> y(n), dx(n);
+        REQUIRE(c.forward(n, x.data(), y.data()) == NONLIN_OK);
+        REQUIRE(c.backward(n, x.data(), dy.data(), dx.data()) == NONLIN_OK);
+        // One count per kind of break: a CHECK per element would make
+        // hundreds of millions of assertions at the large sizes.
+        std::size_t wrong_x_nan = 0, wrong_dy_nan = 0, spurious_nan = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+            if (std::isnan(x[i])) {
+                const uint32_t want = quieted(bits_of(x[i]));
+                wrong_x_nan += bits_of(y[i]) != want || bits_of(dx[i]) != want;
+            } else if (std::isnan(dy[i])) {
+                wrong_dy_nan += bits_of(dx[i]) != quieted(bits_of(dy[i])) || std::isnan(y[i]);
+            } else {
+                spurious_nan += std::isnan(y[i]) || std::isnan(dx[i]);
+            }
+        }
+        CHECK(wrong_x_nan == 0);
+        CHECK(wrong_dy_nan == 0);
+        CHECK(spurious_nan == 0);
+    }
+}
+
+}  // namespace
+
+TEST_CASE("a NaN input gives that NaN, quieted, on every op and path", "[contract]") {
+    FOR_EACH_ISA();
+    for (std::size_t n : {1u, 2u, 15u, 16u, 31u, 33u, 100u, 4099u}) check_nan_rule(n);
+}
+
+TEST_CASE("the NaN rule holds on the streaming path for every thread count",
+          "[contract][large]") {
+    FOR_EACH_ISA();
+    const int threads = GENERATE(1, 2);
+    threads_scope ts(threads);
+    check_nan_rule((std::size_t{1} << 21) + 37);
+    check_nan_rule((std::size_t{1} << 17) + 3);
+}
