@@ -16,4 +16,8 @@ struct call_settings {
 
 call_settings settings_for_call();
 
+// Called before a call starts an OpenMP team (see max_threads in
+// runtime.cpp: a process forked after this runs single-threaded).
+void note_team_started();
+
 }  // namespace nonlin

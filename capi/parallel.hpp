@@ -25,6 +25,7 @@ void parallel_for(const call_settings& settings, std::size_t count, std::size_t 
     std::size_t chunk = (count + threads - 1) / threads;
     chunk = (chunk + align - 1) / align * align;
     const long chunks = static_cast<long>((count + chunk - 1) / chunk);
+    note_team_started();
 #pragma omp parallel for num_threads(static_cast<int>(threads)) schedule(static, 1)
     for (long c = 0; c < chunks; ++c) {
         const std::size_t begin = static_cast<std::size_t>(c) * chunk;

@@ -1,4 +1,6 @@
 // Version, status names, ISA selection and the thread setting.
+#include <pthread.h>
+
 #include <atomic>
 #include <cstdlib>
 #include <string_view>
@@ -43,8 +45,25 @@ std::atomic<const kernel_table*>& current_table() {
 
 std::atomic<int> requested_threads{0};
 
+// Whether this process has started an OpenMP team, and whether it is a
+// child forked after its parent had: libgomp's threads do not survive
+// fork(), and the child's next team would wait for them forever. Such a
+// child runs every call on its calling thread (PyTorch does the same).
+std::atomic<bool> team_started{false};
+std::atomic<bool> forked_after_team{false};
+
+void on_fork_child() {
+    if (team_started.load(std::memory_order_relaxed))
+        forked_after_team.store(true, std::memory_order_relaxed);
+}
+
+[[gnu::constructor]] void register_fork_handler() {
+    pthread_atfork(nullptr, nullptr, on_fork_child);
+}
+
 // Threads a call may use (>= 1).
 int max_threads() {
+    if (forked_after_team.load(std::memory_order_relaxed)) return 1;
     const int n = requested_threads.load(std::memory_order_relaxed);
     if (n > 0) return n;
 #ifdef _OPENMP
@@ -55,6 +74,11 @@ int max_threads() {
 }
 
 }  // namespace
+
+void note_team_started() {
+    if (!team_started.load(std::memory_order_relaxed))
+        team_started.store(true, std::memory_order_relaxed);
+}
 
 call_settings settings_for_call() {
     return {*current_table().load(std::memory_order_acquire),

@@ -4,6 +4,9 @@
 // cross-entropy and log_softmax, backward at extreme magnitudes.
 // [large] cases run at the streaming and thread-splitting sizes (natively
 // only: they are too slow under emulation).
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <array>
 #include <memory>
 
@@ -254,4 +257,38 @@ TEST_CASE("the NaN rule holds on the streaming path for every thread count",
     threads_scope ts(threads);
     check_nan_rule((std::size_t{1} << 21) + 37);
     check_nan_rule((std::size_t{1} << 17) + 3);
+}
+
+TEST_CASE("a child forked after a multi-threaded call works, on one thread", "[contract]") {
+    const std::size_t n = std::size_t{1} << 20;
+    const std::vector<float> x = normal_values(n, 3.0, 11);
+    std::vector<float> want(n);
+    {
+        threads_scope ts(2);
+        REQUIRE(nonlin_sigmoid_f32(n, x.data(), want.data()) == NONLIN_OK);  // starts a team
+        std::fflush(nullptr);
+        const pid_t child = fork();
+        REQUIRE(child >= 0);
+        if (child == 0) {
+            // No Catch here: report through the exit status. The alarm turns
+            // a hang (waiting for the parent's threads) into a failure.
+            alarm(60);
+            std::vector<float> y(n);
+            int status = nonlin_get_num_threads() == 1 ? 0 : 2;
+            if (nonlin_sigmoid_f32(n, x.data(), y.data()) != NONLIN_OK || y != want) status = 3;
+            // Asking for threads again in the child must not hang either.
+            if (nonlin_set_num_threads(2) != NONLIN_OK ||
+                nonlin_softmax_f32(1, n, 1, x.data(), y.data()) != NONLIN_OK)
+                status = 4;
+            _exit(status);
+        }
+        int status = 0;
+        REQUIRE(waitpid(child, &status, 0) == child);
+        INFO("child status " << status);
+        CHECK(WIFEXITED(status));
+        CHECK(WEXITSTATUS(status) == 0);
+    }
+    // The parent keeps its threads.
+    threads_scope ts(2);
+    CHECK(nonlin_get_num_threads() == 2);
 }

@@ -116,6 +116,13 @@ NONLIN_API nonlin_status nonlin_set_isa(const char* name);
  * affected. Results do not depend on it. */
 NONLIN_API nonlin_status nonlin_set_num_threads(int n);
 
+/* fork(): OpenMP's threads do not survive it, and a new team in the child
+ * would wait for them forever. A child forked after this library has run a
+ * call on several threads therefore runs every call on its calling thread
+ * (nonlin_get_num_threads() returns 1 there, whatever was set); a child
+ * forked before that keeps the thread setting. Results are the same either
+ * way. */
+
 /* The number of threads large calls will use (>= 1). */
 NONLIN_API int nonlin_get_num_threads(void);
 

@@ -84,6 +84,24 @@ def _bad_type(where, name, what):
     return TypeError("%s: argument '%s' %s" % (where, name, what))
 
 
+def _out_of_range(where, name, reason):
+    return ValueError("%s: argument '%s' cannot be converted to float32: %s"
+                      % (where, name, reason))
+
+
+INT64_MAX = (1 << 63) - 1
+INT64_MIN = -(1 << 63)
+
+
+def _check_int64(values, name, where):
+    """Class indices must fit in int64: a wider value would wrap into
+    another class, or into ignore_index."""
+    for v in values:
+        if not INT64_MIN <= v <= INT64_MAX:
+            raise ValueError("%s: argument '%s' holds %d, which does not fit in int64"
+                             % (where, name, v))
+
+
 # ------------------------------------------------------------------ floats
 
 def float_input(obj, name, where):
@@ -94,21 +112,28 @@ def float_input(obj, name, where):
             a = np.ascontiguousarray(a)  # the documented cost: one copy
         return _numpy_view(a) + (a.shape, NUMPY)
     if isinstance(obj, numbers.Real):
-        if np is not None:
-            a = np.array(obj, dtype=F32)
-            return a, a.ctypes.data, (), SCALAR
-        buf = array.array("f", [obj])
+        try:
+            if np is not None:
+                a = np.array(obj, dtype=F32)
+                return a, a.ctypes.data, (), SCALAR
+            buf = array.array("f", [obj])
+        except OverflowError as e:  # an int beyond any float, like 10**400
+            raise _out_of_range(where, name, e) from None
         return buf, buf.buffer_info()[0], (), SCALAR
     if isinstance(obj, (list, tuple)):
         if np is not None:
             try:
                 a = np.array(obj, dtype=F32)
+            except OverflowError as e:
+                raise _out_of_range(where, name, e) from None
             except (TypeError, ValueError) as e:
                 raise _bad_type(where, name, "cannot be converted to float32: %s" % e) from None
             return a, a.ctypes.data, a.shape, NUMPY
         flat, shape = _flatten(obj, name, where)
         try:
             buf = array.array("f", flat)
+        except OverflowError as e:
+            raise _out_of_range(where, name, e) from None
         except TypeError as e:
             raise _bad_type(where, name, "cannot be converted to float32: %s" % e) from None
         return buf, _address(buf), shape, BUFFER
@@ -248,22 +273,27 @@ def index_input(obj, name, where):
     Any integer array, buffer or list is converted to int64; floating or
     bool values are refused, since a class index must be an integer.
     """
-    if isinstance(obj, ndarray) or (np is not None and isinstance(obj, (list, tuple))):
-        a = np.asarray(obj)
-        if a.size == 0 and a.dtype.kind == "f":  # an empty list comes out float64
-            a = a.astype(I64)
+    if isinstance(obj, (list, tuple)):
+        flat, shape = _flatten(obj, name, where)
+        for v in flat:
+            if isinstance(v, bool) or not isinstance(v, numbers.Integral):
+                raise _bad_type(where, name, "holds %r; class indices must be integers" % (v,))
+        _check_int64(flat, name, where)
+        if np is not None:
+            a = np.array(flat, dtype=I64).reshape(shape)
+            return a, a.ctypes.data, a.shape, NUMPY
+        buf = array.array("q", flat)
+        return buf, _address(buf), shape, BUFFER
+    if isinstance(obj, ndarray):
+        a = obj
         if a.dtype.kind not in "iu":
             raise _bad_type(where, name, "has dtype %s; class indices must be integers"
                             % a.dtype)
+        if a.dtype.kind == "u" and a.size and a.dtype.itemsize >= 8:
+            _check_int64([int(a.max())], name, where)
         if a.dtype != I64 or not a.flags.c_contiguous:
             a = np.ascontiguousarray(a, dtype=I64)
         return a, a.ctypes.data, a.shape, NUMPY
-    if isinstance(obj, (list, tuple)):
-        flat, shape = _flatten(obj, name, where)
-        if any(isinstance(v, bool) or not isinstance(v, numbers.Integral) for v in flat):
-            raise _bad_type(where, name, "must hold integers (class indices)")
-        buf = array.array("q", flat)
-        return buf, _address(buf), shape, BUFFER
     try:
         mv = memoryview(obj)
     except TypeError:
@@ -275,5 +305,7 @@ def index_input(obj, name, where):
     if mv.format.lstrip("@=<>!") not in _INTEGER_CODES:
         raise _bad_type(where, name, "is a buffer of format %r; class indices must be "
                                      "integers" % mv.format)
-    buf = array.array("q", _flat_list(mv))
+    values = _flat_list(mv)
+    _check_int64(values, name, where)
+    buf = array.array("q", values)
     return buf, _address(buf), mv.shape, BUFFER

@@ -5,12 +5,11 @@ integer class index per row."""
 import ctypes
 import operator
 
-from ._arrays import float_input, float_output, index_input
+from ._arrays import INT64_MAX, INT64_MIN, float_input, float_output, index_input
 from ._capi import lib
 from ._errors import Status, error
 
 _REDUCTIONS = {"none": 0, "mean": 1, "sum": 2}
-_INT64 = (-(1 << 63), (1 << 63) - 1)
 
 
 def _reduction(reduction, where):
@@ -24,7 +23,7 @@ def _reduction(reduction, where):
 
 def _ignore_index(value, where):
     value = operator.index(value)
-    if not _INT64[0] <= value <= _INT64[1]:
+    if not INT64_MIN <= value <= INT64_MAX:
         raise error(Status.BAD_ARGUMENT, where, "ignore_index",
                     "%d does not fit in int64" % value, kind=ValueError)
     return value

@@ -22,6 +22,8 @@ def _check_same_shape(shape, other, name, where):
 
 def _split_axis(shape, axis, where):
     """(outer, axis length, inner) of ``shape`` around ``axis``."""
+    if isinstance(axis, bool):  # an int to Python, never meant as an axis
+        raise TypeError("%s: argument 'axis' must be an integer, not bool" % where)
     try:
         axis = operator.index(axis)
     except TypeError:
@@ -80,6 +82,9 @@ def _param_values(op, args, kw, where):
         value = values.get(name, default)
         try:
             out.append(float(value))
+        except OverflowError:
+            raise ValueError("%s: argument '%s' is %d, beyond the float range"
+                             % (where, name, value)) from None
         except (TypeError, ValueError):
             raise TypeError("%s: argument '%s' must be a real number, not %s"
                             % (where, name, type(value).__name__)) from None

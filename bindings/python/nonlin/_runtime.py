@@ -3,7 +3,7 @@
 import operator
 
 from ._capi import lib
-from ._errors import error
+from ._errors import Status, error
 
 
 def version():
@@ -34,6 +34,9 @@ def set_isa(name=None):
     if name is not None and not isinstance(name, str):
         raise TypeError("nonlin.set_isa: argument 'name' must be a string or None, not %s"
                         % type(name).__name__)
+    if name is not None and "\0" in name:
+        # C would read the name up to the NUL and accept "avx2\0x" as "avx2".
+        raise error(Status.BAD_ARGUMENT, "nonlin.set_isa", "name", repr(name))
     status = lib.nonlin_set_isa(None if name is None else name.encode())
     if status:
         raise error(status, "nonlin.set_isa", "name", repr(name))

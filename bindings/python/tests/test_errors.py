@@ -169,3 +169,42 @@ def test_statuses_map_to_the_documented_exceptions():
         assert type(exc) is kind and exc.status == status
         assert str(exc) == "nonlin.f: %s (argument 'x': detail)" % c_string(status)
 
+
+
+@pytest.mark.parametrize("make", [
+    lambda v: np.array(v, np.uint64),
+    lambda v: [int(x) for x in v],
+    lambda v: memoryview(np.array(v, np.uint64)),
+], ids=["uint64 array", "list", "uint64 buffer"])
+def test_targets_beyond_int64_are_value_errors_naming_the_value(make):
+    """2**64 - 100 would wrap to -100, the default ignore_index."""
+    lp = nonlin.log_softmax(np.zeros((2, 3), np.float32))
+    for fn in (lambda t: nonlin.nll_loss(lp, t, reduction="none"),
+               lambda t: nonlin.cross_entropy(lp, t, reduction="none")):
+        with pytest.raises(ValueError, match=str(2 ** 64 - 100)):
+            fn(make([0, 2 ** 64 - 100]))
+    # uint64 values that fit are fine.
+    assert nonlin.nll_loss(lp, np.array([0, 2], np.uint64), reduction="sum") == \
+        pytest.approx(-float(lp[0, 0] + lp[1, 2]))
+
+
+def test_numbers_beyond_float_are_value_errors():
+    with pytest.raises(ValueError, match="argument 'x'"):
+        nonlin.sigmoid(10 ** 400)
+    with pytest.raises(ValueError, match="argument 'x'"):
+        nonlin.sigmoid([1.0, 10 ** 400])
+    with pytest.raises(ValueError, match="negative_slope"):
+        nonlin.leaky_relu(np.ones(3, np.float32), negative_slope=10 ** 400)
+
+
+def test_an_isa_name_with_a_nul_is_refused():
+    before = nonlin.isa()
+    with pytest.raises(Exception) as info:
+        nonlin.set_isa("avx2\0x")
+    assert info.value.status == Status.BAD_ARGUMENT
+    assert nonlin.isa() == before
+
+
+def test_bool_is_not_an_axis():
+    with pytest.raises(TypeError, match="bool"):
+        nonlin.softmax(np.ones((2, 3), np.float32), axis=True)

@@ -56,3 +56,27 @@ def test_eight_threads_match_serial_calls():
         for round_results in results[k]:
             for got, want in zip(round_results, serial[k]):
                 np.testing.assert_array_equal(got, want)
+
+
+def _sigmoid_in_child(x):
+    return nonlin.get_num_threads(), nonlin.sigmoid(x)
+
+
+def test_forked_workers_work_after_threaded_calls():
+    """multiprocessing (and PyTorch's DataLoader) fork workers after the
+    parent has run threaded calls: their calls must not hang, and run on
+    one thread with the same results."""
+    import multiprocessing
+
+    x = np.random.default_rng(5).normal(0, 3, 1 << 20).astype(np.float32)
+    previous = nonlin.get_num_threads()
+    nonlin.set_num_threads(2)
+    try:
+        want = nonlin.sigmoid(x)  # starts the library's thread team
+        with multiprocessing.get_context("fork").Pool(2) as pool:
+            results = pool.map_async(_sigmoid_in_child, [x, x]).get(timeout=120)
+    finally:
+        nonlin.set_num_threads(previous)
+    for threads, got in results:
+        assert threads == 1
+        np.testing.assert_array_equal(got, want)
