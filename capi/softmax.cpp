@@ -36,6 +36,7 @@ void split_rows(const call_settings& settings, std::size_t outer, std::size_t ax
 // result does not depend on the thread count), then the output in parallel.
 void long_row(const call_settings& settings, kernel_table::apply_fn apply, std::size_t n,
               const float* x, float* y) {
+    const bool log_form = apply == settings.kernels.log_softmax_apply;
     constexpr std::size_t kMaxParts = 256;
     std::size_t part = (n + kMaxParts - 1) / kMaxParts;
     if (part < kLongRow) part = kLongRow;
@@ -48,6 +49,16 @@ void long_row(const call_settings& settings, kernel_table::apply_fn apply, std::
     row_stats st = empty_row_stats();
     for (std::size_t p = 0; p < parts; ++p) merge_row_stats(st, stats[p]);
     st = finish_row_stats(st);
+    if (log_form && confident(st.sum)) {  // see log_of_sum
+        double rest[kMaxParts];
+        parallel_for(settings, parts, 1, 1, [&](std::size_t b, std::size_t e) {
+            for (std::size_t p = b; p < e; ++p)
+                rest[p] = settings.kernels.rest(x + p * part, p + 1 < parts ? part : n - p * part,
+                                                st.max);
+        });
+        st.rest = 0.0;
+        for (std::size_t p = 0; p < parts; ++p) st.rest += rest[p];
+    }
     parallel_for(settings, n, kElementwiseGrain, 64 / sizeof(float),
                  [&](std::size_t b, std::size_t e) { apply(e - b, x + b, y + b, st); });
 }

@@ -292,3 +292,101 @@ TEST_CASE("a child forked after a multi-threaded call works, on one thread", "[c
     threads_scope ts(2);
     CHECK(nonlin_get_num_threads() == 2);
 }
+
+namespace {
+
+// log-softmax of a row in long double, with the sum of the terms below the
+// maximum kept apart: exact enough where log(sum) is ~1e-18 (a confident
+// row), which 1 + rest in double or long double would lose.
+struct confident_reference {
+    std::vector<long double> log_p;   // y_j = (x_j - m) - log1p(rest)
+    std::vector<long double> p;       // softmax
+    long double rest = 0;             // sum of exp(x_j - m) over j != argmax
+    std::size_t argmax = 0;
+};
+
+confident_reference reference_row(const float* x, std::size_t n, std::size_t stride) {
+    confident_reference r;
+    for (std::size_t j = 1; j < n; ++j)
+        if (x[j * stride] > x[r.argmax * stride]) r.argmax = j;
+    const long double m = x[r.argmax * stride];
+    for (std::size_t j = 0; j < n; ++j)
+        if (j != r.argmax) r.rest += std::exp(static_cast<long double>(x[j * stride]) - m);
+    const long double log_sum = std::log1p(r.rest);
+    for (std::size_t j = 0; j < n; ++j) {
+        const long double d = static_cast<long double>(x[j * stride]) - m;
+        r.log_p.push_back(d - log_sum);
+        r.p.push_back(std::exp(d) / (1 + r.rest));
+    }
+    return r;
+}
+
+// Rows with one dominant logit: d above n - 1 others drawn around 0.
+std::vector<float> dominant_row(std::size_t n, float d, std::size_t at, uint32_t seed) {
+    std::vector<float> x = normal_values(n, 1.0, seed);
+    x[at] = d;
+    return x;
+}
+
+}  // namespace
+
+TEST_CASE("confident rows: cross_entropy and the dominant log-probability stay relatively "
+          "accurate", "[contract]") {
+    FOR_EACH_ISA();
+    double worst_loss = 0, worst_grad = 0, worst_dominant = 0, worst_log = 0;
+    std::mt19937 gen(12);
+    for (std::size_t n : {2u, 7u, 16u, 17u, 40u, 1000u, 5000u}) {
+        for (float d : {5.0f, 12.0f, 20.0f, 25.0f, 33.0f, 36.0f, 40.0f, 60.0f, 87.0f, 200.0f}) {
+            const std::size_t at = gen() % n;
+            const std::vector<float> x = dominant_row(n, d, at, static_cast<uint32_t>(gen()));
+            const confident_reference ref = reference_row(x.data(), n, 1);
+            INFO("n " << n << " d " << d << " target " << at);
+            // cross-entropy with the dominant class as target, and another.
+            for (std::size_t t : {at, (at + 1) % n}) {
+                const int64_t target = static_cast<int64_t>(t);
+                float loss = 0.0f;
+                std::vector<float> g(n);
+                REQUIRE(nonlin_cross_entropy_f32(1, n, x.data(), &target, &loss, g.data(), -100,
+                                                 NONLIN_REDUCTION_SUM) == NONLIN_OK);
+                worst_loss = std::max(worst_loss, ulp_error(loss, static_cast<double>(-ref.log_p[t])));
+                for (std::size_t j = 0; j < n; ++j) {
+                    const long double want = j == t ? (t == ref.argmax ? -ref.rest / (1 + ref.rest)
+                                                                       : ref.p[j] - 1)
+                                                    : ref.p[j];
+                    worst_grad = std::max(worst_grad, ulp_error(g[j], static_cast<double>(want)));
+                }
+            }
+            std::vector<float> y(n);
+            REQUIRE(nonlin_log_softmax_f32(1, n, 1, x.data(), y.data()) == NONLIN_OK);
+            for (std::size_t j = 0; j < n; ++j) {
+                const double want = static_cast<double>(ref.log_p[j]);
+                if (j == ref.argmax)
+                    worst_dominant = std::max(worst_dominant, ulp_error(y[j], want));
+                else
+                    worst_log = std::max(worst_log, scaled_error(y[j], want, std::max(std::fabs(want), 1.0)));
+            }
+            // The same rows as strided columns: 3 identical columns.
+            std::vector<float> x3(3 * n), y3(3 * n);
+            for (std::size_t j = 0; j < n; ++j) x3[3 * j] = x3[3 * j + 1] = x3[3 * j + 2] = x[j];
+            REQUIRE(nonlin_log_softmax_f32(1, n, 3, x3.data(), y3.data()) == NONLIN_OK);
+            for (std::size_t c = 0; c < 3; ++c)
+                worst_dominant = std::max(worst_dominant,
+                                          ulp_error(y3[3 * ref.argmax + c],
+                                                    static_cast<double>(ref.log_p[ref.argmax])));
+        }
+    }
+    // A long row, split over parts (and threads).
+    const std::size_t n = 100000;
+    const std::vector<float> x = dominant_row(n, 45.0f, 777, 13);
+    const confident_reference ref = reference_row(x.data(), n, 1);
+    std::vector<float> y(n);
+    REQUIRE(nonlin_log_softmax_f32(1, n, 1, x.data(), y.data()) == NONLIN_OK);
+    worst_dominant = std::max(worst_dominant, ulp_error(y[777], static_cast<double>(ref.log_p[777])));
+    report_accuracy(isa_name, "cross_entropy confident loss", worst_loss);
+    report_accuracy(isa_name, "cross_entropy confident grad", worst_grad);
+    report_accuracy(isa_name, "log_softmax dominant entry", worst_dominant);
+    CHECK(worst_loss <= 2.0);       // nonlin.h: loss 2 ulp
+    CHECK(worst_grad <= 4.0);       // nonlin.h: gradient 4 ulp
+    CHECK(worst_dominant <= 2.0);   // nonlin.h: 2 ulp of |y| at a unique maximum
+    CHECK(worst_log <= 4.0);        // nonlin.h: 4 ulp of max(|y|, 1)
+}

@@ -43,6 +43,8 @@ struct kernel_table {
                                      const float* dy, float* dx);
     using stats_fn = row_stats (*)(const float* x, std::size_t n);
     using apply_fn = void (*)(std::size_t n, const float* x, float* y, row_stats st);
+    // Sum of exp(x - max) over the entries below max (row_stats::rest).
+    using rest_fn = double (*)(const float* x, std::size_t n, float max);
     using cross_entropy_fn = double (*)(std::size_t rows, std::size_t classes,
                                         const float* logits, const int64_t* target,
                                         float* row_loss, float* dlogits, int64_t ignore_index,
@@ -59,6 +61,7 @@ struct kernel_table {
     stats_fn stats;
     apply_fn softmax_apply;
     apply_fn log_softmax_apply;
+    rest_fn rest;
     cross_entropy_fn cross_entropy;
 };
 

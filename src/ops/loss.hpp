@@ -33,9 +33,12 @@ struct ce_row {
 
 // The loss of a row from its statistics and the target's term in their sum;
 // writes the gradient when asked. x is read before g is written (g may be x).
+// st.rest is filled in for a confident row: then log_of_sum is accurate
+// where the loss is tiny, and so is 1 - p_t at a target at the maximum.
 inline double finish_ce_row(const ce_row& row, std::size_t classes, row_stats st,
                             double target_term, double grad_scale) {
-    const double loss = std::log(st.sum) - (static_cast<double>(read_at(row.x, row.t)) - st.max);
+    const float x_t = read_at(row.x, row.t);
+    const double loss = log_of_sum(st) - (static_cast<double>(x_t) - st.max);
     if (row.g) {
         const vfloat m = splat(st.max);
         const vfloat scale = splat(static_cast<float>(grad_scale / st.sum));
@@ -43,8 +46,9 @@ inline double finish_ce_row(const ce_row& row, std::size_t classes, row_stats st
             store_n(row.g + off, k, exp_shifted(load_n(row.x + off, k, kNegInf), m) * scale);
         });
         // p_t - 1 = -(sum of the other terms) / sum: the float p_t would
-        // cancel when it is near 1.
-        write_at(row.g, row.t, static_cast<float>(-grad_scale * ((st.sum - target_term) / st.sum)));
+        // cancel when it is near 1, and so would sum - 1 in double.
+        const double others = st.rest >= 0.0 && x_t == st.max ? st.rest : st.sum - target_term;
+        write_at(row.g, row.t, static_cast<float>(-grad_scale * (others / st.sum)));
     }
     return loss;
 }
@@ -57,9 +61,14 @@ void short_ce_rows(std::size_t classes, const ce_row* rows, double grad_scale, d
     for (std::size_t i = 0; i < G; ++i) st[i].max = reduce_max(load_n(rows[i].x, classes, kNegInf));
     alignas(64) float terms[G][kWidth];
     for (std::size_t i = 0; i < G; ++i) {
-        const vfloat e = exp_shifted(load_n(rows[i].x, classes, kNegInf), splat(st[i].max));
+        const vfloat v = load_n(rows[i].x, classes, kNegInf), m = splat(st[i].max);
+        const vfloat e = exp_shifted(v, m);
         store(terms[i], e);
         st[i].sum = reduce_add(widen_lo(e) + (kWidth > 1 ? widen_hi(e) : vdouble(0.0)));
+        if (confident(st[i].sum)) {
+            const vfloat rest = select(v == m, splat(0.0f), e);
+            st[i].rest = reduce_add(widen_lo(rest) + (kWidth > 1 ? widen_hi(rest) : vdouble(0.0)));
+        }
     }
     for (std::size_t i = 0; i < G; ++i)
         loss[i] = finish_ce_row(rows[i], classes, st[i], terms[i][rows[i].t], grad_scale);
@@ -99,7 +108,7 @@ inline double cross_entropy(std::size_t rows, std::size_t classes, const float* 
                 grouped = 0;
             }
         } else {
-            const row_stats st = contiguous_stats(row.x, classes);
+            const row_stats st = with_rest(row.x, classes, contiguous_stats(row.x, classes));
             record(r, finish_ce_row(row, classes, st, row_term(row.x, classes, row.t, st.max),
                                     grad_scale));
         }

@@ -14,7 +14,20 @@ namespace nonlin {
 struct row_stats {
     float max;
     double sum;  // of exp(x - max), in double
+    // The sum without the terms at the maximum (each exactly 1), computed
+    // only for a confident row, else negative: see log_of_sum.
+    double rest = -1.0;
 };
+
+// A row whose maximum is unique and holds all but 2^-10 of the sum. Its
+// log(sum) = log1p(rest) is tiny, and 1 + rest rounded to double loses
+// rest entirely below 2^-53: the log forms then need rest on its own.
+static inline bool confident(double sum) { return sum < 1.0 + 0x1p-10; }
+
+// log(sum), relatively accurate even where sum is near 1.
+static inline double log_of_sum(const row_stats& s) {
+    return s.rest >= 0.0 ? std::log1p(s.rest) : std::log(s.sum);
+}
 
 static inline row_stats empty_row_stats() {
     return {-std::numeric_limits<float>::infinity(), 0.0};

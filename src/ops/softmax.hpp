@@ -107,6 +107,15 @@ struct contiguous_row {
     vfloat finish_sum(const lane_sum& s, F&& f) const {
         return splat(f(s.total()));
     }
+    // The same for two sums of the row: f(a, b).
+    template <class F>
+    vfloat finish_sums(const lane_sum& a, const lane_sum& b, F&& f) const {
+        return splat(f(a.total(), b.total()));
+    }
+    template <class P>
+    bool any_lane(const lane_sum& s, P&& p) const {
+        return p(s.total());
+    }
 };
 
 // kWidth (or fewer, `lanes`) rows of `axis` elements with stride `inner`.
@@ -121,11 +130,24 @@ struct strided_columns {
     lane_sum finish_exact(const lane_sum& s) const { return s; }
     template <class F>
     vfloat finish_sum(const lane_sum& s, F&& f) const {
-        alignas(64) double sums[kWidth];
+        return finish_sums(s, s, [&f](double a, double) { return f(a); });
+    }
+    template <class F>
+    vfloat finish_sums(const lane_sum& a, const lane_sum& b, F&& f) const {
+        alignas(64) double as[kWidth], bs[kWidth];
         alignas(64) float out[kWidth];
-        s.lanes(sums);
-        for (std::size_t i = 0; i < kWidth; ++i) out[i] = f(sums[i]);
+        a.lanes(as);
+        b.lanes(bs);
+        for (std::size_t i = 0; i < kWidth; ++i) out[i] = f(as[i], bs[i]);
         return load(out);
+    }
+    template <class P>
+    bool any_lane(const lane_sum& s, P&& p) const {
+        alignas(64) double sums[kWidth];
+        s.lanes(sums);
+        for (std::size_t i = 0; i < lanes; ++i)
+            if (p(sums[i])) return true;
+        return false;
     }
 };
 
@@ -161,6 +183,40 @@ lane_sum exp_sum_pass(const Traversal& t, const float* x, vfloat m, float* y) {
 inline float reciprocal(double s) { return static_cast<float>(1.0 / s); }
 inline float logarithm(double s) { return static_cast<float>(std::log(s)); }
 
+// Sum of exp(x - m) over the entries below m: the sum without its terms
+// that are exactly 1 (row_stats::rest).
+template <class Traversal>
+lane_sum rest_pass(const Traversal& t, const float* x, vfloat m) {
+    lane_sum s;
+    t.for_each([&](std::size_t off, std::size_t k) {
+        const vfloat v = load_n(x + off, k, kNegInf);
+        s.add(select(v == m, splat(0.0f), exp_shifted(v, m)));
+    });
+    return s;
+}
+
+// The statistics of a contiguous row with `rest` filled in when the row
+// is confident (one more pass over such rows only).
+inline row_stats with_rest(const float* x, std::size_t n, row_stats st) {
+    if (confident(st.sum)) st.rest = rest_pass(contiguous_row{n}, x, splat(st.max)).total();
+    return st;
+}
+
+inline double contiguous_rest(const float* x, std::size_t n, float max) {
+    return rest_pass(contiguous_row{n}, x, splat(max)).total();
+}
+
+// log(sum) per lane from its exp sum s, relatively accurate for confident
+// rows (row_stats.hpp): their rest is summed in one more pass.
+template <class Traversal>
+vfloat log_sum_of(const Traversal& t, const float* x, vfloat m, const lane_sum& s) {
+    if (!t.any_lane(s, confident)) return t.finish_sum(s, logarithm);
+    const lane_sum rest = rest_pass(t, x, m);
+    return t.finish_sums(s, rest, [](double sum, double r) {
+        return static_cast<float>(log_of_sum({0.0f, sum, confident(sum) ? r : -1.0}));
+    });
+}
+
 // Max and sum of exp(x - max) of a contiguous row of any length: in one
 // pass for short rows, block by block (each block read twice from L1) for
 // longer ones.
@@ -195,8 +251,9 @@ inline void softmax_apply(std::size_t n, const float* x, float* y, row_stats st)
     });
 }
 
+// st.rest is filled in for a confident row (with_rest).
 inline void log_softmax_apply(std::size_t n, const float* x, float* y, row_stats st) {
-    const vfloat m = splat(st.max), log_sum = splat(logarithm(st.sum));
+    const vfloat m = splat(st.max), log_sum = splat(static_cast<float>(log_of_sum(st)));
     contiguous_row{n}.for_each([&](std::size_t off, std::size_t k) {
         store_n(y + off, k, log_shifted(load_n(x + off, k, 0.0f), m, log_sum));
     });
@@ -263,7 +320,13 @@ void short_row_group(std::size_t axis, const float* x, float* y) {
         s[g] = reduce_add(widen_lo(e[g]) + (kWidth > 1 ? widen_hi(e[g]) : vdouble(0.0)));
     }
     for (std::size_t g = 0; g < G; ++g) {
-        const vfloat out = Log ? log_shifted(v[g], m[g], splat(logarithm(s[g])))
+        if (Log && confident(s[g])) {  // the terms below the maximum alone
+            const vfloat rest = select(v[g] == m[g], splat(0.0f), e[g]);
+            s[g] = std::log1p(reduce_add(widen_lo(rest) + (kWidth > 1 ? widen_hi(rest) : vdouble(0.0))));
+        } else if (Log) {
+            s[g] = std::log(s[g]);
+        }
+        const vfloat out = Log ? log_shifted(v[g], m[g], splat(static_cast<float>(s[g])))
                                : e[g] * splat(reciprocal(s[g]));
         store_n(y + g * axis, axis, out);
     }
@@ -308,13 +371,15 @@ inline void log_softmax(std::size_t outer, std::size_t axis, std::size_t inner, 
                         std::size_t ie, const float* x, float* y) {
     if (inner == 1 && axis <= kWidth) return short_rows<true>(outer, axis, x, y);
     if (inner == 1) {
-        for (std::size_t o = 0; o < outer; ++o)
-            log_softmax_apply(axis, x + o * axis, y + o * axis, contiguous_stats(x + o * axis, axis));
+        for (std::size_t o = 0; o < outer; ++o) {
+            const float* row = x + o * axis;
+            log_softmax_apply(axis, row, y + o * axis, with_rest(row, axis, contiguous_stats(row, axis)));
+        }
         return;
     }
     for_each_row(outer, axis, inner, ib, ie, [&](const auto& t, std::size_t off) {
         const vfloat m = max_pass(t, x + off);
-        const vfloat log_sum = t.finish_sum(exp_sum_pass<false>(t, x + off, m, nullptr), logarithm);
+        const vfloat log_sum = log_sum_of(t, x + off, m, exp_sum_pass<false>(t, x + off, m, nullptr));
         log_softmax_output(t, x + off, y + off, m, log_sum);
     });
 }
