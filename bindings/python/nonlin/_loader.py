@@ -69,16 +69,13 @@ def install_candidates(root=_CHECKOUT):
 
     A relative ``NONLIN_LIBRARY`` is taken relative to the directory the
     install was started from (``invocation_dir``). Without it, the build
-    directories of the checkout ``root`` are tried, then those of the
-    invocation directory if that is another checkout.
+    directories of the checkout ``root`` are tried.
     """
     env = os.environ.get(ENV_VAR)
     if env:
         return [(ENV_VAR, invocation_dir() / Path(env).expanduser())]
-    found = []
-    for checkout in dict.fromkeys((Path(root), invocation_dir())):
-        found += [("checkout build", p) for p in checkout_builds(checkout)]
-    return found or [("checkout build", Path(root) / "build*" / SONAME)]
+    return [("checkout build", p) for p in checkout_builds(root)] or [
+        ("checkout build", root / "build*" / SONAME)]
 
 
 def _candidates():
