@@ -31,7 +31,8 @@ fi
 if [ "${RUN_TESTS:-0}" = 1 ]; then
     set -- "$@" -DNONLIN_BUILD_TESTS=ON
 fi
-cmake -S "$REPO" -B "$BUILD_DIR" "$@" >/dev/null
+# The trainer is on in any build directory this script uses.
+cmake -S "$REPO" -B "$BUILD_DIR" -DNONLIN_BUILD_TRAINER=ON "$@" >/dev/null
 cmake --build "$BUILD_DIR" --target nonlin-train -j "$JOBS"
 
 echo "== preparing the real digits"

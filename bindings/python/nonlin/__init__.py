@@ -3,14 +3,40 @@ gradients, over the C library ``libnonlin`` through ctypes.
 
 Functions
 ---------
-sigmoid, tanh                       elementwise, ``f(x, out=None)``
-sigmoid_backward, tanh_backward     from the forward output, ``f(y, dy, out=None)``
-softmax, log_softmax                along any axis, ``f(x, axis=-1, out=None)``
-softmax_backward, log_softmax_backward
-                                    ``f(y, dy, axis=-1, out=None)``
-nll_loss, nll_loss_backward, cross_entropy
-                                    losses on ``(rows, classes)`` inputs
-isa, set_isa, set_num_threads, get_num_threads, version, version_info
+Activations, elementwise: ``f(x, [parameters,] out=None)``
+
+    sigmoid, tanh, relu, relu6, leaky_relu(negative_slope=0.01),
+    hardtanh(min_val=-1.0, max_val=1.0), hardsigmoid, hardswish, softsign,
+    exp, elu(alpha=1.0), celu(alpha=1.0), selu,
+    softplus(beta=1.0, threshold=20.0), logsigmoid, silu, mish, gelu_tanh,
+    gelu
+
+Their gradients: ``sigmoid_backward(y, dy, out=None)`` and
+``tanh_backward(y, dy, out=None)`` from the forward output; every other
+``<name>_backward(x, dy, [parameters,] out=None)`` from the forward input:
+
+    relu_backward, relu6_backward, leaky_relu_backward, hardtanh_backward,
+    hardsigmoid_backward, hardswish_backward, softsign_backward,
+    exp_backward, elu_backward, celu_backward, selu_backward,
+    softplus_backward, logsigmoid_backward, silu_backward, mish_backward,
+    gelu_tanh_backward, gelu_backward
+
+Along one axis: ``f(x, axis=-1, out=None)``, gradients
+``f(y, dy, axis=-1, out=None)``; an axis of length 0 gives an empty
+result, one out of range is numpy's AxisError (IndexError without numpy):
+
+    softmax, log_softmax, softmax_backward, log_softmax_backward
+
+Losses on ``(rows, classes)`` inputs with one class index per row:
+
+    nll_loss(input, target, ignore_index=-100, reduction="mean")
+    nll_loss_backward(target, dloss, classes, ignore_index=-100,
+                      reduction="mean", out=None)
+    cross_entropy(logits, target, ignore_index=-100, reduction="mean",
+                  return_grad=False)
+
+Runtime: version(), version_info, isa(), set_isa(name=None),
+set_num_threads(n), get_num_threads(), library_path, Status.
 
 Arrays
 ------

@@ -28,6 +28,16 @@ _PACKAGE_DIR = Path(__file__).resolve().parent
 _CHECKOUT = _PACKAGE_DIR.parent.parent.parent
 
 
+def _sanitized(build_dir):
+    """True for a build with NONLIN_SANITIZE=ON: its library only loads into
+    a process started with the sanitizer runtime, so it is never picked."""
+    try:
+        cache = (build_dir / "CMakeCache.txt").read_text(errors="replace")
+    except OSError:
+        return False
+    return "\nNONLIN_SANITIZE:BOOL=ON" in cache
+
+
 def checkout_builds(root=_CHECKOUT):
     """Library files in ``root``'s build directories, newest first.
 
@@ -36,15 +46,34 @@ def checkout_builds(root=_CHECKOUT):
     """
     if not (root / "include" / "nonlin" / "nonlin.h").is_file():
         return []
-    found = [d / SONAME for d in root.glob("build*") if (d / SONAME).is_file()]
+    found = [d / SONAME for d in root.glob("build*")
+             if (d / SONAME).is_file() and not _sanitized(d)]
     return sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)
 
 
+def invocation_dir():
+    """The directory the install command was typed in.
+
+    pip runs the build with another current directory (the source tree, or
+    a copy of it in a temporary directory); the shell's ``PWD``, inherited
+    through pip, still names the directory the user was in.
+    """
+    pwd = os.environ.get("PWD")
+    if pwd and os.path.isabs(pwd) and os.path.isdir(pwd):
+        return Path(pwd)
+    return Path.cwd()
+
+
 def install_candidates(root=_CHECKOUT):
-    """(label, path) pairs setup.py may copy into the package, in order."""
+    """(label, path) pairs setup.py may copy into the package, in order.
+
+    A relative ``NONLIN_LIBRARY`` is taken relative to the directory the
+    install was started from (``invocation_dir``). Without it, the build
+    directories of the checkout ``root`` are tried.
+    """
     env = os.environ.get(ENV_VAR)
     if env:
-        return [(ENV_VAR, Path(env))]
+        return [(ENV_VAR, invocation_dir() / Path(env).expanduser())]
     return [("checkout build", p) for p in checkout_builds(root)] or [
         ("checkout build", root / "build*" / SONAME)]
 

@@ -9,7 +9,7 @@ import operator
 import textwrap
 
 from . import _table
-from ._arrays import float_input, float_output, size_of
+from ._arrays import float_input, float_output, np, size_of
 from ._capi import lib
 from ._errors import Status, error
 
@@ -18,6 +18,16 @@ def _check_same_shape(shape, other, name, where):
     if other != shape:
         raise ValueError("%s: argument '%s' has shape %s, expected %s like 'y'"
                          % (where, name, other, shape))
+
+
+def _axis_error(axis, ndim, where):
+    """numpy's AxisError (a ValueError and an IndexError) in numpy's words;
+    IndexError, with the same message, without numpy."""
+    if np is None:
+        return IndexError("%s: axis %d is out of bounds for array of dimension %d"
+                          % (where, axis, ndim))
+    axis_error = getattr(getattr(np, "exceptions", None), "AxisError", None) or np.AxisError
+    return axis_error(axis, ndim, where)
 
 
 def _split_axis(shape, axis, where):
@@ -31,8 +41,7 @@ def _split_axis(shape, axis, where):
                         % (where, type(axis).__name__)) from None
     ndim = len(shape)
     if not -ndim <= axis < ndim:
-        raise error(Status.BAD_SHAPE, where, "axis",
-                    "axis %d is out of range for an array of %d dimensions" % (axis, ndim))
+        raise _axis_error(axis, ndim, where)
     axis %= ndim
     return size_of(shape[:axis]), shape[axis], size_of(shape[axis + 1:])
 
@@ -138,8 +147,9 @@ def _unary_backward(op, fn, where):
 
 _AXIS_TEXT = """
 The array is seen as outer x axis x inner around ``axis`` (default: the
-last), so any axis of an N-d array works; the last axis is the fastest. A
-0-d input has no axis (ValueError)."""
+last), so any axis of an N-d array works; the last axis is the fastest. An
+axis of length 0 gives an empty result. An axis out of range is numpy's
+AxisError (IndexError without numpy), so is any axis of a 0-d input."""
 
 
 def _axis(op, fn, where):
@@ -147,7 +157,7 @@ def _axis(op, fn, where):
         xh, xa, shape, flavor = float_input(x, "x", where)
         outer, n, inner = _split_axis(shape, axis, where)
         oh, oa, finish = float_output(out, shape, flavor, "out", where)
-        status = fn(outer, n, inner, xa, oa)
+        status = fn(outer, n, inner, xa, oa) if n else 0  # an empty axis: empty result
         if status:
             raise _fail(status, where, shape, ("x",))
         return finish()
@@ -163,7 +173,7 @@ def _axis_backward(op, fn, where):
         _check_same_shape(shape, dshape, "dy", where)
         outer, n, inner = _split_axis(shape, axis, where)
         oh, oa, finish = float_output(out, shape, flavor, "out", where)
-        status = fn(outer, n, inner, ya, da, oa)
+        status = fn(outer, n, inner, ya, da, oa) if n else 0  # an empty axis: empty result
         if status:
             raise _fail(status, where, shape, ("y", "dy"))
         return finish()

@@ -95,15 +95,14 @@ def test_bad_axes(op):
     fn = getattr(nonlin, op.name)
     x = [np.ones((2, 3), np.float32)] * arity(op)
     for axis in (2, -3):
-        with pytest.raises(ValueError, match="argument 'axis': axis %d is out of range" % axis):
+        with pytest.raises(ValueError, match="axis %d is out of bounds for array of dimension 2"
+                           % axis):
             fn(*x, axis=axis)
     with pytest.raises(TypeError, match="axis"):
         fn(*x, axis=1.0)
     with pytest.raises(ValueError, match="axis"):
         fn(*[np.float32(1.0)] * arity(op))
-    # An empty axis with rows around it is an empty result, as in numpy.
-    out = sentinel((3, 0))
-    assert fn(*[np.ones((3, 0), np.float32)] * arity(op), axis=1, out=out).shape == (3, 0)
+    # An empty axis is not an error (test_axes.py).
 
 
 def test_bad_targets_name_the_row_and_write_nothing():
