@@ -164,6 +164,13 @@ NONLIN_API nonlin_status nonlin_tanh_backward_f32(size_t n, const float* y,
  * (checked first, nothing written). Exact means correctly rounded.
  * y may be x; dx may be x or dy.
  *
+ * Every backward's bound holds for every finite x, dy and parameter: dy
+ * from 2^-149 to FLT_MAX and parameters from the smallest to the largest
+ * float, including where f'(x) alone is far outside the float range but
+ * dy * f'(x) is not (exp_backward(70, 1e-38) = 2.5e-8, selu_backward(-150.5,
+ * 1e29) = 7.7e-37); subnormal results are rounded, not flushed. A result
+ * at the overflow threshold may round to FLT_MAX or to infinity.
+ *
  * NaN rule, for every elementwise function here and above (sigmoid, tanh
  * and their backward too): a NaN input gives that NaN as the output,
  * quieted, with its sign and payload kept; in a backward, a NaN x (or y)

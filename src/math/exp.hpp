@@ -17,6 +17,7 @@
 // to 0).
 #pragma once
 
+#include <cmath>
 #include <limits>
 
 #include "../simd/vec.hpp"
@@ -48,16 +49,18 @@ struct exp_constants {
 // that callers combining exp with more arithmetic can round once at the
 // end. Without lo, the result is hi + lo rounded.
 //
-// Scaled: the result is exp(x) * 2^bias (bias integer-valued, -128 to 64)
-// and the clamp is [-150, 150], so that callers multiplying a tiny or huge
-// exp by a factor (x * exp(x), dy * exp(x)) see its full precision before
-// they scale back and round once.
+// Scaled: the result is not scaled at all: exp(x) = (hi + lo) * 2^(*power),
+// hi in [0.7, 1.42], for x in [-300, 300], so that callers multiplying a
+// tiny or huge exp by tiny or huge factors (dy * exp(x), dy * x * exp(x))
+// see its full precision before they scale and round once (times). Below
+// -300 it is 0 (2^-432: no product of two floats brings it back), above
+// 300 it is exp(300) (the product overflows unless a factor is 0).
 template <bool WantLow, bool HasTail, bool Scaled = false>
-inline vfloat exp_core(vfloat x, vfloat tail, vfloat* lo, vfloat bias = vfloat(0.0f)) {
+inline vfloat exp_core(vfloat x, vfloat tail, vfloat* lo, vfloat* power = nullptr) {
     using K = exp_constants;
     // NaN stays NaN through the clamp; beyond it exp overflows or is 0.
     const vfloat xc =
-        clamp(x, splat(Scaled ? -150.0f : K::x_min), splat(Scaled ? 150.0f : K::x_max));
+        clamp(x, splat(Scaled ? -300.0f : K::x_min), splat(Scaled ? 300.0f : K::x_max));
 
     const vfloat t = fmadd(xc, splat(K::log2e), splat(K::shifter));
     const vfloat n = t - splat(K::shifter);
@@ -69,14 +72,13 @@ inline vfloat exp_core(vfloat x, vfloat tail, vfloat* lo, vfloat bias = vfloat(0
     if (HasTail) {
         // Below the threshold the result is 0 whatever the tail; an infinite
         // x may come with a NaN tail, which must not leak out.
-        c = c + select(x < splat(Scaled ? -150.0f : K::x_min), splat(0.0f), tail);
+        c = c + select(x < splat(Scaled ? -300.0f : K::x_min), splat(0.0f), tail);
     }
 
     vfloat p = fmadd(splat(K::c6), r, splat(K::c5));
     p = fmadd(p, r, splat(K::c4));
     p = fmadd(p, r, splat(K::c3));
     p = fmadd(p, r, splat(K::c2));
-    const vfloat m = Scaled ? n + bias : n;
     // exp(r + c) = 1 + q + c (1 + q) with q = exp(r) - 1 rounded once;
     // 1 + q = hi + its exact error (Fast2Sum: |q| < 1). Without c, the
     // rounding of r costs up to 0.25 ulp: exp reached 1.006 ulp on two of
@@ -84,11 +86,17 @@ inline vfloat exp_core(vfloat x, vfloat tail, vfloat* lo, vfloat bias = vfloat(0
     const vfloat q = fmadd(p, r * r, r);
     const vfloat hi = splat(1.0f) + q;
     const vfloat low = ((splat(1.0f) - hi) + q) + fmadd(c, q, c);
-    if (WantLow) {
-        *lo = scale_pow2(low, m);
-        return scale_pow2(hi, m);
+    if (Scaled) {
+        const vmask zero = x < splat(-300.0f);
+        *power = n;
+        *lo = select(zero, splat(0.0f), low);
+        return select(zero, splat(0.0f), hi);
     }
-    return scale_pow2(hi + low, m);
+    if (WantLow) {
+        *lo = scale_pow2(low, n);
+        return scale_pow2(hi, n);
+    }
+    return scale_pow2(hi + low, n);
 }
 
 // exp(x + tail) rounded to float.
@@ -101,40 +109,70 @@ inline vfloat exp_parts(vfloat x, vfloat* lo) { return exp_core<true, false>(x, 
 
 inline vfloat exp(vfloat x) { return exp_core<false, false>(x, splat(0.0f), nullptr); }
 
-// exp(x) * 2^bias as hi + lo (see exp_core).
-inline vfloat exp_scaled_parts(vfloat x, vfloat bias, vfloat* lo) {
-    return exp_core<true, false, true>(x, splat(0.0f), lo, bias);
-}
-
-// m * exp(x), rounded about once, for any m: exp's low part is carried, and
-// beyond |x| = 64 exp is computed scaled (by 2^64 or 2^-128) and the product scaled
-// back, so a subnormal or overflowing exp times m keeps its precision.
-// NaN in, NaN out.
-// (m + m_lo) * exp(x + tail), the same way, with a correction to m and to
-// x (|tail| <= ulp(x)).
-// exp(x + tail) * 2^bias as hi + lo, the bias chosen from x as times_exp
-// describes: one exponential that several products can share.
+// exp(x + tail) as (hi + lo) * 2^power (see exp_core), for products with
+// factors of any size: one exponential that several products can share.
 struct scaled_exp {
-    vfloat hi, lo, bias;
+    vfloat hi, lo, power;
 };
 
 inline scaled_exp scaled_exp_of(vfloat x, vfloat tail) {
     scaled_exp e;
-    e.bias = select(x < splat(-64.0f), splat(64.0f),
-                    select(x > splat(64.0f), splat(-128.0f), splat(0.0f)));
-    e.hi = exp_core<true, true, true>(x, tail, &e.lo, e.bias);
+    e.hi = exp_core<true, true, true>(x, tail, &e.lo, &e.power);
     return e;
 }
 
-// (m + m_lo) * e, scaled back and rounded once.
+// A positive float parameter as frac * 2^power, frac in [0.5, 1): a factor
+// that can join a scaled_exp's mantissa without overflowing or underflowing.
+struct split_factor {
+    vfloat frac, power;
+    explicit split_factor(float v) {
+        int e = 0;
+        const float f = std::frexp(v, &e);
+        frac = splat(f);
+        power = splat(static_cast<float>(e));
+    }
+};
+
+// e * f, with the product's rounding error kept in lo.
+inline scaled_exp times_factor(const scaled_exp& e, const split_factor& f) {
+    const vfloat hi = e.hi * f.frac;
+    return {hi, product_error(e.hi, f.frac, hi) + e.lo * f.frac, e.power + f.power};
+}
+
+// e * (f + f_lo), the product's rounding error kept, for a factor within
+// 2^+-24 of 1 or 0 (the callers' are: gelu's S(z) - z/sqrt(2 pi), the
+// 1 + x w' of the x * exp(w) tails, selu's constant). The factor joins the
+// mantissa so that dy can stay alone in times, where it may be as large as
+// FLT_MAX or as small as 2^-149.
+inline scaled_exp times_factor(const scaled_exp& e, vfloat f, vfloat f_lo) {
+    const vfloat hi = e.hi * f;
+    return {hi, product_error(e.hi, f, hi) + (e.lo * f + e.hi * f_lo), e.power};
+}
+
+// e / d, with the quotient's residual kept in lo.
+inline scaled_exp divided_by(const scaled_exp& e, const split_factor& d) {
+    const vfloat hi = e.hi / d.frac;
+    return {hi, (division_residual(e.hi, hi, d.frac) + e.lo) / d.frac, e.power - d.power};
+}
+
+// (m + m_lo) * exp(x + tail), rounded once, for any float m: a subnormal,
+// tiny, huge or overflowing exp times a tiny or huge m keeps its precision.
+// m is brought within 2^+-64 (exactly: by 2^-64 above 2^64, by 2^64 below
+// 2^-64), so the product of m and the mantissa (within 2^+-25: see
+// times_factor) lies within 2^+-89, where scale_pow2's first factor leaves
+// it normal whenever the result is not 0: the one scaling rounds.
+// NaN in, NaN out.
 inline vfloat times(vfloat m, vfloat m_lo, const scaled_exp& e) {
-    // Where m * hi overflows, so does the result (the bias only scales it
-    // down for x < -64, where the product is tiny): the low terms, which
-    // could overflow with the other sign into inf - inf, are left out.
-    const vfloat main = m * e.hi;
-    const vfloat product = select(abs(main) == splat(std::numeric_limits<float>::infinity()),
-                                  main, fmadd(m, e.hi, fmadd(m, e.lo, m_lo * e.hi)));
-    return scale_pow2(product, -e.bias);
+    const vfloat am = abs(m);
+    const vmask big = am > splat(0x1p64f), small = am < splat(0x1p-64f);
+    const vfloat down = select(big, splat(0x1p-64f), select(small, splat(0x1p64f), splat(1.0f)));
+    const vfloat shift = select(big, splat(64.0f), select(small, splat(-64.0f), splat(0.0f)));
+    const vfloat mm = m * down, mm_lo = m_lo * down;
+    // An infinite m (dy itself): its low terms would add inf - inf.
+    const vfloat product = select(am == splat(std::numeric_limits<float>::infinity()),
+                                  mm * e.hi, fmadd(mm, e.hi, fmadd(mm, e.lo, mm_lo * e.hi)));
+    // Beyond these powers the result is 0 or infinite.
+    return scale_pow2(product, clamp(e.power + shift, splat(-252.0f), splat(254.0f)));
 }
 
 inline vfloat times_exp(vfloat m, vfloat m_lo, vfloat x, vfloat tail) {

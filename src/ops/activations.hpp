@@ -22,6 +22,8 @@ constexpr float kInfinity = std::numeric_limits<float>::infinity();
 
 // max(x, 0); NaN stays NaN, relu(-0) = +0. dx = x > 0 ? dy : 0 (0 at x = 0).
 struct relu_op {
+    // dx is dy times a constant chosen by x, rounded once.
+    static constexpr bool kScalesDy = true;
     explicit relu_op(op_params) {}
     static vfloat forward(vfloat x) { return select(x <= splat(0.0f), splat(0.0f), x); }
     static vfloat backward(vfloat x, vfloat dy) {
@@ -32,6 +34,8 @@ struct relu_op {
 // clamp(x, lo, hi); dx = lo < x < hi ? dy : 0 (PyTorch's boundaries). NaN
 // inputs are the driver's (pass_nan).
 struct hardtanh_op {
+    // dx is dy times a constant chosen by x, rounded once.
+    static constexpr bool kScalesDy = true;
     vfloat lo, hi;
     explicit hardtanh_op(op_params p) : lo(splat(p.a)), hi(splat(p.b)) {}
     vfloat forward(vfloat x) const { return clamp(x, lo, hi); }
@@ -46,6 +50,8 @@ struct relu6_op : hardtanh_op {
 
 // x > 0 ? x : a*x; dx = x > 0 ? dy : a*dy.
 struct leaky_relu_op {
+    // dx is dy times a constant chosen by x, rounded once.
+    static constexpr bool kScalesDy = true;
     vfloat a;
     explicit leaky_relu_op(op_params p) : a(splat(p.a)) {}
     vfloat forward(vfloat x) const { return select(x > splat(0.0f), x, a * x); }
@@ -70,6 +76,8 @@ inline vfloat two_sum(vfloat a, vfloat b, vfloat& lo) {
 // relu6(x + 3) / 6, with x + 3 exact and one rounding;
 // dx = -3 < x < 3 ? dy / 6 : 0.
 struct hardsigmoid_op {
+    // dx is dy times a constant chosen by x, rounded once.
+    static constexpr bool kScalesDy = true;
     explicit hardsigmoid_op(op_params) {}
     static vfloat forward(vfloat x) {
         vfloat lo;
@@ -160,16 +168,19 @@ inline vfloat times_constant(vfloat v, float c_hi, float c_lo) {
 // The ELU family: x > 0 ? s*x : s*a*expm1(x/k), with (s, a, k) = (1, a, 1)
 // for elu, (1, a, a) for celu and PyTorch's constants for selu;
 // dx = x > 0 ? s*dy : dy*s*a/k*exp(x/k) (at x = 0 the left one, as PyTorch).
+// a joins exp's mantissa rather than dy: a * dy alone may overflow (a and
+// dy near 1e30) where the gradient is tiny.
 struct elu_op {
     vfloat a;
-    explicit elu_op(op_params p) : a(splat(p.a)) {}
+    math::split_factor a_split;
+    explicit elu_op(op_params p) : a(splat(p.a)), a_split(p.a) {}
     vfloat forward(vfloat x) const {
         return select(x > splat(0.0f), x, a * math::expm1(x));
     }
     vfloat backward(vfloat x, vfloat dy) const {
-        const vfloat m = a * dy;
-        return select(x > splat(0.0f), dy, math::times_exp(m, product_error(a, dy, m), x,
-                                                           splat(0.0f)));
+        const math::scaled_exp e = math::scaled_exp_of(x, splat(0.0f));
+        return select(x > splat(0.0f), dy,
+                      math::times(dy, splat(0.0f), math::times_factor(e, a_split)));
     }
 };
 
@@ -179,8 +190,11 @@ struct elu_op {
 struct celu_op {
     vfloat a;
     explicit celu_op(op_params p) : a(splat(p.a)) {}
+    // Where |x / a| < 2^-30, a expm1(x / a) = x (1 + x / 2a + ...) rounds to
+    // x, and x / a itself may be subnormal or 0 (x = -1e-27, a = 1e20).
     vfloat forward(vfloat x) const {
-        return select(x > splat(0.0f), x, a * math::expm1(x / a));
+        const vfloat q = x / a;
+        return select(x > splat(0.0f) || abs(q) < splat(0x1p-30f), x, a * math::expm1(q));
     }
     vfloat backward(vfloat x, vfloat dy) const {
         const vfloat q = x / a;
@@ -208,10 +222,10 @@ struct selu_op {
     }
     static vfloat backward(vfloat x, vfloat dy) {
         using K = selu_constants;
-        const vfloat m = dy * splat(K::sa_hi);
-        const vfloat m_lo = product_error(dy, splat(K::sa_hi), m) + dy * splat(K::sa_lo);
+        const math::scaled_exp e = math::times_factor(math::scaled_exp_of(x, splat(0.0f)),
+                                                      splat(K::sa_hi), splat(K::sa_lo));
         return select(x > splat(0.0f), times_constant(dy, K::scale_hi, K::scale_lo),
-                      math::times_exp(m, m_lo, x, splat(0.0f)));
+                      math::times(dy, splat(0.0f), e));
     }
 };
 
@@ -232,7 +246,8 @@ inline vfloat logistic_of(vfloat zh, vfloat zl, vfloat* q_lo) {
 // dx = dy * sigmoid(b x) (dy where b x > threshold).
 struct softplus_op {
     vfloat b, threshold;
-    explicit softplus_op(op_params p) : b(splat(p.a)), threshold(splat(p.b)) {}
+    math::split_factor b_split;
+    explicit softplus_op(op_params p) : b(splat(p.a)), threshold(splat(p.b)), b_split(p.a) {}
     vfloat forward(vfloat x) const {
         const vfloat z = b * x;
         const vfloat z_lo = product_error(b, x, z);
@@ -241,8 +256,11 @@ struct softplus_op {
         const vfloat q = n / b;
         const vfloat y = q + (division_residual(n, q, b) + n_lo) / b;
         const vfloat main = select(z > threshold, x, y);
+        // exp(z) / b, divided before the one rounding: exp(z) alone may be
+        // subnormal (b = 0.001, x = -95445) where the quotient is not.
         return select_rare(z < splat(-64.0f), [&] {
-            return math::times_exp(splat(1.0f), splat(0.0f), z, z_lo) / b; }, main);
+            return math::times(splat(1.0f), splat(0.0f),
+                               math::divided_by(math::scaled_exp_of(z, z_lo), b_split)); }, main);
     }
     vfloat backward(vfloat x, vfloat dy) const {
         const vfloat z = b * x;
@@ -299,10 +317,9 @@ inline vfloat x_exp(vfloat x, vfloat wh, vfloat wl) {
 inline vfloat x_exp_gradient(vfloat x, vfloat dy, vfloat wh, vfloat wl, vfloat u, vfloat u_lo) {
     vfloat v_lo;
     const vfloat v = two_sum(splat(1.0f), u, v_lo);
-    const vfloat dm = dy * v;
-    const vfloat deep =
-        math::times_exp(dm, product_error(dy, v, dm) + dy * (v_lo + u_lo), wh, wl);
-    // Below x = -200, (1 + x w') dy may overflow while the result is 0.
+    const math::scaled_exp e = math::times_factor(math::scaled_exp_of(wh, wl), v, v_lo + u_lo);
+    const vfloat deep = math::times(dy, splat(0.0f), e);
+    // Below x = -200, 1 + x w' may overflow while the result is 0.
     return select(x < splat(-200.0f), splat(0.0f) * dy, deep);
 }
 
@@ -519,9 +536,8 @@ struct gelu_op {
         vfloat d_err;
         const vfloat d = two_sum(s, -zk, d_err);
         const vfloat d_lo = d_err + (s_lo - zk_lo);
-        const vfloat m = dy * d;
         const math::scaled_exp f = math::scaled_exp_of(h, tail);
-        const vfloat neg = math::times(m, product_error(dy, d, m) + dy * d_lo, f);
+        const vfloat neg = math::times(dy, splat(0.0f), math::times_factor(f, d, d_lo));
         const vfloat e = math::times(d, d_lo, f);
         vfloat g_lo;
         const vfloat g = two_sum(splat(1.0f), -e, g_lo);

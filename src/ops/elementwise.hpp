@@ -11,6 +11,8 @@
 #include "../math/tanh.hpp"
 
 #include <cstdint>
+#include <limits>
+#include <type_traits>
 
 namespace nonlin {
 namespace NONLIN_ISA_NS {
@@ -29,6 +31,8 @@ inline vfloat one_minus(vfloat a, vfloat& lo) {
 // sigmoid; dx = dy * y * (1 - y) from the output, with 1 - y and
 // y * (1 - y) carried exactly as hi + lo, so the result is rounded about once.
 struct sigmoid_op {
+    // dx is dy times a factor in [0, 1], applied with one rounding.
+    static constexpr bool kScalesDy = true;
     explicit sigmoid_op(op_params) {}
     static vfloat forward(vfloat x) { return math::sigmoid(x); }
     static vfloat backward(vfloat y, vfloat dy) {
@@ -43,6 +47,8 @@ struct sigmoid_op {
 // carried exactly: no cancellation near |y| = 1, and the result is rounded
 // about once.
 struct tanh_op {
+    // dx is dy times a factor in [0, 1], applied with one rounding.
+    static constexpr bool kScalesDy = true;
     explicit tanh_op(op_params) {}
     static vfloat forward(vfloat x) { return math::tanh(x); }
     static vfloat backward(vfloat y, vfloat dy) {
@@ -129,22 +135,53 @@ NONLIN_KERNEL_LOOP void map_forward(std::size_t n, const float* x, float* y, op_
     }, x);
 }
 
-// Every backward is linear in dy. Lanes with |dy| above 2^100 run on
-// dy * 2^-64 and are scaled back at the end (both exact), so that no
-// intermediate product of dy overflows where the result itself does not;
-// other lanes are multiplied by 1.
+// Every backward is linear in dy, and is computed from dy as it is: the
+// ops fold dy into their exponentials last (math::times), so a tiny or huge
+// dy keeps its precision where the result does. Vectors holding a NaN or a
+// dy outside [2^-100, 2^100] (0 aside) take the careful path below; the
+// common case pays two compares and a test.
 // `from` is x or y, as the op's registry line says.
+template <class Op>
+vfloat backward_careful(const Op& op, vfloat v, vfloat g) {
+    const vfloat ag = abs(g), inf = splat(std::numeric_limits<float>::infinity());
+    const vfloat r = op.backward(v, g);
+    const vfloat ar = abs(r);
+    // |dy| above 2^100 and an infinite or NaN result: an intermediate
+    // product of dy overflowed. Again on dy * 2^-64 (exact), scaled back.
+    const vmask redo_big = (ag > splat(0x1p100f)) & !(ar < inf);
+    const vfloat big = select_rare(redo_big, [&] {
+        return op.backward(v, g * splat(0x1p-64f)) * splat(0x1p64f); }, r);
+    // A result near or below FLT_MIN from a tiny dy: again on dy * 2^64, so
+    // that the op's own rounding happens in the normal range and the
+    // scaling alone rounds into the subnormals.
+    const vmask redo_small = (ag < splat(0x1p-100f)) & (ar < splat(0x1p-100f));
+    const vfloat out = select_rare(redo_small, [&] {
+        return op.backward(v, g * splat(0x1p64f)) * splat(0x1p-64f); }, big);
+    return pass_nan(v, pass_nan(g, out));
+}
+
+// Ops whose dx is dy times a bounded factor chosen by x (or y), applied
+// with one rounding (relu, hardtanh, sigmoid, ...), declare kScalesDy: no
+// dy can overflow or underflow them beyond the result.
+template <class Op, class = void>
+struct scales_dy : std::false_type {};
+template <class Op>
+struct scales_dy<Op, std::void_t<decltype(Op::kScalesDy)>> : std::bool_constant<Op::kScalesDy> {};
+
 template <class Op>
 NONLIN_KERNEL_LOOP void map_backward(std::size_t n, const float* from, const float* dy, float* dx,
                                    op_params p) {
     const Op op(p);
     map_driver(n, dx, [&op, from, dy](std::size_t i, std::size_t k) {
         const vfloat g = load_n(dy + i, k, 0.0f);
-        const vmask huge = abs(g) > splat(0x1p100f);
-        const vfloat down = select(huge, splat(0x1p-64f), splat(1.0f));
-        const vfloat up = select(huge, splat(0x1p64f), splat(1.0f));
         const vfloat v = load_n(from + i, k, 0.0f);
-        return pass_nan(v, pass_nan(g, op.backward(v, g * down) * up));
+        if (scales_dy<Op>::value) return pass_nan(v, pass_nan(g, op.backward(v, g)));
+        const vfloat ag = abs(g);
+        // NaN g fails both compares; a NaN v makes v + g NaN.
+        const vmask usual = (ag <= splat(0x1p100f)) &
+                            ((ag >= splat(0x1p-100f)) | (g == splat(0.0f))) & !is_nan(v + g);
+        if (all(usual)) return op.backward(v, g);
+        return backward_careful(op, v, g);
     }, from, dy);
 }
 

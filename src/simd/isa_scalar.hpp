@@ -38,6 +38,7 @@ inline vfloat select(vmask m, vfloat a, vfloat b) {
     return v;
 }
 inline bool any(vmask m) { return m; }
+inline bool all(vmask m) { return m; }
 inline bool is_nan(vfloat v) { return v != v; }
 inline vfloat abs(vfloat v) { return __builtin_fabsf(v); }
 inline vfloat max(vfloat a, vfloat b) { return a > b ? a : b; }

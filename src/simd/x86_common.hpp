@@ -15,6 +15,7 @@ inline vdouble load(const double* p) { return vdouble::load_unaligned(p); }
 inline void store(double* p, vdouble v) { v.store_unaligned(p); }
 inline vfloat select(vmask m, vfloat a, vfloat b) { return xsimd::select(m, a, b); }
 inline bool any(vmask m) { return xsimd::any(m); }
+inline bool all(vmask m) { return xsimd::all(m); }
 // Not v != v: xsimd 8.1 compares != as ordered on AVX and AVX-512
 // (_CMP_NEQ_OQ), which is false for a NaN.
 inline vmask is_nan(vfloat v) { return xsimd::isnan(v); }
@@ -25,9 +26,10 @@ inline vint to_int(vfloat v) { return xsimd::to_int(v); }  // v integer-valued
 inline vint shift_left(vint v, int k) { return v << k; }
 inline vint shift_right(vint v, int k) { return v >> k; }  // arithmetic
 
-// p * 2^n for integer-valued n in [-150, 129], rounded once: as
+// p * 2^n for integer-valued n in [-252, 254], rounded once: as
 // 2^(n/2) * 2^(n - n/2), both factors normal, so a subnormal result is
-// rounded by the second multiplication only, not flushed.
+// rounded by the second multiplication only, not flushed (for |p| within
+// 2^+-87 of 1, the first product is normal wherever the result is not 0).
 inline vfloat scale_pow2_split(vfloat p, vfloat n) {
     const vint ni = to_int(n);
     const vint n1 = shift_right(ni, 1);
