@@ -25,6 +25,10 @@
 // Any violation prints what was called and aborts, which libFuzzer reports
 // as a crash (with the input saved). Buffers are separate heap blocks of
 // exactly their size, so ASan catches any access outside them.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <cinttypes>
 #include <cmath>
 #include <cstdarg>
@@ -51,25 +55,24 @@ constexpr double kSumTolerance = 8.0 * 0x1p-23;
 // What is being called, for the failure message.
 std::string g_call;
 
-[[noreturn]] void fail(const char* fmt, ...) {
+[[noreturn]] void vfail(const char* fmt, va_list ap) {
     std::fprintf(stderr, "\nINVARIANT VIOLATED in %s\n  ", g_call.c_str());
-    va_list ap;
-    va_start(ap, fmt);
     std::vfprintf(stderr, fmt, ap);
-    va_end(ap);
     std::fprintf(stderr, "\n");
     std::abort();
 }
 
-void require(bool ok, const char* fmt, ...) {
-    if (ok) return;
-    std::fprintf(stderr, "\nINVARIANT VIOLATED in %s\n  ", g_call.c_str());
+[[noreturn]] void fail(const char* fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    std::vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    std::fprintf(stderr, "\n");
-    std::abort();
+    vfail(fmt, ap);
+}
+
+void require(bool ok, const char* fmt, ...) {
+    if (ok) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vfail(fmt, ap);
 }
 
 // --------------------------------------------------------------- decoding
@@ -197,6 +200,24 @@ void expect_status(nonlin_status got, nonlin_status want) {
 
 bool finite(float v) { return std::isfinite(v); }
 
+uint32_t bits(float v) {
+    uint32_t b;
+    std::memcpy(&b, &v, sizeof b);
+    return b;
+}
+
+// Copies of a call's arrays at an odd byte offset (1 to 3): the library
+// must give them the aligned call's results, bit for bit. The fuzzer itself
+// reaches them only through memcpy.
+struct shifted_floats {
+    std::vector<unsigned char> raw;
+    float* p;
+    shifted_floats(const float* from, std::size_t n, std::size_t offset)
+        : raw(n * sizeof(float) + 4), p(reinterpret_cast<float*>(raw.data() + offset)) {
+        if (n) std::memcpy(raw.data() + offset, from, n * sizeof(float));
+    }
+};
+
 // ------------------------------------------------------------ elementwise
 
 void fuzz_elementwise(reader& in, const call_setup& cs) {
@@ -251,9 +272,12 @@ void fuzz_elementwise(reader& in, const call_setup& cs) {
     for (std::size_t i = 0; i < n; ++i) {
         const float xi = a0[i], r = y[i];
         if (!backward) {
-            // NaN exactly for NaN input (nonlin.h).
+            // NaN exactly for NaN input, and that NaN quieted (nonlin.h).
             require(std::isnan(r) == std::isnan(xi), "x=%a gave %a: NaN iff x is NaN", xi, r);
-            if (std::isnan(xi)) continue;
+            if (std::isnan(xi)) {
+                require(bits(r) == (bits(xi) | 0x400000u), "NaN x %08x gave %08x", bits(xi), bits(r));
+                continue;
+            }
             if (op.backward_from_output)  // the table holds the forward's range
                 require(r >= op.range_lo && r <= op.range_hi, "%s(%a) = %a outside [%g, %g]",
                         op.name, xi, r, op.range_lo, op.range_hi);
@@ -267,6 +291,11 @@ void fuzz_elementwise(reader& in, const call_setup& cs) {
             continue;
         }
         const float gi = b0[i];
+        if (std::isnan(xi) || std::isnan(gi)) {  // the NaN rule: x's (or y's), then dy's
+            const uint32_t want_nan = (std::isnan(xi) ? bits(xi) : bits(gi)) | 0x400000u;
+            require(bits(r) == want_nan, "x=%08x dy=%08x gave %08x", bits(xi), bits(gi), bits(r));
+            continue;
+        }
         if (!from_output && op.backward_from_output) {
             // y outside the forward's range: only NaN in, NaN out is checked.
             if (std::isnan(xi) || std::isnan(gi)) require(std::isnan(r), "NaN input, %a out", r);
@@ -279,6 +308,38 @@ void fuzz_elementwise(reader& in, const call_setup& cs) {
             const double limit = name == "tanh" ? std::fabs(gi) : std::fabs(gi) / 4.0;
             require(std::fabs(r) <= limit * (1.0 + 0x1p-21) + 0x1p-149,
                     "y=%a dy=%a gave %a beyond |dy|%s", xi, gi, r, name == "tanh" ? "" : "/4");
+        }
+    }
+    // Read last, so that the inputs above keep their meaning.
+    const uint8_t extra = in.byte();
+    if (extra % 4 == 0 && n > 0) {  // the same call at odd byte offsets
+        const std::size_t offset = 1 + extra / 4 % 3;
+        shifted_floats sx(a0.data(), n, offset), sg(b0.data(), n, 3 - offset % 3),
+            so2(out.data, n, offset % 2 + 1);
+        float* sy = cs.variant == 1 ? sx.p : cs.variant == 2 && backward ? sg.p : so2.p;
+        expect_status(backward ? op.backward(n, sx.p, sg.p, sy) : op.forward(n, sx.p, sy),
+                      NONLIN_OK);
+        require(std::memcmp(sy, y, n * sizeof(float)) == 0, "results at byte offset %zu differ",
+                offset);
+    }
+    if (extra % 4 == 1 && backward && from_output == op.backward_from_output) {
+        // dy times a power of two far up or down: every backward is linear
+        // in dy, so where both results are ordinary floats they agree to
+        // within the bounds (an underflow to 0 or a NaN would not).
+        const int k = (extra & 0x80 ? 1 : -1) * (60 + extra / 8 % 8 * 8);
+        std::vector<float> g2(n), r2(n);
+        for (std::size_t i = 0; i < n; ++i) g2[i] = std::ldexp(b0[i], k);
+        expect_status(op.backward(n, a0.data(), g2.data(), r2.data()), NONLIN_OK);
+        for (std::size_t i = 0; i < n; ++i) {
+            const double want = std::ldexp(static_cast<double>(y[i]), k);
+            // dy * 2^k must be exact (not rounded into the subnormals, not infinite).
+            if (!finite(g2[i]) || std::ldexp(g2[i], -k) != b0[i] || !finite(a0[i]) ||
+                std::isnan(y[i]))
+                continue;
+            if (std::fabs(y[i]) < 0x1p-100 || std::fabs(want) < 0x1p-100 || std::fabs(want) > 0x1p100)
+                continue;
+            require(std::fabs(r2[i] - want) <= std::fabs(want) * 0x1p-21,
+                    "x=%a dy=%a gave %a, dy*2^%d gave %a", a0[i], b0[i], y[i], k, r2[i]);
         }
     }
 }
@@ -336,6 +397,41 @@ std::size_t dim(reader& in) {
     return 2040 + (b - 250) * 3;      // around the 2048 blocking threshold
 }
 
+// Rows long enough to be blocked (over 2048) or split over threads (over
+// 2^16), with a NaN where a maximum cannot see it: among -inf entries (the
+// masked-attention pattern) or in a block of NaN. Every output of the row,
+// and the cross-entropy loss and gradient, must be NaN.
+void fuzz_hidden_nan_row(reader& in) {
+    const uint8_t shape = in.byte();
+    const std::size_t n = shape % 2 ? 2049 + in.byte() * 40 : 65537 + in.byte() * 300;
+    const std::size_t inner = shape & 2 ? 2 : 1;
+    std::vector<float> x(n * inner);
+    for (float& v : x) v = static_cast<float>(static_cast<int8_t>(in.byte())) / 8.0f;
+    const std::size_t block_start = (in.byte() * 2048u) % n / 2048 * 2048;
+    const std::size_t block_end = std::min(n, block_start + 2048);
+    const bool all_nan = shape & 4;
+    for (std::size_t a = block_start; a < block_end; ++a)
+        for (std::size_t i = 0; i < inner; ++i) x[a * inner + i] = all_nan ? NAN : -kInf;
+    const std::size_t at = block_start + in.byte() % (block_end - block_start);
+    for (std::size_t i = 0; i < inner; ++i) x[at * inner + i] = NAN;
+    g_call += " hidden NaN row n=" + std::to_string(n) + " inner=" + std::to_string(inner) +
+              " block at " + std::to_string(block_start) + (all_nan ? " (all NaN)" : " (-inf)");
+    std::vector<float> y(x.size());
+    for (int log = 0; log < 2; ++log) {
+        expect_status((log ? nonlin_log_softmax_f32 : nonlin_softmax_f32)(1, n, inner, x.data(), y.data()),
+                      NONLIN_OK);
+        for (std::size_t k = 0; k < y.size(); ++k)
+            require(std::isnan(y[k]), "%s entry %zu = %a", log ? "log_softmax" : "softmax", k, y[k]);
+    }
+    if (inner != 1) return;
+    const int64_t t = static_cast<int64_t>(in.byte() * 7919u % n);
+    float loss = 0.0f;
+    expect_status(nonlin_cross_entropy_f32(1, n, x.data(), &t, &loss, y.data(), -100,
+                                           NONLIN_REDUCTION_SUM), NONLIN_OK);
+    require(std::isnan(loss), "cross_entropy loss %a", loss);
+    for (std::size_t k = 0; k < n; ++k) require(std::isnan(y[k]), "gradient %zu = %a", k, y[k]);
+}
+
 void fuzz_rows(reader& in, int fn, const call_setup& cs) {
     const bool backward = fn >= 2;
     const bool log = fn % 2 == 1;
@@ -389,6 +485,18 @@ void fuzz_rows(reader& in, int fn, const call_setup& cs) {
     if (got != NONLIN_OK) {
         require(a.same_as(sa) && b.same_as(sb) && out.same_as(so), "a failing call wrote");
         return;
+    }
+    // Read here, so that the inputs before keep their meaning.
+    if (in.byte() % 4 == 0 && total > 0) {  // the same call at odd byte offsets
+        shifted_floats sx(a0.data(), total, 1), sg(b0.data(), total, 2), so2(out.data, total, 3);
+        float* sy = cs.variant == 1 ? sx.p : cs.variant == 2 && backward ? sg.p : so2.p;
+        expect_status(!backward ? (log ? nonlin_log_softmax_f32 : nonlin_softmax_f32)(
+                                      outer, axis, inner, sx.p, sy)
+                                : (log ? nonlin_log_softmax_backward_f32
+                                       : nonlin_softmax_backward_f32)(outer, axis, inner, sx.p,
+                                                                      sg.p, sy),
+                      NONLIN_OK);
+        require(std::memcmp(sy, y, total * sizeof(float)) == 0, "results at odd offsets differ");
     }
     for (std::size_t o = 0; o < outer; ++o)
         for (std::size_t i = 0; i < inner; ++i) {
@@ -567,6 +675,14 @@ void fuzz_losses(reader& in, int fn, const call_setup& cs) {
             want = NONLIN_ERR_NULL_POINTER;
         }
     }
+    // A float output exactly over the int64 targets, of the same byte size
+    // (2 classes): not an alias of the same array, an overlap.
+    if (want == NONLIN_OK && !skip_rest && cs.f == fault::overlap && fn != 0 && classes == 2 &&
+        rows > 0 && (fn == 1 || grad)) {
+        dinput = reinterpret_cast<float*>(target.data);
+        want = NONLIN_ERR_OVERLAP;
+        g_call += " (gradient over the targets)";
+    }
     if (want == NONLIN_OK && !skip_rest && cs.f == fault::overlap && fn == 2 && grad &&
         total >= 2) {
         // dlogits overlapping logits partially: the same block, shifted.
@@ -678,6 +794,33 @@ void fuzz_losses(reader& in, int fn, const call_setup& cs) {
 
 // --------------------------------------------------------------- runtime
 
+// A child forked after a threaded call: its calls (threaded ones asked for
+// again) must finish, with the parent's results. A hang is an alarm.
+void fuzz_fork() {
+    g_call += " fork";
+    static const std::vector<float> x = [] {
+        std::vector<float> v(std::size_t{1} << 17);
+        for (std::size_t i = 0; i < v.size(); ++i) v[i] = static_cast<float>(i % 97) / 9.0f - 5.0f;
+        return v;
+    }();
+    std::vector<float> want(x.size()), got(x.size());
+    nonlin_set_num_threads(2);
+    require(nonlin_sigmoid_f32(x.size(), x.data(), want.data()) == NONLIN_OK, "sigmoid failed");
+    std::fflush(nullptr);
+    const pid_t child = fork();
+    require(child >= 0, "fork failed");
+    if (child == 0) {
+        alarm(20);
+        nonlin_set_num_threads(2);
+        const bool ok = nonlin_sigmoid_f32(x.size(), x.data(), got.data()) == NONLIN_OK &&
+                        got == want && nonlin_get_num_threads() == 1;
+        _exit(ok ? 0 : 1);
+    }
+    int status = 0;
+    require(waitpid(child, &status, 0) == child, "waitpid failed");
+    require(WIFEXITED(status) && WEXITSTATUS(status) == 0, "forked child: status %d", status);
+}
+
 void fuzz_runtime(reader& in) {
     g_call += " runtime";
     const int k = static_cast<int8_t>(in.byte());
@@ -706,6 +849,7 @@ void fuzz_runtime(reader& in) {
     const auto st = static_cast<nonlin_status>(in.byte() % 8);
     require(nonlin_status_string(st) != nullptr, "status string NULL");
     if (st == 7) require(std::strcmp(nonlin_status_string(st), "unknown status") == 0, "status 7");
+    if (in.byte() % 16 == 0) fuzz_fork();
 }
 
 }  // namespace
@@ -733,7 +877,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
     case 0: case 1: case 2: fuzz_elementwise(in, cs); break;
     case 3: case 4: fuzz_rows(in, (family >> 3) % 4, cs); break;
     case 5: case 6: fuzz_losses(in, (family >> 3) % 3, cs); break;
-    default: (family >> 3) % 2 ? fuzz_runtime(in) : fuzz_parameters(in);
+    default:
+        switch ((family >> 3) % 4) {
+        case 1: case 3: fuzz_runtime(in); break;
+        case 2: fuzz_hidden_nan_row(in); break;
+        default: fuzz_parameters(in);
+        }
     }
     // NONLIN_FUZZ_TRACE=1: name each call, e.g. to see what an input in
     // known/ exercises.
