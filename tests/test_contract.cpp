@@ -48,7 +48,8 @@ TEST_CASE("a NaN anywhere in a row of any length makes the whole row NaN", "[con
     const int threads = GENERATE(1, 2);
     threads_scope ts(threads);
     // Blocked rows (> 2048) and rows split into parts over threads (> 2^16).
-    for (std::size_t n : {2049u, 4096u, 70000u, 200003u}) {
+    // 65537 and 65600: the last part of the split is one element, or 64.
+    for (std::size_t n : {2049u, 4096u, 65537u, 65600u, 70000u, 200003u}) {
         for (std::size_t block : {std::size_t{0}, n / 2048 / 2, (n - 1) / 2048}) {
             for (bool all : {false, true}) {
                 INFO("n " << n << " block " << block << (all ? " all NaN" : " NaN among -inf"));

@@ -217,28 +217,26 @@ vfloat log_sum_of(const Traversal& t, const float* x, vfloat m, const lane_sum& 
     });
 }
 
-// Max and sum of exp(x - max) of a contiguous row of any length: in one
-// pass for short rows, block by block (each block read twice from L1) for
-// longer ones.
+// Max and sum of exp(x - max) of at most kBlock contiguous elements. The
+// maximum drops NaNs, so elements of only -inf and NaN look empty: they
+// are searched for a NaN before being given a sum of 0.
+inline row_stats block_stats(const float* x, std::size_t n) {
+    const contiguous_row block{n};
+    const vfloat m = max_pass(block, x);
+    const float block_max = reduce_max(m);
+    if (block_max == kNegInf)  // exp would see -inf - -inf
+        return has_nan(block, x) ? nan_row_stats() : row_stats{kNegInf, 0.0};
+    return {block_max, exp_sum_pass<false>(block, x, m, nullptr).total()};
+}
+
+// Max and sum of exp(x - max) of a contiguous row (or part of one) of any
+// length: in one pass for short rows, block by block (each block read twice
+// from L1) for longer ones.
 inline row_stats contiguous_stats(const float* x, std::size_t n) {
-    if (n <= kBlock) {
-        const contiguous_row row{n};
-        const vfloat m = max_pass(row, x);
-        return {reduce_max(m), exp_sum_pass<false>(row, x, m, nullptr).total()};
-    }
+    if (n <= kBlock) return finish_row_stats(block_stats(x, n));
     row_stats st = empty_row_stats();
-    for (std::size_t b = 0; b < n; b += kBlock) {
-        const contiguous_row block{n - b < kBlock ? n - b : kBlock};
-        const vfloat mb = max_pass(block, x + b);
-        const float block_max = reduce_max(mb);
-        if (block_max == kNegInf) {
-            // The maximum drops NaNs, so a block of -inf and NaN looks empty:
-            // look for the NaN before leaving the block out of the sum.
-            if (has_nan(block, x + b)) return nan_row_stats();
-            continue;  // exp would see -inf - -inf
-        }
-        merge_row_stats(st, {block_max, exp_sum_pass<false>(block, x + b, mb, nullptr).total()});
-    }
+    for (std::size_t b = 0; b < n; b += kBlock)
+        merge_row_stats(st, block_stats(x + b, n - b < kBlock ? n - b : kBlock));
     return finish_row_stats(st);
 }
 

@@ -29,7 +29,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cinttypes>
+#include <csignal>
 #include <cmath>
 #include <cstdarg>
 #include <cstdint>
@@ -810,6 +812,7 @@ void fuzz_fork() {
     const pid_t child = fork();
     require(child >= 0, "fork failed");
     if (child == 0) {
+        std::signal(SIGALRM, SIG_DFL);  // not libFuzzer's timeout handler
         alarm(20);
         nonlin_set_num_threads(2);
         const bool ok = nonlin_sigmoid_f32(x.size(), x.data(), got.data()) == NONLIN_OK &&
@@ -817,7 +820,11 @@ void fuzz_fork() {
         _exit(ok ? 0 : 1);
     }
     int status = 0;
-    require(waitpid(child, &status, 0) == child, "waitpid failed");
+    pid_t waited;
+    do {  // libFuzzer's timeout timer interrupts the wait with SIGALRM
+        waited = waitpid(child, &status, 0);
+    } while (waited < 0 && errno == EINTR);
+    require(waited == child, "waitpid failed");
     require(WIFEXITED(status) && WEXITSTATUS(status) == 0, "forked child: status %d", status);
 }
 
