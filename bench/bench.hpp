@@ -17,7 +17,7 @@ namespace bench {
 // cross_entropy_loss is nonlin_cross_entropy_f32 without a gradient
 // (dlogits == NULL): a read-only pass over the logits.
 enum class Op {
-#define NONLIN_ELEMENTWISE(name, functor, from, arity, params, valid) name, name##_backward,
+#define NONLIN_ELEMENTWISE(name, functor, from, arity, params, valid, fwd_ulp, bwd_ulp, scale) name, name##_backward,
 #include "../src/ops/registry.def"
 #undef NONLIN_ELEMENTWISE
     softmax, softmax_backward, log_softmax, log_softmax_backward,
@@ -34,7 +34,7 @@ struct Elementwise {
 };
 
 inline constexpr Elementwise kElementwise[] = {
-#define NONLIN_ELEMENTWISE(name, functor, from, arity, params, valid) \
+#define NONLIN_ELEMENTWISE(name, functor, from, arity, params, valid, fwd_ulp, bwd_ulp, scale) \
     {#name, Op::name, Op::name##_backward},
 #include "../src/ops/registry.def"
 #undef NONLIN_ELEMENTWISE

@@ -25,42 +25,11 @@ namespace {
 
 enum class Family { elementwise, rows, loss, limit };
 
-// The parameters the parametric elementwise ops are called with:
-// PyTorch's defaults, in the registry's order. Checked against the
-// registry's arities below, so a new op with parameters does not build
-// until it has its row.
-struct OpParams {
-    const char* op;
-    int count;
-    Params values;
-};
-
-constexpr OpParams kParams[] = {
-    {"leaky_relu", 1, {0.01f}},      // negative_slope
-    {"hardtanh", 2, {-1.0f, 1.0f}},  // min_val, max_val
-    {"elu", 1, {1.0f}},              // alpha
-    {"celu", 1, {1.0f}},             // alpha
-    {"softplus", 2, {1.0f, 20.0f}},  // beta, threshold
-};
-
-constexpr bool same_name(const char* a, const char* b) {
-    for (; *a == *b; ++a, ++b)
-        if (*a == '\0') return true;
-    return false;
-}
-
-// The row of op; for an op without parameters, none.
-constexpr OpParams params_of(const char* op) {
-    for (const OpParams& p : kParams)
-        if (same_name(p.op, op)) return p;
-    return {op, 0, {}};
-}
-
-#define NONLIN_ELEMENTWISE(name, functor, from, arity, names, valid) \
-    static_assert(params_of(#name).count == arity,                   \
-                  "kParams: no row, or a wrong one, for " #name #names);
-#include "../src/ops/registry.def"
-#undef NONLIN_ELEMENTWISE
+// The parameters the parametric elementwise ops are called with: PyTorch's
+// defaults, from the registry.
+#define BENCH_DEFAULTS_0() {}
+#define BENCH_DEFAULTS_1(a, ka, da) {static_cast<float>(da)}
+#define BENCH_DEFAULTS_2(a, ka, da, b, kb, db) {static_cast<float>(da), static_cast<float>(db)}
 
 // The registration table: one line per op.
 struct OpInfo {
@@ -84,11 +53,11 @@ struct OpInfo {
 // Elementwise forwards stream two arrays (x -> y) like copy, backwards
 // three (y or x, dy -> dx) like mul3.
 constexpr OpInfo kOps[] = {
-#define NONLIN_ELEMENTWISE(name, functor, from, arity, names, valid)                  \
+#define NONLIN_ELEMENTWISE(name, functor, from, arity, names, valid, fwd_ulp, bwd_ulp, scale)                  \
     {Op::name, #name, Family::elementwise, Op::copy, false, 2, 0, "copy",              \
-     params_of(#name).values},                                                        \
+     Params BENCH_DEFAULTS_##arity names},                                             \
     {Op::name##_backward, #name "_backward", Family::elementwise,                      \
-     BENCH_BACKWARD_FROM_##from(name), true, 3, 0, "mul3", params_of(#name).values},
+     BENCH_BACKWARD_FROM_##from(name), true, 3, 0, "mul3", Params BENCH_DEFAULTS_##arity names},
 #include "../src/ops/registry.def"
 #undef NONLIN_ELEMENTWISE
     {Op::softmax, "softmax", Family::rows, Op::copy, false, 2, 0, "copy"},
@@ -202,7 +171,7 @@ bool call_nonlin(Op op, const Args& a) {
 #define BENCH_PARAMS_0
 #define BENCH_PARAMS_1 , a.params[0]
 #define BENCH_PARAMS_2 , a.params[0], a.params[1]
-#define NONLIN_ELEMENTWISE(name, functor, from, arity, names, valid)                           \
+#define NONLIN_ELEMENTWISE(name, functor, from, arity, names, valid, fwd_ulp, bwd_ulp, scale)                           \
     case Op::name: s = nonlin_##name##_f32(n, a.a, a.out BENCH_PARAMS_##arity); break;         \
     case Op::name##_backward:                                                                  \
         s = nonlin_##name##_backward_f32(n, a.a, a.b, a.out BENCH_PARAMS_##arity);              \

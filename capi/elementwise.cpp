@@ -53,15 +53,16 @@ nonlin_status run_backward(elementwise_op op, std::size_t n, const float* a, con
 
 extern "C" {
 
-// The parameter list of an op of each arity, and its packing.
+// The parameter list of an op of each arity, and its packing (the
+// registry gives each parameter as its C name, keyword and default).
 #define NONLIN_PARAMS_0()
-#define NONLIN_PARAMS_1(a) , float a
-#define NONLIN_PARAMS_2(a, b) , float a, float b
+#define NONLIN_PARAMS_1(a, ka, da) , float a
+#define NONLIN_PARAMS_2(a, ka, da, b, kb, db) , float a, float b
 #define NONLIN_PACK_0() nonlin::op_params{0.0f, 0.0f}
-#define NONLIN_PACK_1(a) nonlin::op_params{a, 0.0f}
-#define NONLIN_PACK_2(a, b) nonlin::op_params{a, b}
+#define NONLIN_PACK_1(a, ka, da) nonlin::op_params{a, 0.0f}
+#define NONLIN_PACK_2(a, ka, da, b, kb, db) nonlin::op_params{a, b}
 
-#define NONLIN_ELEMENTWISE(name, functor, from, arity, params, valid)                           \
+#define NONLIN_ELEMENTWISE(name, functor, from, arity, params, valid, fwd_ulp, bwd_ulp, scale) \
     nonlin_status nonlin_##name##_f32(size_t n, const float* x,                                 \
                                       float* y NONLIN_PARAMS_##arity params) {                  \
         const nonlin::op_params p = NONLIN_PACK_##arity params;                                \

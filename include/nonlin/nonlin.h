@@ -129,26 +129,26 @@ NONLIN_API int nonlin_get_num_threads(void);
 /* ----------------------------------------------------- elementwise, f32 */
 
 /* y[i] = 1 / (1 + exp(-x[i])), computed as exp(-|x|) with reflection so
- * that nothing overflows. Max error 1 ulp over the whole float range,
- * subnormal results included; monotone. sigmoid(NaN) = NaN,
+ * that nothing overflows. Bound (sigmoid): 1 ulp over the whole float
+ * range, subnormal results included; monotone. sigmoid(NaN) = NaN,
  * sigmoid(-inf) = 0, sigmoid(+inf) = 1. y may be x. */
 NONLIN_API nonlin_status nonlin_sigmoid_f32(size_t n, const float* x, float* y);
 
 /* dx[i] = dy[i] * y[i] * (1 - y[i]), from the forward output y.
- * Max error 1 ulp against that formula evaluated exactly.
+ * Bound (sigmoid_backward): 1 ulp against that formula evaluated exactly.
  * dx may be y or dy. */
 NONLIN_API nonlin_status nonlin_sigmoid_backward_f32(size_t n, const float* y,
                                                      const float* dy, float* dx);
 
 /* y[i] = tanh(x[i]): an odd polynomial near 0 (no cancellation) and
- * 1 - 2 exp(-2|x|) / (1 + exp(-2|x|)) elsewhere. Max error 1 ulp over the
- * whole float range; monotone; tanh(-x) = -tanh(x); tanh(+-inf) = +-1.
+ * 1 - 2 exp(-2|x|) / (1 + exp(-2|x|)) elsewhere. Bound (tanh): 1 ulp over
+ * the whole float range; monotone; tanh(-x) = -tanh(x); tanh(+-inf) = +-1.
  * y may be x. */
 NONLIN_API nonlin_status nonlin_tanh_f32(size_t n, const float* x, float* y);
 
 /* dx[i] = dy[i] * (1 - y[i]^2), from the forward output y, with 1 - y^2
  * carried exactly so that |y| near 1 does not cancel.
- * Max error 1 ulp against that formula evaluated exactly.
+ * Bound (tanh_backward): 1 ulp against that formula evaluated exactly.
  * dx may be y or dy. */
 NONLIN_API nonlin_status nonlin_tanh_backward_f32(size_t n, const float* y,
                                                   const float* dy, float* dx);
@@ -161,7 +161,8 @@ NONLIN_API nonlin_status nonlin_tanh_backward_f32(size_t n, const float* y,
  * dx[i] = dy[i] * f'(x[i]), with f' at a kink taken as PyTorch takes it.
  * Parameters come last; every one must be finite, and an op's own
  * condition (lo < hi, b > 0, a > 0) must hold, else NONLIN_ERR_BAD_ARGUMENT
- * (checked first, nothing written). Exact means correctly rounded.
+ * (checked first, nothing written). Each function's bound is the sentence
+ * that starts with "Bound" and names it; exact means no rounding at all.
  * y may be x; dx may be x or dy.
  *
  * Every backward's bound holds for every finite x, dy and parameter: dy
@@ -179,109 +180,121 @@ NONLIN_API nonlin_status nonlin_tanh_backward_f32(size_t n, const float* y,
  * dy through), and gives the same bits on every path and thread count. No
  * NaN comes from a non-NaN input. */
 
-/* y = max(x, 0); relu(-0) = +0. Exact. Backward: dy where x > 0, else 0. */
+/* y = max(x, 0); relu(-0) = +0. Backward: dy where x > 0, else 0.
+ * Bound (relu): exact. Bound (relu_backward): exact. */
 NONLIN_API nonlin_status nonlin_relu_f32(size_t n, const float* x, float* y);
 NONLIN_API nonlin_status nonlin_relu_backward_f32(size_t n, const float* x, const float* dy,
                                                   float* dx);
 
-/* y = min(max(x, 0), 6). Exact. Backward: dy where 0 < x < 6, else 0. */
+/* y = min(max(x, 0), 6). Backward: dy where 0 < x < 6, else 0.
+ * Bound (relu6): exact. Bound (relu6_backward): exact. */
 NONLIN_API nonlin_status nonlin_relu6_f32(size_t n, const float* x, float* y);
 NONLIN_API nonlin_status nonlin_relu6_backward_f32(size_t n, const float* x, const float* dy,
                                                    float* dx);
 
 /* y = x > 0 ? x : a*x (a: PyTorch's negative_slope, default 0.01).
- * Exact products. Backward: x > 0 ? dy : a*dy. */
+ * Backward: x > 0 ? dy : a*dy. Bound (leaky_relu): 0.5 ulp (correctly
+ * rounded). Bound (leaky_relu_backward): 0.5 ulp (correctly rounded). */
 NONLIN_API nonlin_status nonlin_leaky_relu_f32(size_t n, const float* x, float* y, float a);
 NONLIN_API nonlin_status nonlin_leaky_relu_backward_f32(size_t n, const float* x,
                                                         const float* dy, float* dx, float a);
 
 /* y = clamp(x, lo, hi) (PyTorch's min_val, max_val, default -1, 1);
- * lo < hi. Exact. Backward: dy where lo < x < hi, else 0. */
+ * lo < hi. Backward: dy where lo < x < hi, else 0.
+ * Bound (hardtanh): exact. Bound (hardtanh_backward): exact. */
 NONLIN_API nonlin_status nonlin_hardtanh_f32(size_t n, const float* x, float* y, float lo,
                                              float hi);
 NONLIN_API nonlin_status nonlin_hardtanh_backward_f32(size_t n, const float* x,
                                                       const float* dy, float* dx, float lo,
                                                       float hi);
 
-/* y = relu6(x + 3) / 6, with x + 3 carried exactly: max error 0.5 ulp
- * (measured). Backward: dy / 6 where -3 < x < 3, else 0. */
+/* y = relu6(x + 3) / 6, with x + 3 carried exactly. Backward: dy / 6
+ * where -3 < x < 3, else 0. Bound (hardsigmoid): 0.5 ulp (correctly
+ * rounded). Bound (hardsigmoid_backward): 0.5 ulp. */
 NONLIN_API nonlin_status nonlin_hardsigmoid_f32(size_t n, const float* x, float* y);
 NONLIN_API nonlin_status nonlin_hardsigmoid_backward_f32(size_t n, const float* x,
                                                          const float* dy, float* dx);
 
-/* y = x * relu6(x + 3) / 6, with x(x + 3) carried exactly, one rounding:
- * max error 1 ulp. Backward: 0 for x < -3, dy (2x + 3) / 6 for
- * -3 <= x <= 3, dy above (PyTorch's boundaries); 1 ulp. */
+/* y = x * relu6(x + 3) / 6, with x(x + 3) carried exactly, one rounding.
+ * Backward: 0 for x < -3, dy (2x + 3) / 6 for -3 <= x <= 3, dy above
+ * (PyTorch's boundaries). Bound (hardswish): 1 ulp.
+ * Bound (hardswish_backward): 1 ulp. */
 NONLIN_API nonlin_status nonlin_hardswish_f32(size_t n, const float* x, float* y);
 NONLIN_API nonlin_status nonlin_hardswish_backward_f32(size_t n, const float* x,
                                                        const float* dy, float* dx);
 
-/* y = x / (1 + |x|), the division corrected for the rounding of 1 + |x|:
- * max error 1 ulp; softsign(+-inf) = +-1 (the limit; PyTorch gives NaN).
- * Backward: dy / (1 + |x|)^2, 1 ulp. */
+/* y = x / (1 + |x|), the division corrected for the rounding of 1 + |x|;
+ * softsign(+-inf) = +-1 (the limit; PyTorch gives NaN). Backward:
+ * dy / (1 + |x|)^2. Bound (softsign): 1 ulp. Bound (softsign_backward):
+ * 1 ulp. */
 NONLIN_API nonlin_status nonlin_softsign_f32(size_t n, const float* x, float* y);
 NONLIN_API nonlin_status nonlin_softsign_backward_f32(size_t n, const float* x,
                                                       const float* dy, float* dx);
 
-/* y = e^x: max error 1 ulp (src/math/exp.hpp), subnormal results rounded,
- * not flushed; exp(-inf) = 0, overflow to +inf above 88.72.
- * Backward: dy * e^x, rounded about once: 2 ulp. */
+/* y = e^x, subnormal results rounded, not flushed; exp(-inf) = 0,
+ * overflow to +inf above 88.72. Backward: dy * e^x, rounded about once.
+ * Bound (exp): 1 ulp. Bound (exp_backward): 2 ulp. */
 NONLIN_API nonlin_status nonlin_exp_f32(size_t n, const float* x, float* y);
 NONLIN_API nonlin_status nonlin_exp_backward_f32(size_t n, const float* x, const float* dy,
                                                  float* dx);
 
 /* y = x > 0 ? x : a*(exp(x) - 1) (a: PyTorch's alpha, default 1), with an
- * accurate expm1 (elu(-1e-8) = -1e-8, not 0). Max error 2 ulp.
- * Backward: x > 0 ? dy : dy*a*exp(x) (a at x = 0, as PyTorch); 2 ulp. */
+ * accurate expm1 (elu(-1e-8) = -1e-8, not 0). Backward: x > 0 ? dy :
+ * dy*a*exp(x) (a at x = 0, as PyTorch). Bound (elu): 2 ulp.
+ * Bound (elu_backward): 2 ulp. */
 NONLIN_API nonlin_status nonlin_elu_f32(size_t n, const float* x, float* y, float a);
 NONLIN_API nonlin_status nonlin_elu_backward_f32(size_t n, const float* x, const float* dy,
                                                  float* dx, float a);
 
 /* y = max(0, x) + min(0, a*(exp(x/a) - 1)) (alpha, default 1); a > 0.
- * Max error 2 ulp. Backward: x > 0 ? dy : dy*exp(x/a); 2 ulp. */
+ * Backward: x > 0 ? dy : dy*exp(x/a). Bound (celu): 2 ulp.
+ * Bound (celu_backward): 2 ulp. */
 NONLIN_API nonlin_status nonlin_celu_f32(size_t n, const float* x, float* y, float a);
 NONLIN_API nonlin_status nonlin_celu_backward_f32(size_t n, const float* x, const float* dy,
                                                   float* dx, float a);
 
 /* y = scale*(x > 0 ? x : alpha*(exp(x) - 1)) with PyTorch's constants
  * alpha = 1.6732632423543772, scale = 1.0507009873554805, carried in two
- * floats each. Max error 2 ulp. Backward: dy*scale, or
- * dy*scale*alpha*exp(x) for x <= 0; 2 ulp. */
+ * floats each. Backward: dy*scale, or dy*scale*alpha*exp(x) for x <= 0.
+ * Bound (selu): 2 ulp. Bound (selu_backward): 2 ulp. */
 NONLIN_API nonlin_status nonlin_selu_f32(size_t n, const float* x, float* y);
 NONLIN_API nonlin_status nonlin_selu_backward_f32(size_t n, const float* x, const float* dy,
                                                   float* dx);
 
 /* y = log(1 + exp(b*x)) / b, and x itself where b*x > threshold (beta,
  * default 1; threshold, default 20; PyTorch's rule); b > 0. Never
- * overflows; b*x is carried exactly. Max error 2 ulp.
- * Backward: dy * sigmoid(b*x) (dy above the threshold); 2 ulp. */
+ * overflows; b*x is carried exactly. Backward: dy * sigmoid(b*x) (dy
+ * above the threshold). Bound (softplus): 2 ulp.
+ * Bound (softplus_backward): 2 ulp. */
 NONLIN_API nonlin_status nonlin_softplus_f32(size_t n, const float* x, float* y, float b,
                                              float threshold);
 NONLIN_API nonlin_status nonlin_softplus_backward_f32(size_t n, const float* x,
                                                       const float* dy, float* dx, float b,
                                                       float threshold);
 
-/* y = log(sigmoid(x)) = -softplus(-x), never overflowing. Max error 2 ulp.
- * Backward: dy * sigmoid(-x); 2 ulp. */
+/* y = log(sigmoid(x)) = -softplus(-x), never overflowing. Backward:
+ * dy * sigmoid(-x). Bound (logsigmoid): 2 ulp.
+ * Bound (logsigmoid_backward): 2 ulp. */
 NONLIN_API nonlin_status nonlin_logsigmoid_f32(size_t n, const float* x, float* y);
 NONLIN_API nonlin_status nonlin_logsigmoid_backward_f32(size_t n, const float* x,
                                                         const float* dy, float* dx);
 
 /* y = x * sigmoid(x) (swish), rounded about once, correct down to the
- * underflow (x * exp(x) below -64); silu(-inf) = -0 (not NaN). Max error
- * 2 ulp. Backward: dy * s * (1 + x*(1 - s)), s = sigmoid(x): 2 ulp of
- * max(|dx|, |dy| * (s + |x| s (1 - s))) (an absolute bound near its zero,
- * x = -1.2785); 0 at -inf. */
+ * underflow (x * exp(x) below -64); silu(-inf) = -0 (not NaN). Backward:
+ * dy * s * (1 + x*(1 - s)), s = sigmoid(x); 0 at -inf. Bound (silu): 2 ulp.
+ * Bound (silu_backward): 2 ulp of max(|dx|, |dy| * (s + |x| s (1 - s)))
+ * (an absolute bound near its zero, x = -1.2785). */
 NONLIN_API nonlin_status nonlin_silu_f32(size_t n, const float* x, float* y);
 NONLIN_API nonlin_status nonlin_silu_backward_f32(size_t n, const float* x, const float* dy,
                                                   float* dx);
 
 /* y = x * tanh(softplus(x)), computed as x times a ratio of polynomials in
  * exp(-|x|) that never cancels or overflows, rounded about once; x * exp(x)
- * below -20 (correct down to the underflow), -0 at -inf. Max error 2 ulp.
- * Backward: dy (t + x sech^2(softplus(x)) sigmoid(x)), t = tanh(softplus(x)):
- * 2 ulp of max(|dx|, |dy| (|t| + |x| sech^2 sigmoid)) (an absolute bound near
- * its zero, x = -1.1924312); 0 at -inf. */
+ * below -20 (correct down to the underflow), -0 at -inf. Backward:
+ * dy (t + x sech^2(softplus(x)) sigmoid(x)), t = tanh(softplus(x)); 0 at
+ * -inf. Bound (mish): 2 ulp. Bound (mish_backward): 2 ulp of max(|dx|,
+ * |dy| (|t| + |x| sech^2 sigmoid)) (an absolute bound near its zero,
+ * x = -1.1924312). */
 NONLIN_API nonlin_status nonlin_mish_f32(size_t n, const float* x, float* y);
 NONLIN_API nonlin_status nonlin_mish_backward_f32(size_t n, const float* x, const float* dy,
                                                   float* dx);
@@ -289,8 +302,9 @@ NONLIN_API nonlin_status nonlin_mish_backward_f32(size_t n, const float* x, cons
 /* y = 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))) (PyTorch's
  * gelu(approximate="tanh")), computed as x * sigmoid(w) with w = 2u
  * carried in two floats: correct down to the underflow, -0 at -inf.
- * Max error 2 ulp. Backward: 2 ulp of max(|dx|, |dy| s (1 + |x w'| (1 - s)))
- * (absolute near its zero, x = -0.75), s = sigmoid(w). */
+ * Bound (gelu_tanh): 2 ulp. Bound (gelu_tanh_backward): 2 ulp of
+ * max(|dx|, |dy| s (1 + |x w'| (1 - s))) (absolute near its zero,
+ * x = -0.75), s = sigmoid(w). */
 NONLIN_API nonlin_status nonlin_gelu_tanh_f32(size_t n, const float* x, float* y);
 NONLIN_API nonlin_status nonlin_gelu_tanh_backward_f32(size_t n, const float* x,
                                                        const float* dy, float* dx);
@@ -298,9 +312,9 @@ NONLIN_API nonlin_status nonlin_gelu_tanh_backward_f32(size_t n, const float* x,
 /* y = 0.5 x (1 + erf(x / sqrt2)) = x Phi(x) (PyTorch's gelu), with our
  * own normal tail Q = erfc(z / sqrt2) / 2 as S(z) exp(-z^2/2): for x < 0,
  * x S exp(-x^2/2) with no cancellation and correct down to the underflow
- * (near x = -14); gelu(-inf) = -0. Max error 2 ulp.
- * Backward: dy (Phi(x) + x phi(x)): 2 ulp of max(|dx|, |dy| (Phi + |x| phi))
- * (absolute near its zero, x = -0.7518). */
+ * (near x = -14); gelu(-inf) = -0. Backward: dy (Phi(x) + x phi(x)).
+ * Bound (gelu): 2 ulp. Bound (gelu_backward): 2 ulp of max(|dx|,
+ * |dy| (Phi + |x| phi)) (absolute near its zero, x = -0.7518). */
 NONLIN_API nonlin_status nonlin_gelu_f32(size_t n, const float* x, float* y);
 NONLIN_API nonlin_status nonlin_gelu_backward_f32(size_t n, const float* x, const float* dy,
                                                   float* dx);
@@ -324,33 +338,34 @@ NONLIN_API nonlin_status nonlin_gelu_backward_f32(size_t n, const float* x, cons
  *   entries included). */
 
 /* y = exp(x - max) / sum(exp(x - max)) along the axis. Sums are carried
- * in double, so the bound does not grow with the row length: max error
- * 4 ulp per element for rows up to 2^20.
+ * in double, so the bound does not grow with the row length.
+ * Bound (softmax): 4 ulp per element, for rows up to 2^20.
  * y may be x. */
 NONLIN_API nonlin_status nonlin_softmax_f32(size_t outer, size_t axis, size_t inner,
                                             const float* x, float* y);
 
 /* dx = y * (dy - sum(dy * y)) along the axis, from the forward output y.
  * The dot product and the difference are carried in double, so nothing
- * cancels or overflows, and y = 0 gives exactly 0. Max error 1 ulp of
- * max(|dx|, |y*dy|) per element. dx may be y or dy. */
+ * cancels or overflows, and y = 0 gives exactly 0.
+ * Bound (softmax_backward): 1 ulp of max(|dx|, |y*dy|) per element.
+ * dx may be y or dy. */
 NONLIN_API nonlin_status nonlin_softmax_backward_f32(size_t outer, size_t axis, size_t inner,
                                                      const float* y, const float* dy,
                                                      float* dx);
 
-/* y = (x - max) - log(sum(exp(x - max))) along the axis. Max absolute error
- * 4 ulp of max(|y|, 1) per element. At a row's maximum, when it is unique,
- * y = -log1p(sum of the other terms) is relatively accurate however small
- * (-2e-19 is not rounded to 0): max error 2 ulp of |y| there, for rows up
- * to 2^16. y may be x. */
+/* y = (x - max) - log(sum(exp(x - max))) along the axis.
+ * Bound (log_softmax): 4 ulp of max(|y|, 1) per element (absolute). At a
+ * row's maximum, when it is unique, y = -log1p(sum of the other terms) is
+ * relatively accurate however small (-2e-19 is not rounded to 0):
+ * Bound (log_softmax_maximum): 2 ulp of |y| at a row's unique maximum.
+ * y may be x. */
 NONLIN_API nonlin_status nonlin_log_softmax_f32(size_t outer, size_t axis, size_t inner,
                                                 const float* x, float* y);
 
 /* dx = dy - exp(y) * sum(dy) along the axis, from the forward output y.
  * The sum and the product are carried in double (y = -inf gives exactly
- * dy). Max absolute error 2 ulp of max(|dy|, |exp(y) * sum(dy)|) per
- * element.
- * dx may be y or dy. */
+ * dy). Bound (log_softmax_backward): 2 ulp of max(|dy|, |exp(y) * sum(dy)|)
+ * per element (absolute). dx may be y or dy. */
 NONLIN_API nonlin_status nonlin_log_softmax_backward_f32(size_t outer, size_t axis,
                                                          size_t inner, const float* y,
                                                          const float* dy, float* dx);
@@ -369,7 +384,7 @@ NONLIN_API nonlin_status nonlin_log_softmax_backward_f32(size_t outer, size_t ax
  * thread count. */
 
 /* Negative log likelihood of given log-probabilities:
- * loss_r = -input[r, target[r]]. */
+ * loss_r = -input[r, target[r]]. Bound (nll_loss): exact. */
 NONLIN_API nonlin_status nonlin_nll_loss_f32(size_t rows, size_t classes, const float* input,
                                              const int64_t* target, float* loss,
                                              int64_t ignore_index,
@@ -378,7 +393,8 @@ NONLIN_API nonlin_status nonlin_nll_loss_f32(size_t rows, size_t classes, const 
 /* Gradient of nonlin_nll_loss_f32 with respect to its input: dinput is
  * rows x classes, zero except dinput[r, target[r]] = -dloss[r] (NONE),
  * -dloss[0] (SUM) or -dloss[0] / count (MEAN), for non-ignored rows.
- * dloss holds rows values for NONE and one value otherwise. Exact. */
+ * dloss holds rows values for NONE and one value otherwise.
+ * Bound (nll_loss_backward): exact. */
 NONLIN_API nonlin_status nonlin_nll_loss_backward_f32(size_t rows, size_t classes,
                                                       const int64_t* target,
                                                       const float* dloss, float* dinput,
@@ -390,11 +406,11 @@ NONLIN_API nonlin_status nonlin_nll_loss_backward_f32(size_t rows, size_t classe
  * (x_r[target_r] - max_r), carried in double. dlogits is the gradient of
  * the returned loss for MEAN and SUM, and of the sum of the per-row losses
  * for NONE: softmax(x_r) - onehot(target_r), times 1/count for MEAN; zero
- * for ignored rows. dlogits may be logits. Loss: max error 2 ulp, also
- * where it is tiny (a confident row: log(sum) is log1p of the terms below
- * the maximum, summed on their own); gradient: 4 ulp per element (at the
- * target, 1 - p is the sum of the other probabilities, so it does not
- * cancel). */
+ * for ignored rows. dlogits may be logits. Bound (cross_entropy_loss):
+ * 2 ulp, also where it is tiny (a confident row: log(sum) is log1p of the
+ * terms below the maximum, summed on their own).
+ * Bound (cross_entropy_gradient): 4 ulp per element (at the target, 1 - p
+ * is the sum of the other probabilities, so it does not cancel). */
 NONLIN_API nonlin_status nonlin_cross_entropy_f32(size_t rows, size_t classes,
                                                   const float* logits, const int64_t* target,
                                                   float* loss, float* dlogits,

@@ -10,7 +10,7 @@
 namespace nonlin {
 
 enum class elementwise_op {
-#define NONLIN_ELEMENTWISE(name, functor, from, arity, params, valid) name,
+#define NONLIN_ELEMENTWISE(name, functor, from, arity, params, valid, fwd_ulp, bwd_ulp, scale) name,
 #include "../ops/registry.def"
 #undef NONLIN_ELEMENTWISE
     count

@@ -25,6 +25,17 @@ AXIS_CASES = [((1, 1), -1), ((3, 1), 1), ((5,), 0), ((4, 7), -1), ((4, 7), 0), (
               ((2, 33, 3, 4), -1), ((3, 1000), -1), ((1000, 3), 0), ((2, 17, 9), 1)]
 
 
+def test_every_registry_op_has_a_reference_and_the_registry_bounds():
+    from nonlin import _registry
+    names = {op.name: op for op in _table.OPS}
+    for name, backward_from, params, ulps, grad_ulps, _ in _registry.ELEMENTWISE:
+        for fn, bound in ((name, ulps), (name + "_backward", grad_ulps)):
+            op = names[fn]
+            assert op.reference is not None, "no float64 reference for %s in _table.py" % fn
+            assert (op.ulps, op.params) == (bound, params), fn
+        assert names[name + "_backward"].from_input == (backward_from == "input")
+
+
 def call(op, inputs, axis=None, **kw):
     fn = getattr(nonlin, op.name)
     return fn(*inputs, **kw) if axis is None else fn(*inputs, axis=axis, **kw)

@@ -1,0 +1,53 @@
+// The row functions' and losses' bounds, from src/ops/row_bounds.def, by
+// the path a shape takes.
+#pragma once
+
+#include <cstddef>
+
+namespace nonlin_test {
+
+enum class row_bound {
+#define NONLIN_ROW_BOUND(name, short_rows, long_rows, strided, scale) name,
+#include "../src/ops/row_bounds.def"
+#undef NONLIN_ROW_BOUND
+};
+
+enum class row_path { short_rows, long_rows, strided };
+
+struct row_bound_row {
+    const char* name;
+    double ulp[3];  // by row_path
+    const char* scale;
+};
+
+inline constexpr row_bound_row kRowBounds[] = {
+#define NONLIN_ROW_BOUND(name, short_rows, long_rows, strided, scale) \
+    {#name, {short_rows, long_rows, strided}, scale},
+#include "../src/ops/row_bounds.def"
+#undef NONLIN_ROW_BOUND
+};
+
+// Contiguous rows longer than this are summarized part by part.
+constexpr std::size_t kLongRowLength = std::size_t{1} << 16;
+
+inline row_path path_of(std::size_t axis, std::size_t inner) {
+    return inner > 1 ? row_path::strided
+                     : axis > kLongRowLength ? row_path::long_rows : row_path::short_rows;
+}
+
+inline double bound_of(row_bound b, row_path p) {
+    return kRowBounds[static_cast<std::size_t>(b)].ulp[static_cast<std::size_t>(p)];
+}
+
+inline double bound_of(row_bound b, std::size_t axis, std::size_t inner) {
+    return bound_of(b, path_of(axis, inner));
+}
+
+// The largest bound over the paths, for tests that mix them.
+inline double bound_of(row_bound b) {
+    double m = 0;
+    for (double u : kRowBounds[static_cast<std::size_t>(b)].ulp) m = u > m ? u : m;
+    return m;
+}
+
+}  // namespace nonlin_test
