@@ -22,13 +22,18 @@ std::size_t reduced_count(std::size_t rows, nonlin_reduction r) {
     return r == NONLIN_REDUCTION_NONE ? rows : 1;
 }
 
-// Shape, null and overlap checks common to the three losses. `matrix` is
-// the rows x classes input or output, `per_row` the loss-shaped array.
+// The sizes of a loss call's arrays: `total` for the rows x classes input
+// or gradient, `reduced` for the loss-shaped array (rows values for
+// NONLIN_REDUCTION_NONE, else 1); the targets hold rows values.
 struct loss_shape {
     std::size_t total = 0;      // rows * classes
     std::size_t reduced = 0;    // values in the loss-shaped array
 };
 
+// The argument and shape checks common to the three losses: the reduction,
+// the sizes of the rows x classes floats and the rows targets, and
+// classes == 0 with rows; fills `shape`. The null and overlap checks are
+// each entry point's own (which arrays may be NULL differs).
 nonlin_status check_loss_shape(std::size_t rows, std::size_t classes, nonlin_reduction reduction,
                                loss_shape* shape) {
     if (!known_reduction(reduction)) return NONLIN_ERR_BAD_ARGUMENT;
@@ -120,7 +125,8 @@ nonlin_status nonlin_nll_loss_backward_f32(size_t rows, size_t classes, const in
                              ? 0.0f
                              : static_cast<float>(-static_cast<double>(read_at(dloss, 0)) * scale);
     for (std::size_t r = 0; r < rows; ++r) {
-        // Both read before row r is written: dinput may be dloss itself.
+        // dloss[r] is read before row r is written: dinput may be dloss
+        // itself (one class).
         const float g = reduction == NONLIN_REDUCTION_NONE ? -read_at(dloss, r) : shared;
         const int64_t t = read_at(target, r);
         float* row = dinput + r * classes;

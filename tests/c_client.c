@@ -1,11 +1,14 @@
 /* A C99 client: compiled as C with -std=c99 -Wall -Wextra -pedantic -Werror
- * and linked against the shared library, it calls every public function
- * and checks a property of each result. Exit status 0 when all hold. */
+ * and linked against the shared library, it calls every function declared
+ * in nonlin.h (so a function missing from the library fails to link) and
+ * checks a property of each result. Exit status 0 when all hold. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <nonlin/nonlin.h>
+
+enum { N = 37 }; /* whole vectors of every ISA and a tail */
 
 static int failures = 0;
 static int checks = 0;
@@ -17,6 +20,32 @@ static void check(int ok, const char* what) {
         printf("FAILED: %s\n", what);
     }
 }
+
+static void fill(float* a, float v) {
+    int i;
+    for (i = 0; i < N; ++i) a[i] = v;
+}
+
+/* The call returned NONLIN_OK and every one of the N outputs is want
+ * within 1e-6 relative (a few ulp; exactly, where want is 0). */
+static void check_all(nonlin_status s, const float* out, double want, const char* what) {
+    int i, ok = s == NONLIN_OK;
+    for (i = 0; ok && i < N; ++i) ok = fabs(out[i] - want) <= 1e-6 * fabs(want);
+    check(ok, what);
+}
+
+static float xs[N], ys[N], dys[N], out[N];
+
+/* One macro per elementwise signature: forward on xs, backward from the
+ * array `from` with dys; _P passes the trailing float parameters. */
+#define FWD(op, want) check_all(nonlin_##op##_f32(N, xs, out), out, want, #op)
+#define FWD_P(op, want, ...) \
+    check_all(nonlin_##op##_f32(N, xs, out, __VA_ARGS__), out, want, #op)
+#define BWD(op, from, want) \
+    check_all(nonlin_##op##_backward_f32(N, from, dys, out), out, want, #op "_backward")
+#define BWD_P(op, want, ...)                                                    \
+    check_all(nonlin_##op##_backward_f32(N, xs, dys, out, __VA_ARGS__), out, want, \
+              #op "_backward")
 
 int main(void) {
     float x[6] = {-3.0f, -1.0f, 0.0f, 0.5f, 2.0f, 8.0f};
@@ -34,18 +63,59 @@ int main(void) {
     check(nonlin_set_num_threads(2) == NONLIN_OK && nonlin_get_num_threads() == 2, "threads");
     check(nonlin_set_num_threads(0) == NONLIN_OK, "default threads");
 
-    check(nonlin_sigmoid_f32(6, x, y) == NONLIN_OK && y[2] == 0.5f, "sigmoid");
-    check(nonlin_sigmoid_backward_f32(6, y, dy, dx) == NONLIN_OK && dx[2] == 0.25f,
-          "sigmoid backward");
-    check(nonlin_tanh_f32(6, x, y) == NONLIN_OK && y[2] == 0.0f && y[0] < 0.0f, "tanh");
-    check(nonlin_tanh_backward_f32(6, y, dy, dx) == NONLIN_OK && dx[2] == 1.0f, "tanh backward");
+    /* Elementwise, at x = -1 and dy = 2 (values from double formulas). */
+    fill(xs, -1.0f);
+    fill(dys, 2.0f);
+    FWD(sigmoid, 0.268941421);
+    fill(ys, 0.25f);
+    BWD(sigmoid, ys, 0.375);
+    FWD(tanh, -0.761594156);
+    fill(ys, 0.5f);
+    BWD(tanh, ys, 1.5);
+    FWD(relu, 0.0);
+    BWD(relu, xs, 0.0);
+    FWD(relu6, 0.0);
+    BWD(relu6, xs, 0.0);
+    FWD_P(leaky_relu, -0.2, 0.2f);
+    BWD_P(leaky_relu, 0.4, 0.2f);
+    FWD_P(hardtanh, -1.0, -1.5f, 2.5f);
+    BWD_P(hardtanh, 2.0, -1.5f, 2.5f);
+    FWD(hardsigmoid, 0.333333333);
+    BWD(hardsigmoid, xs, 0.333333333);
+    FWD(hardswish, -0.333333333);
+    BWD(hardswish, xs, 0.333333333);
+    FWD(softsign, -0.5);
+    BWD(softsign, xs, 0.5);
+    FWD(exp, 0.367879441);
+    BWD(exp, xs, 0.735758882);
+    FWD_P(elu, -0.474090419, 0.75f);
+    BWD_P(elu, 0.551819162, 0.75f);
+    FWD_P(celu, -0.729874321, 1.5f);
+    BWD_P(celu, 1.02683424, 1.5f);
+    FWD(selu, -1.11133074);
+    BWD(selu, xs, 1.29353721);
+    FWD_P(softplus, 0.0634640055, 2.0f, 20.0f);
+    BWD_P(softplus, 0.238405844, 2.0f, 20.0f);
+    FWD(logsigmoid, -1.31326169);
+    BWD(logsigmoid, xs, 1.46211716);
+    FWD(silu, -0.268941421);
+    BWD(silu, xs, 0.144658976);
+    FWD(mish, -0.303401461);
+    BWD(mish, xs, 0.118433512);
+    FWD(gelu_tanh, -0.158808009);
+    BWD(gelu_tanh, xs, -0.165928168);
+    FWD(gelu, -0.158655254);
+    BWD(gelu, xs, -0.166630941);
+    check(nonlin_hardtanh_f32(N, xs, out, 1.0f, -1.0f) == NONLIN_ERR_BAD_ARGUMENT,
+          "hardtanh with lo > hi");
 
     check(nonlin_softmax_f32(2, 3, 1, x, y) == NONLIN_OK &&
               fabsf(y[0] + y[1] + y[2] - 1.0f) < 1e-6f, "softmax");
     check(nonlin_softmax_backward_f32(2, 3, 1, y, dy, dx) == NONLIN_OK && fabsf(dx[0]) < 1e-6f,
           "softmax backward");
     check(nonlin_log_softmax_f32(2, 3, 1, x, y) == NONLIN_OK && y[2] <= 0.0f, "log_softmax");
-    check(nonlin_log_softmax_backward_f32(2, 3, 1, y, dy, dx) == NONLIN_OK, "log_softmax backward");
+    check(nonlin_log_softmax_backward_f32(2, 3, 1, y, dy, dx) == NONLIN_OK &&
+              fabsf(dx[0] + dx[1] + dx[2]) < 1e-5f, "log_softmax backward");
 
     check(nonlin_nll_loss_f32(2, 3, y, target, loss, -100, NONLIN_REDUCTION_MEAN) == NONLIN_OK &&
               loss[0] == -y[2], "nll");

@@ -89,12 +89,6 @@ inline float from_bits(uint32_t b) {
     return f;
 }
 
-inline uint32_t to_bits(float f) {
-    uint32_t b;
-    std::memcpy(&b, &f, sizeof b);
-    return b;
-}
-
 // `count` consecutive floats starting at `first` (in the float order).
 inline void append_run(std::vector<float>& out, float first, uint32_t count) {
     float v = first;

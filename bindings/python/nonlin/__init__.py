@@ -5,27 +5,22 @@ Functions
 ---------
 Activations, elementwise: ``f(x, [parameters,] out=None)``
 
-    sigmoid, tanh, relu, relu6, leaky_relu(negative_slope=0.01),
-    hardtanh(min_val=-1.0, max_val=1.0), hardsigmoid, hardswish, softsign,
-    exp, elu(alpha=1.0), celu(alpha=1.0), selu,
-    softplus(beta=1.0, threshold=20.0), logsigmoid, silu, mish, gelu_tanh,
-    gelu
+{elementwise}
 
-Their gradients: ``sigmoid_backward(y, dy, out=None)`` and
-``tanh_backward(y, dy, out=None)`` from the forward output; every other
-``<name>_backward(x, dy, [parameters,] out=None)`` from the forward input:
+Their gradients, ``<name>_backward``: from the forward output,
+``f(y, dy, out=None)``:
 
-    relu_backward, relu6_backward, leaky_relu_backward, hardtanh_backward,
-    hardsigmoid_backward, hardswish_backward, softsign_backward,
-    exp_backward, elu_backward, celu_backward, selu_backward,
-    softplus_backward, logsigmoid_backward, silu_backward, mish_backward,
-    gelu_tanh_backward, gelu_backward
+{from_output}
+
+from the forward input, ``f(x, dy, [parameters,] out=None)``:
+
+{from_input}
 
 Along one axis: ``f(x, axis=-1, out=None)``, gradients
 ``f(y, dy, axis=-1, out=None)``; an axis of length 0 gives an empty
 result, one out of range is numpy's AxisError (IndexError without numpy):
 
-    softmax, log_softmax, softmax_backward, log_softmax_backward
+{axis}
 
 Losses on ``(rows, classes)`` inputs with one class index per row:
 
@@ -71,7 +66,7 @@ package, then the build directories of a source checkout, then the system
 loader; ``nonlin.library_path`` says which file was loaded.
 """
 
-from . import _capi, _ops
+from . import _capi, _ops, _table
 from ._errors import Status
 from ._losses import cross_entropy, nll_loss, nll_loss_backward
 from ._runtime import (_version_info, get_num_threads, isa, set_isa, set_num_threads,
@@ -84,6 +79,37 @@ version_info = _version_info()
 # The table's functions, one per row of _table.OPS.
 _generated = _ops.build()
 globals().update(_generated)
+
+
+def _listing(keep, with_params=False):
+    """The names of the table's rows that ``keep`` selects, in table order,
+    as an indented paragraph of at most 76 columns."""
+    lines = [[]]
+    for op in _table.OPS:
+        if not keep(op):
+            continue
+        name = op.name
+        if with_params and op.params:
+            name += "(%s)" % ", ".join("%s=%r" % p for p in op.params)
+        if lines[-1] and len("    " + ", ".join(lines[-1] + [name]) + ",") > 76:
+            lines.append([])
+        lines[-1].append(name)
+    return ",\n".join("    " + ", ".join(line) for line in lines)
+
+
+# The docstring's lists of array functions come from the table, so they
+# name every function it generates.
+if __doc__:  # None under python -OO
+    for _marker, _text in (
+            ("{elementwise}", _listing(lambda op: op.kind == _table.UNARY, True)),
+            ("{from_output}", _listing(lambda op: op.kind == _table.UNARY_BACKWARD
+                                       and not op.from_input)),
+            ("{from_input}", _listing(lambda op: op.kind == _table.UNARY_BACKWARD
+                                      and op.from_input)),
+            ("{axis}", _listing(lambda op: op.kind in (_table.AXIS, _table.AXIS_BACKWARD)))):
+        __doc__ = __doc__.replace(_marker, _text)
+    del _marker, _text
+del _listing
 
 __all__ = ["Status", "cross_entropy", "get_num_threads", "isa", "library_path",
            "nll_loss", "nll_loss_backward", "set_isa", "set_num_threads", "version",

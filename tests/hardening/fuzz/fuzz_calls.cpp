@@ -57,24 +57,17 @@ constexpr double kSumTolerance = 8.0 * 0x1p-23;
 // What is being called, for the failure message.
 std::string g_call;
 
-[[noreturn]] void vfail(const char* fmt, va_list ap) {
-    std::fprintf(stderr, "\nINVARIANT VIOLATED in %s\n  ", g_call.c_str());
-    std::vfprintf(stderr, fmt, ap);
-    std::fprintf(stderr, "\n");
-    std::abort();
-}
-
-[[noreturn]] void fail(const char* fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    vfail(fmt, ap);
-}
-
+// The one way to report a violated invariant: prints the call and the
+// printf-style message, then aborts.
 void require(bool ok, const char* fmt, ...) {
     if (ok) return;
+    std::fprintf(stderr, "\nINVARIANT VIOLATED in %s\n  ", g_call.c_str());
     va_list ap;
     va_start(ap, fmt);
-    vfail(fmt, ap);
+    std::vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    std::fprintf(stderr, "\n");
+    std::abort();
 }
 
 // --------------------------------------------------------------- decoding
@@ -550,7 +543,8 @@ void fuzz_rows(reader& in, int fn, const call_setup& cs) {
                     const std::size_t f = v.at(o, j, i);
                     std::fprintf(stderr, "  [%zu] x=%a y=%a dy=%a dx=%a\n", j, x_in[f], a0[f], b0[f], y[f]);
                 }
-                fail("row %zu,%zu entry %zu: y=%a dy=%a gave %a", o, i, k, a0[e], b0[e], y[e]);
+                require(false, "row %zu,%zu entry %zu: y=%a dy=%a gave %a", o, i, k, a0[e], b0[e],
+                        y[e]);
             }
         }
 }
