@@ -1,5 +1,6 @@
 # Fails unless the shared library exports exactly the functions the public
-# header declares (plus the version node) and carries the expected SONAME.
+# header declares (plus the version node) and carries the expected SONAME,
+# and unless the C client (CLIENT) calls every one of them.
 execute_process(COMMAND nm -D --defined-only ${LIB} OUTPUT_VARIABLE symbols
                 RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
@@ -21,10 +22,22 @@ endforeach()
 file(READ ${HEADER} header)
 string(REGEX MATCHALL "NONLIN_API[^;(]*[ *](nonlin_[a-z0-9_]+)\\(" declared "${header}")
 list(LENGTH declared declared_count)
+file(READ ${CLIENT} client)
 foreach(decl IN LISTS declared)
   string(REGEX REPLACE ".*[ *](nonlin_[a-z0-9_]+)\\($" "\\1" fn "${decl}")
   if(NOT symbols MATCHES " ${fn}@@NONLIN_0")
     message(FATAL_ERROR "declared but not exported: ${fn}")
+  endif()
+  # The client calls the elementwise ops through FWD/BWD macros that paste
+  # the op's name.
+  string(REGEX REPLACE "^nonlin_(.*)_f32$" "\\1" op "${fn}")
+  set(macro FWD)
+  if(op MATCHES "_backward$")
+    string(REGEX REPLACE "_backward$" "" op "${op}")
+    set(macro BWD)
+  endif()
+  if(NOT client MATCHES "${fn}\\(" AND NOT client MATCHES "${macro}(_P)?\\(${op},")
+    message(FATAL_ERROR "declared but not called by ${CLIENT}: ${fn}")
   endif()
 endforeach()
 if(NOT count EQUAL declared_count)
