@@ -12,11 +12,13 @@
 #include <benchmark/benchmark.h>
 #include <omp.h>
 
+#include <iterator>
 #include <map>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "../src/isa/isa_list.hpp"
 #include "bench.hpp"
 #include "nonlin/nonlin.h"
 
@@ -86,7 +88,6 @@ const std::vector<Shape> kRows = {{64, 10, 1},    {128, 1000, 1}, {32, 32000, 1}
                                   {4096, 128, 1}, {1, 1048576, 1}, {32, 128, 256}};
 const std::vector<Shape> kLossRows(kRows.begin(), kRows.end() - 1);
 
-const char* const kIsas[] = {"avx512", "avx2", "sse2", "scalar"};
 const std::map<Op, std::vector<const char*>> kLimitImpls = {
     {Op::copy, {"memcpy", "loop", "stream"}}, {Op::mul3, {"loop", "stream"}},
     {Op::sum, {"loop"}}, {Op::fill, {"memset"}}};
@@ -272,9 +273,9 @@ std::vector<Peer> peers() {
 }
 
 void register_all(int all_threads) {
-    std::vector<const char*> isas;
-    for (const char* isa : kIsas)
-        if (nonlin_set_isa(isa) == NONLIN_OK) isas.push_back(isa);
+    std::vector<const char*> isas;  // those of src/isa/isa_list.def this CPU has, best first
+    for (auto isa = std::rbegin(nonlin::kIsaNames); isa != std::rend(nonlin::kIsaNames); ++isa)
+        if (nonlin_set_isa(*isa) == NONLIN_OK) isas.push_back(*isa);
     nonlin_set_isa(nullptr);
     std::vector<int> thread_counts = {1};
     if (all_threads > 1) thread_counts.push_back(all_threads);

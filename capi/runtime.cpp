@@ -8,6 +8,7 @@
 #include "checks.hpp"
 #include "dispatch.hpp"
 #include "nonlin/nonlin.h"
+#include "../src/isa/isa_list.hpp"
 #include "../src/runtime/cpu.hpp"
 
 #ifdef _OPENMP
@@ -17,13 +18,14 @@
 namespace nonlin {
 namespace {
 
+// The table of each ISA of src/isa/isa_list.def this build has; the scalar
+// one for the others (never chosen: they are not available).
 const kernel_table* table_for(isa i) {
     switch (i) {
-#if defined(NONLIN_HAVE_X86_KERNELS)
-    case isa::avx512: return isa_avx512::table();
-    case isa::avx2: return isa_avx2::table();
-    case isa::sse2: return isa_sse2::table();
-#endif
+#define NONLIN_ISA(name, arch, xsimd_arch, cpu_check, flags) \
+    NONLIN_ISA_ON_##arch(case isa::name: return isa_##name::table();)
+#include "../src/isa/isa_list.def"
+#undef NONLIN_ISA
     default: return isa_scalar::table();
     }
 }

@@ -4,12 +4,13 @@
 
 #include <cstdio>
 #include <cstring>
-#include <initializer_list>
+
+#include "../src/isa/isa_list.hpp"
 
 int main() {
     float x[3] = {-1.0f, 0.0f, 1.0f}, y[3];
     if (nonlin_sigmoid_f32(3, x, y) != NONLIN_OK || y[1] != 0.5f) return 1;
-    for (const char* isa : {"scalar", "sse2", "avx2", "avx512"}) {
+    for (const char* isa : nonlin::kIsaNames) {
         const nonlin_status s = nonlin_set_isa(isa);
         if (s != NONLIN_OK && s != NONLIN_ERR_UNSUPPORTED) return 1;
         if (s == NONLIN_OK && std::strcmp(nonlin_isa(), isa) != 0) return 1;

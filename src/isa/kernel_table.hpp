@@ -65,11 +65,11 @@ struct kernel_table {
     cross_entropy_fn cross_entropy;
 };
 
-// One table per ISA, each defined in its own translation unit (src/isa/*.cpp).
-// Those compiled for x86 extensions exist only in x86-64 builds.
-namespace isa_scalar { const kernel_table* table(); }
-namespace isa_sse2 { const kernel_table* table(); }
-namespace isa_avx2 { const kernel_table* table(); }
-namespace isa_avx512 { const kernel_table* table(); }
+// One table per ISA of src/isa/isa_list.def, each defined in its own
+// translation unit, generated from src/isa/isa.cpp.in. Only the ISAs of the
+// build's architecture are defined (src/isa/isa_list.hpp).
+#define NONLIN_ISA(name, ...) namespace isa_##name { const kernel_table* table(); }
+#include "isa_list.def"
+#undef NONLIN_ISA
 
 }  // namespace nonlin

@@ -1,17 +1,17 @@
 #include "cpu.hpp"
 
 #include <cstring>
+#include <iterator>
+
+#include "../isa/isa_list.hpp"
 
 namespace nonlin {
 
+static_assert(std::size(kIsaNames) == kIsaCount);
+
 const char* isa_name(isa i) {
-    switch (i) {
-    case isa::scalar: return "scalar";
-    case isa::sse2: return "sse2";
-    case isa::avx2: return "avx2";
-    case isa::avx512: return "avx512";
-    }
-    return "scalar";
+    const int k = static_cast<int>(i);
+    return k >= 0 && k < kIsaCount ? kIsaNames[k] : kIsaNames[0];
 }
 
 bool isa_from_name(const char* name, isa* out) {
@@ -25,29 +25,24 @@ bool isa_from_name(const char* name, isa* out) {
     return false;
 }
 
+// Each ISA's CPU check from the list; the ISAs of other architectures are
+// not built here and never available.
 bool isa_available(isa i) {
-#if defined(NONLIN_HAVE_X86_KERNELS)
-    // GCC's checks read CPUID and, for AVX and AVX-512, also XGETBV, so a
-    // CPU whose OS has not enabled the wider registers reports false.
-    __builtin_cpu_init();
+    NONLIN_CPU_INIT();
     switch (i) {
-    case isa::scalar: return true;
-    case isa::sse2: return __builtin_cpu_supports("sse2");
-    case isa::avx2: return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    case isa::avx512:
-        return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-               __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
+#define NONLIN_ISA(name, arch, xsimd_arch, cpu_check, flags) \
+    NONLIN_ISA_ON_##arch(case isa::name: return cpu_check;)
+#include "../isa/isa_list.def"
+#undef NONLIN_ISA
+    default: break;
     }
     return false;
-#else
-    return i == isa::scalar;
-#endif
 }
 
 isa best_isa() {
     for (int k = kIsaCount - 1; k > 0; --k)
         if (isa_available(static_cast<isa>(k))) return static_cast<isa>(k);
-    return isa::scalar;
+    return static_cast<isa>(0);
 }
 
 }  // namespace nonlin

@@ -3,8 +3,17 @@
 
 namespace nonlin {
 
-enum class isa { scalar = 0, sse2 = 1, avx2 = 2, avx512 = 3 };
-constexpr int kIsaCount = 4;
+// The ISAs of src/isa/isa_list.def, in its order: worst first.
+enum class isa {
+#define NONLIN_ISA(name, ...) name,
+#include "../isa/isa_list.def"
+#undef NONLIN_ISA
+};
+constexpr int kIsaCount = 0
+#define NONLIN_ISA(name, ...) +1
+#include "../isa/isa_list.def"
+#undef NONLIN_ISA
+    ;
 
 // Name as used by nonlin_isa(), nonlin_set_isa() and NONLIN_ISA.
 const char* isa_name(isa i);

@@ -2,20 +2,22 @@
 // its mask, its int32 twin and a double vector, with the few operations the
 // algorithms need. The primitives come from one header per ISA
 // (isa_*.hpp); what is built from them for every ISA alike is here. Each
-// ISA translation unit includes this once, after defining which ISA it is
+// ISA translation unit (generated from src/isa/isa.cpp.in, one per line of
+// src/isa/isa_list.def) includes this once, after defining which ISA it is
 // for:
 //
-//   NONLIN_ISA_NS      the per-ISA namespace (isa_avx512, isa_avx2, ...)
-//   NONLIN_XSIMD_ARCH  the xsimd arch type; left undefined for the scalar
-//                      path, which runs the same algorithms on plain floats
-//                      (xsimd 8.1 has no scalar batch type).
+//   NONLIN_ISA_NS          the per-ISA namespace (isa_avx512, isa_avx2, ...)
+//   NONLIN_ISA_PRIMITIVES  its primitives header, "isa_<name>.hpp"
+//   NONLIN_XSIMD_ARCH      the xsimd arch type; left undefined for the scalar
+//                          path, which runs the same algorithms on plain
+//                          floats (xsimd 8.1 has no scalar batch type).
 //
 // Everything here lives in the per-ISA namespace so that the linker can never
 // pick an AVX copy of an inline helper for a path that runs without AVX.
 #pragma once
 
 #ifndef NONLIN_ISA_NS
-#error "src/simd/vec.hpp is included from an ISA translation unit (src/isa/*.cpp)"
+#error "src/simd/vec.hpp is included from an ISA translation unit (src/isa/isa.cpp.in)"
 #endif
 
 #include <cstddef>
@@ -25,24 +27,16 @@
 #include "../util/unaligned.hpp"
 
 #ifdef NONLIN_XSIMD_ARCH
+#ifdef __SSE2__
 #include <immintrin.h>
+#endif
 #include <xsimd/xsimd.hpp>
 #endif
 
 namespace nonlin {
 namespace NONLIN_ISA_NS {
 
-#if !defined(NONLIN_XSIMD_ARCH)
-#include "isa_scalar.hpp"
-#elif NONLIN_ISA_LEVEL == 1
-#include "isa_sse2.hpp"
-#elif NONLIN_ISA_LEVEL == 2
-#include "isa_avx2.hpp"
-#elif NONLIN_ISA_LEVEL == 3
-#include "isa_avx512.hpp"
-#else
-#error "NONLIN_ISA_LEVEL must be 1 (sse2), 2 (avx2) or 3 (avx512) for a vector ISA"
-#endif
+#include NONLIN_ISA_PRIMITIVES
 
 constexpr std::size_t kDoubleWidth = kWidth == 1 ? 1 : kWidth / 2;
 

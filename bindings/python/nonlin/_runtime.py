@@ -17,8 +17,8 @@ def _version_info():
 
 
 def isa():
-    """The instruction set the kernels use now: ``"avx512"``, ``"avx2"``,
-    ``"sse2"`` or ``"scalar"``."""
+    """The name of the instruction set the kernels use now, as ``nonlin_isa``
+    in nonlin.h reports it (``"scalar"`` runs on every CPU)."""
     return lib.nonlin_isa().decode()
 
 

@@ -10,6 +10,7 @@ too, in an interpreter where numpy is hidden (see test_without_numpy.py).
 """
 
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -24,7 +25,10 @@ import nonlin  # noqa: E402  (after the path is set)
 # own interpreter, started by test_without_numpy.py.
 collect_ignore = [] if os.environ.get("NONLIN_TEST_NO_NUMPY") else ["nonumpy"]
 
-ISAS = ("scalar", "sse2", "avx2", "avx512")
+# Every ISA of the C library's list (src/isa/isa_list.def), worst first.
+ISA_LIST = Path(__file__).resolve().parents[3] / "src" / "isa" / "isa_list.def"
+ISAS = tuple(re.findall(r"^NONLIN_ISA\((\w+),", ISA_LIST.read_text(), re.M))
+assert ISAS, "no ISA read from %s" % ISA_LIST
 
 
 @pytest.fixture(params=ISAS)

@@ -6,7 +6,9 @@ import numpy as np
 import pytest
 
 import nonlin
+from conftest import ISA_LIST, ISAS
 from nonlin import _capi, _table
+from nonlin._errors import Status
 from nonlin._version import API_MAJOR, __version__
 
 
@@ -46,6 +48,27 @@ def test_set_isa_selects_and_reports(isa):
     best = nonlin.set_isa(None)
     assert best == nonlin.isa() == nonlin.set_isa("auto")
     assert nonlin.set_isa(isa) == isa
+
+
+def test_every_listed_isa_is_known_and_the_best_available_is_the_default():
+    before = nonlin.isa()
+    available = []
+    try:
+        for name in ISAS:
+            try:
+                available.append(nonlin.set_isa(name))
+            except RuntimeError as e:  # known, but not on this CPU or in this build
+                assert e.status == Status.UNSUPPORTED, name
+        assert available and nonlin.set_isa(None) == available[-1]
+    finally:
+        nonlin.set_isa(before)
+
+
+def test_the_header_documents_the_listed_isas():
+    header = (ISA_LIST.parents[2] / "include" / "nonlin" / "nonlin.h").read_text()
+    doc = header[header.index("The instruction set the kernels use now"):
+                 header.index("NONLIN_API const char* nonlin_isa(void);")]
+    assert sorted(re.findall(r'"(\w+)"', doc)) == sorted(ISAS)
 
 
 def test_thread_count_is_settable_and_does_not_change_results():

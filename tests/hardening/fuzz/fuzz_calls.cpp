@@ -38,10 +38,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <iterator>
 #include <limits>
 #include <string>
 #include <vector>
 
+#include "../../../src/isa/isa_list.hpp"
 #include "../../elementwise_ops.hpp"
 #include "nonlin/nonlin.h"
 
@@ -144,7 +146,7 @@ struct block {
 std::vector<std::string>& isas() {
     static std::vector<std::string> list = [] {
         std::vector<std::string> out;
-        for (const char* name : {"scalar", "sse2", "avx2", "avx512"})
+        for (const char* name : nonlin::kIsaNames)
             if (nonlin_set_isa(name) == NONLIN_OK) out.emplace_back(name);
         return out;
     }();
@@ -828,19 +830,23 @@ void fuzz_runtime(reader& in) {
     expect_status(nonlin_set_num_threads(k), k < 0 ? NONLIN_ERR_BAD_ARGUMENT : NONLIN_OK);
     require(nonlin_get_num_threads() >= 1, "get_num_threads < 1");
     nonlin_set_num_threads(0);
-    static const char* const kNames[] = {"scalar", "sse2", "avx2", "avx512", "auto",
-                                         "",       "AVX2", "sse",  "avx5120", "scalar "};
+    // The list's names, then names it must refuse.
+    static const std::vector<const char*> kNames = [] {
+        std::vector<const char*> v(std::begin(nonlin::kIsaNames), std::end(nonlin::kIsaNames));
+        v.insert(v.end(), {"auto", "", "AVX2", "sse", "avx5120", "scalar "});
+        return v;
+    }();
     char name[8] = {0};
     const uint8_t pick = in.byte();
     if (pick < 200) {
-        std::snprintf(name, sizeof name, "%s", kNames[pick % 10]);
+        std::snprintf(name, sizeof name, "%s", kNames[pick % kNames.size()]);
     } else {
         for (std::size_t i = 0; i + 1 < sizeof name; ++i) name[i] = static_cast<char>(in.byte());
     }
     const std::string before = nonlin_isa();
     const nonlin_status s = nonlin_set_isa(name);
     bool known = false, available = false;
-    for (const char* n : {"scalar", "sse2", "avx2", "avx512"}) known |= std::strcmp(n, name) == 0;
+    for (const char* n : nonlin::kIsaNames) known |= std::strcmp(n, name) == 0;
     for (const auto& n : isas()) available |= n == name;
     expect_status(s, std::strcmp(name, "auto") == 0 || available
                          ? NONLIN_OK

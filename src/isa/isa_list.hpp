@@ -1,0 +1,40 @@
+// What C++ needs to read src/isa/isa_list.def: the per-architecture
+// selectors and feature test its lines use, and the names in its order.
+//
+//   NONLIN_ISA_ON_<arch>(...)  its arguments in a build for <arch>, nothing
+//                              otherwise; a line whose arch has no selector
+//                              here does not compile
+//   NONLIN_CPU_INIT()          prepares NONLIN_CPU (once, before the checks)
+//   NONLIN_CPU(feature)        true when the CPU and the OS support feature
+//
+// CMake compiles the kernels of the lines whose arch is its NONLIN_ARCH;
+// each generated translation unit checks that this header agrees.
+#pragma once
+
+#define NONLIN_ISA_ON_any(...) __VA_ARGS__
+
+#if defined(__x86_64__)
+#define NONLIN_ISA_ON_x86_64(...) __VA_ARGS__
+// GCC's checks read CPUID and, for AVX and AVX-512, also XGETBV, so a CPU
+// whose OS has not enabled the wider registers reports false.
+#define NONLIN_CPU_INIT() __builtin_cpu_init()
+#define NONLIN_CPU(feature) __builtin_cpu_supports(#feature)
+#else
+#define NONLIN_ISA_ON_x86_64(...)
+#endif
+
+#ifndef NONLIN_CPU_INIT
+#define NONLIN_CPU_INIT() static_cast<void>(0)
+#endif
+
+namespace nonlin {
+
+// Every ISA of the list, worst first, whether or not this build has its
+// kernels (nonlin_set_isa calls the others unsupported, not unknown).
+inline constexpr const char* kIsaNames[] = {
+#define NONLIN_ISA(name, ...) #name,
+#include "isa_list.def"
+#undef NONLIN_ISA
+};
+
+}  // namespace nonlin
