@@ -46,8 +46,8 @@ inline vfloat tanh(vfloat x) {
     const logistic_parts s = logistic(z == z, e_hi, e_lo);
     const vfloat s_lo = s.residual * s.inverse;
     const vfloat two_q = s.q + s.q;
-    const vfloat u = splat(1.0f) - two_q;
-    const vfloat u_err = (splat(1.0f) - u) - two_q;
+    vfloat u_err;
+    const vfloat u = one_minus(two_q, u_err);
     const vfloat large = u - ((s_lo + s_lo) - u_err);
 
     const vfloat magnitude = select(z < splat(K::threshold), small, large);

@@ -65,14 +65,6 @@ inline vfloat sixth(vfloat hi, vfloat lo) {
     return q + (division_residual(hi, q, six) + lo) / six;
 }
 
-// a + b as hi + lo exactly (TwoSum: no condition on the magnitudes).
-inline vfloat two_sum(vfloat a, vfloat b, vfloat& lo) {
-    const vfloat s = a + b;
-    const vfloat bb = s - a;
-    lo = (a - (s - bb)) + (b - bb);
-    return s;
-}
-
 // relu6(x + 3) / 6, with x + 3 exact and one rounding;
 // dx = -3 < x < 3 ? dy / 6 : 0.
 struct hardsigmoid_op {

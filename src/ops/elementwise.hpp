@@ -21,13 +21,6 @@ namespace ops {
 // dy * (u + u_lo), rounded once where the ISA has FMA.
 inline vfloat times_sum(vfloat dy, vfloat u, vfloat u_lo) { return fmadd(dy, u, dy * u_lo); }
 
-// 1 - a as hi + lo exactly, for 0 <= a <= 1 (Fast2Sum).
-inline vfloat one_minus(vfloat a, vfloat& lo) {
-    const vfloat hi = splat(1.0f) - a;
-    lo = (splat(1.0f) - hi) - a;
-    return hi;
-}
-
 // sigmoid; dx = dy * y * (1 - y) from the output, with 1 - y and
 // y * (1 - y) carried exactly as hi + lo, so the result is rounded about once.
 struct sigmoid_op {

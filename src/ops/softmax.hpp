@@ -8,9 +8,10 @@
 //   every statistic stays per lane.
 //
 // Accuracy choices, shared by all kernels here:
-// - x - max is computed together with its rounding error (two_diff), and
-//   the error is fed into exp's reduced argument: for |x - max| in [8, 16)
-//   the rounding alone would cost up to 8 ulp of the result;
+// - x - max is computed together with its rounding error (two_diff,
+//   src/math/eft.hpp), and the error is fed into exp's reduced argument:
+//   for |x - max| in [8, 16) the rounding alone would cost up to 8 ulp of
+//   the result;
 // - sums of exp terms and dot products are accumulated in double (float to
 //   double is exact, and so is a product of two floats in double), so the
 //   bound does not grow with the row length;
@@ -38,17 +39,6 @@ constexpr std::size_t kBlock = 2048;  // floats per block of a long row (8 KiB)
 // Rows of at most one vector are processed this many at a time, so that
 // their latency chains (reduce, exp, reduce, divide) overlap.
 constexpr std::size_t kShortRowGroup = 4;
-
-// d = a - b and err with d + err == a - b exactly (Knuth's TwoSum). err is
-// 0 where d is infinite (the formula would give NaN there).
-inline vfloat two_diff(vfloat a, vfloat b, vfloat& err) {
-    const vfloat d = a - b;
-    const vfloat a_part = d + b;
-    const vfloat b_part = d - a_part;
-    err = (a - a_part) - (b + b_part);
-    err = select(abs(d) == splat(std::numeric_limits<float>::infinity()), splat(0.0f), err);
-    return d;
-}
 
 // exp(x - m), with the subtraction's rounding error folded into exp.
 inline vfloat exp_shifted(vfloat x, vfloat m) {
