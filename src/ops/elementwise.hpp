@@ -6,7 +6,7 @@
 // where a call (or a thread's chunk) starts or ends.
 #pragma once
 
-#include "../isa/kernel_table.hpp"
+#include "op_params.hpp"
 #include "../math/sigmoid.hpp"
 #include "../math/tanh.hpp"
 

@@ -33,7 +33,7 @@ namespace ops {
 
 constexpr float kNegInf = -std::numeric_limits<float>::infinity();
 constexpr std::size_t kBlock = 2048;  // floats per block of a long row (8 KiB)
-// Contiguous rows up to kLongRow (kernel_table.hpp; 256 KiB, within L2) run
+// Contiguous rows up to kLongRow (row_stats.hpp; 256 KiB, within L2) run
 // softmax in three passes with one exp per element; the C layer splits
 // longer ones over threads through contiguous_stats and the *_apply passes.
 // Rows of at most one vector are processed this many at a time, so that
