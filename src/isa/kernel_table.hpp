@@ -41,7 +41,6 @@ struct kernel_table {
                                         double grad_scale);
 
     const char* name;
-    std::size_t vector_width;  // floats per vector
     unary_fn forward[kElementwiseOpCount];
     binary_fn backward[kElementwiseOpCount];
     row_fn softmax;

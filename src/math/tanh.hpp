@@ -5,10 +5,10 @@
 // subnormal x returns x. For |x| >= 0.55, with e = exp(-2|x|) (which cannot
 // overflow), tanh(|x|) = 1 - 2e / (1 + e), with e / (1 + e) carried as
 // hi + lo (see logistic() in sigmoid.hpp) and the result rounded once; it
-// is >= 0.5 there, so the subtraction loses nothing. The sign is copied back at the end, so the
-// result is odd.
+// is >= 0.5 there, so the subtraction loses nothing. The sign is copied
+// back at the end, so the result is odd.
 //
-// Bound: 2 ulp over the whole float range (asserted by
+// Bound: 1 ulp over the whole float range (asserted by
 // tests/test_accuracy.cpp; measured figures in docs/ACCURACY.md).
 #pragma once
 
