@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "../ops/op_params.hpp"
 #include "../ops/row_stats.hpp"
 
 namespace nonlin {
@@ -17,17 +18,6 @@ enum class elementwise_op {
 };
 
 constexpr std::size_t kElementwiseOpCount = static_cast<std::size_t>(elementwise_op::count);
-
-// The scalar parameters of an elementwise op, in the registry's order
-// (unused ones are 0). Validated by the C layer before any kernel runs.
-struct op_params {
-    float a, b;
-};
-
-// Contiguous softmax rows longer than this are not passed to the row
-// kernels whole: the C layer computes their statistics part by part
-// (row_stats), merges them in order, and applies them part by part.
-constexpr std::size_t kLongRow = std::size_t{1} << 16;
 
 struct kernel_table {
     using unary_fn = void (*)(std::size_t n, const float* x, float* y, op_params p);
@@ -51,7 +41,6 @@ struct kernel_table {
                                         double grad_scale);
 
     const char* name;
-    std::size_t vector_width;  // floats per vector
     unary_fn forward[kElementwiseOpCount];
     binary_fn backward[kElementwiseOpCount];
     row_fn softmax;

@@ -20,7 +20,7 @@
 #include <cmath>
 #include <limits>
 
-#include "../simd/vec.hpp"
+#include "eft.hpp"
 
 namespace nonlin {
 namespace NONLIN_ISA_NS {
@@ -84,8 +84,9 @@ inline vfloat exp_core(vfloat x, vfloat tail, vfloat* lo, vfloat* power = nullpt
     // rounding of r costs up to 0.25 ulp: exp reached 1.006 ulp on two of
     // the 2^32 inputs.
     const vfloat q = fmadd(p, r * r, r);
-    const vfloat hi = splat(1.0f) + q;
-    const vfloat low = ((splat(1.0f) - hi) + q) + fmadd(c, q, c);
+    vfloat hi_err;
+    const vfloat hi = fast_two_sum(splat(1.0f), q, hi_err);
+    const vfloat low = hi_err + fmadd(c, q, c);
     if (Scaled) {
         const vmask zero = x < splat(-300.0f);
         *power = n;

@@ -43,10 +43,8 @@ inline vfloat expm1(vfloat x) {
 
     vfloat e_lo;
     const vfloat e = exp_parts(x, &e_lo);
-    const vfloat one = splat(1.0f);
-    const vfloat s = e - one;
-    const vfloat bb = s - e;
-    const vfloat s_err = (e - (s - bb)) + (-one - bb);  // TwoSum: e - 1 = s + s_err
+    vfloat s_err;
+    const vfloat s = two_sum(e, splat(-1.0f), s_err);  // e - 1 = s + s_err
     const vfloat large = s + (s_err + e_lo);
 
     // x == 0 keeps the sign of zero.

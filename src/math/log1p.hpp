@@ -18,8 +18,9 @@ namespace math {
 // Returns hi; *lo receives the low part. Subnormal u returns u exactly.
 inline vfloat log1p_unit(vfloat u, vfloat u_lo, vfloat* lo) {
     const vfloat two = splat(2.0f);
-    const vfloat d = two + u;
-    const vfloat d_lo = ((two - d) + u) + u_lo;  // Fast2Sum: 2 >= u
+    vfloat d_err;
+    const vfloat d = fast_two_sum(two, u, d_err);  // 2 >= u
+    const vfloat d_lo = d_err + u_lo;
     const vfloat s = u / d;
     const vfloat s_lo = (division_residual(u, s, d) + u_lo - s * d_lo) / d;
     const vfloat s2 = s * s;

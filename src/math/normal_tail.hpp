@@ -71,9 +71,8 @@ inline vfloat normal_tail_scaled(vfloat z, vfloat* lo) {
     // c0 + t p, formed with its exact error.
     const vfloat q = t * p;
     const vfloat q_err = product_error(t, p, q);
-    const vfloat s = c[1] + q;
-    const vfloat bb = s - c[1];
-    const vfloat s_err = (c[1] - (s - bb)) + (q - bb);
+    vfloat s_err;
+    const vfloat s = two_sum(c[1], q, s_err);
     *lo = s_err + (q_err + c[2]);
     return s;
 }

@@ -26,8 +26,9 @@ struct logistic_parts {
 
 inline logistic_parts logistic(vmask ratio, vfloat e_hi, vfloat e_lo) {
     const vfloat one = splat(1.0f);
-    const vfloat d = one + e_hi;
-    const vfloat d_err = ((one - d) + e_hi) + e_lo;  // 1 + e = d + d_err exactly
+    vfloat d_hi_err;
+    const vfloat d = fast_two_sum(one, e_hi, d_hi_err);
+    const vfloat d_err = d_hi_err + e_lo;  // 1 + e = d + d_err exactly
     const vfloat num = select(ratio, e_hi, one);
     const vfloat q = num / d;
     // (num + num_lo) / (d + d_err) = q + residual / d to first order.

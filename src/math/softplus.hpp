@@ -31,9 +31,8 @@ inline vfloat softplus_parts(vfloat zh, vfloat zl, vfloat* lo) {
     const vfloat l = log1p_unit(e, e_lo, &l_lo);
     const vfloat a = select(negative, splat(0.0f), zh);
     const vfloat a_lo = select(negative | (zh == splat(__builtin_inff())), splat(0.0f), zl);
-    const vfloat t = a + l;
-    const vfloat bb = t - a;
-    const vfloat t_err = (a - (t - bb)) + (l - bb);
+    vfloat t_err;
+    const vfloat t = two_sum(a, l, t_err);
     *lo = select(zh == splat(__builtin_inff()), splat(0.0f), t_err + (a_lo + l_lo));
     return t;
 }

@@ -5,10 +5,10 @@
 // subnormal x returns x. For |x| >= 0.55, with e = exp(-2|x|) (which cannot
 // overflow), tanh(|x|) = 1 - 2e / (1 + e), with e / (1 + e) carried as
 // hi + lo (see logistic() in sigmoid.hpp) and the result rounded once; it
-// is >= 0.5 there, so the subtraction loses nothing. The sign is copied back at the end, so the
-// result is odd.
+// is >= 0.5 there, so the subtraction loses nothing. The sign is copied
+// back at the end, so the result is odd.
 //
-// Bound: 2 ulp over the whole float range (asserted by
+// Bound: 1 ulp over the whole float range (asserted by
 // tests/test_accuracy.cpp; measured figures in docs/ACCURACY.md).
 #pragma once
 
@@ -46,8 +46,8 @@ inline vfloat tanh(vfloat x) {
     const logistic_parts s = logistic(z == z, e_hi, e_lo);
     const vfloat s_lo = s.residual * s.inverse;
     const vfloat two_q = s.q + s.q;
-    const vfloat u = splat(1.0f) - two_q;
-    const vfloat u_err = (splat(1.0f) - u) - two_q;
+    vfloat u_err;
+    const vfloat u = one_minus(two_q, u_err);
     const vfloat large = u - ((s_lo + s_lo) - u_err);
 
     const vfloat magnitude = select(z < splat(K::threshold), small, large);

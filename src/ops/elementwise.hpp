@@ -1,14 +1,14 @@
-// Elementwise activations: each op is one functor, built from the op's
-// scalar parameters, with a vector `forward` (x -> y) and `backward`
-// ((x or y, dy) -> dx, as the registry says), and one driver maps it over
-// arrays, handling tails without reading or writing past the end. Tail lanes
-// run through the same vector code, so an element's result never depends on
-// where a call (or a thread's chunk) starts or ends.
+// The one elementwise driver. Each op is one functor (activations.hpp
+// gathers them by family), built from the op's scalar parameters, with a
+// vector `forward` (x -> y) and `backward` ((x or y, dy) -> dx, as the
+// registry says); the driver maps it over arrays, handling tails without
+// reading or writing past the end. Tail lanes run through the same vector
+// code, so an element's result never depends on where a call (or a
+// thread's chunk) starts or ends.
 #pragma once
 
-#include "../isa/kernel_table.hpp"
-#include "../math/sigmoid.hpp"
-#include "../math/tanh.hpp"
+#include "op_params.hpp"
+#include "../simd/vec.hpp"
 
 #include <cstdint>
 #include <limits>
@@ -18,46 +18,7 @@ namespace nonlin {
 namespace NONLIN_ISA_NS {
 namespace ops {
 
-// dy * (u + u_lo), rounded once where the ISA has FMA.
-inline vfloat times_sum(vfloat dy, vfloat u, vfloat u_lo) { return fmadd(dy, u, dy * u_lo); }
-
-// 1 - a as hi + lo exactly, for 0 <= a <= 1 (Fast2Sum).
-inline vfloat one_minus(vfloat a, vfloat& lo) {
-    const vfloat hi = splat(1.0f) - a;
-    lo = (splat(1.0f) - hi) - a;
-    return hi;
-}
-
-// sigmoid; dx = dy * y * (1 - y) from the output, with 1 - y and
-// y * (1 - y) carried exactly as hi + lo, so the result is rounded about once.
-struct sigmoid_op {
-    // dx is dy times a factor in [0, 1], applied with one rounding.
-    static constexpr bool kScalesDy = true;
-    explicit sigmoid_op(op_params) {}
-    static vfloat forward(vfloat x) { return math::sigmoid(x); }
-    static vfloat backward(vfloat y, vfloat dy) {
-        vfloat u_lo;
-        const vfloat u = one_minus(y, u_lo);
-        const vfloat p = y * u;
-        return times_sum(dy, p, product_error(y, u, p) + y * u_lo);
-    }
-};
-
-// tanh; dx = dy * (1 - y^2) from the output, with y^2 = p + e and 1 - p
-// carried exactly: no cancellation near |y| = 1, and the result is rounded
-// about once.
-struct tanh_op {
-    // dx is dy times a factor in [0, 1], applied with one rounding.
-    static constexpr bool kScalesDy = true;
-    explicit tanh_op(op_params) {}
-    static vfloat forward(vfloat x) { return math::tanh(x); }
-    static vfloat backward(vfloat y, vfloat dy) {
-        const vfloat p = y * y;
-        vfloat u_lo;
-        const vfloat u = one_minus(p, u_lo);
-        return times_sum(dy, u, u_lo - product_error(y, y, p));
-    }
-};
+constexpr float kInfinity = std::numeric_limits<float>::infinity();
 
 // Outputs at least this large (8 MiB) are written with non-temporal
 // stores: they will not fit in cache anyway, and streaming them avoids

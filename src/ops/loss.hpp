@@ -2,7 +2,7 @@
 // gradient in one pass per row (two reads of the row, one write).
 #pragma once
 
-#include "softmax.hpp"
+#include "softmax_parts.hpp"
 
 namespace nonlin {
 namespace NONLIN_ISA_NS {

@@ -1,15 +1,22 @@
-// The statistics of one softmax row, max and sum of exp(x - max), and how
-// the statistics of consecutive parts of a row merge. Shared by the kernels
-// (blocks of a row) and the C layer (a long row split over threads).
+// The statistics of one softmax row, max and sum of exp(x - max), how the
+// statistics of consecutive parts of a row merge, and the row length above
+// which the C layer works part by part. Shared by the kernels (blocks of a
+// row) and the C layer (a long row split over threads).
 //
 // The functions are static: every translation unit, whatever ISA flags it
 // is compiled with, gets its own copy, so none can be merged with another.
 #pragma once
 
 #include <cmath>
+#include <cstddef>
 #include <limits>
 
 namespace nonlin {
+
+// Contiguous softmax rows longer than this are not passed to the row
+// kernels whole: the C layer computes their statistics part by part
+// (row_stats), merges them in order, and applies them part by part.
+constexpr std::size_t kLongRow = std::size_t{1} << 16;
 
 struct row_stats {
     float max;

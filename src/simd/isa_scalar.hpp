@@ -14,7 +14,6 @@ constexpr bool kHasFma = false;
 // Through memcpy: arrays may sit at any byte offset (src/util/unaligned.hpp).
 inline vfloat load(const float* p) { return read_at(p, 0); }
 inline void store(float* p, vfloat v) { write_at(p, 0, v); }
-inline vdouble load(const double* p) { return read_at(p, 0); }
 inline void store(double* p, vdouble v) { write_at(p, 0, v); }
 inline void stream(float* p, vfloat v) { write_at(p, 0, v); }
 inline void stream_fence() {}

@@ -40,35 +40,6 @@ namespace NONLIN_ISA_NS {
 
 constexpr std::size_t kDoubleWidth = kWidth == 1 ? 1 : kWidth / 2;
 
-// a*b - p exactly, for p = a*b rounded; 0 where p overflowed (so that
-// p + error stays an infinity rather than inf - inf). One fused
-// multiply-add where the ISA has it; otherwise Dekker's product of the
-// 12-bit halves of a and b, each of which is exact, after scaling operands
-// above 2^100 by 2^-64 (the split would overflow) and the error back.
-inline vfloat product_error(vfloat a, vfloat b, vfloat p) {
-    const vmask finite = abs(p) < vfloat(3.4028234663852886e38f * 2.0f);
-    if (kHasFma) return select(finite, fmadd(a, b, -p), vfloat(0.0f));
-    const vfloat big = vfloat(0x1p100f), down = vfloat(0x1p-64f), up = vfloat(0x1p64f),
-                 one = vfloat(1.0f);
-    const vmask big_a = abs(a) > big, big_b = abs(b) > big;
-    const vfloat sa = select(big_a, down, one), sb = select(big_b, down, one);
-    const vfloat as = a * sa, bs = b * sb, ps = (p * sa) * sb;
-    const vfloat split = vfloat(4097.0f);  // 2^12 + 1
-    const vfloat ca = split * as, cb = split * bs;
-    const vfloat ah = ca - (ca - as), bh = cb - (cb - bs);
-    const vfloat al = as - ah, bl = bs - bh;
-    const vfloat err = (((ah * bh - ps) + ah * bl) + al * bh) + al * bl;
-    return select(finite, (err * select(big_a, up, one)) * select(big_b, up, one), vfloat(0.0f));
-}
-
-// num - q*d exactly, where q is num / d rounded: the residual of a
-// division, which is representable (num and q*d agree to about an ulp).
-inline vfloat division_residual(vfloat num, vfloat q, vfloat d) {
-    if (kHasFma) return fmadd(-q, d, num);
-    const vfloat qd = q * d;
-    return (num - qd) - product_error(q, d, qd);
-}
-
 inline vfloat splat(float v) { return vfloat(v); }
 
 // select(m, rare(), common), with rare() computed only when a lane needs

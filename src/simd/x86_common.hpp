@@ -11,7 +11,6 @@ constexpr std::size_t kWidth = vfloat::size;
 
 inline vfloat load(const float* p) { return vfloat::load_unaligned(p); }
 inline void store(float* p, vfloat v) { v.store_unaligned(p); }
-inline vdouble load(const double* p) { return vdouble::load_unaligned(p); }
 inline void store(double* p, vdouble v) { v.store_unaligned(p); }
 inline vfloat select(vmask m, vfloat a, vfloat b) { return xsimd::select(m, a, b); }
 inline bool any(vmask m) { return xsimd::any(m); }

@@ -1,0 +1,60 @@
+// sigmoid and tanh, whose gradients are computed from the output y, and
+// the logistic function of a two-part argument, which softplus, logsigmoid
+// and the x * sigmoid family (x_sigmoid.hpp) share.
+#pragma once
+
+#include "../math/tanh.hpp"
+#include "elementwise.hpp"
+
+namespace nonlin {
+namespace NONLIN_ISA_NS {
+namespace ops {
+
+// dy * (u + u_lo), rounded once where the ISA has FMA.
+inline vfloat times_sum(vfloat dy, vfloat u, vfloat u_lo) { return fmadd(dy, u, dy * u_lo); }
+
+// sigmoid; dx = dy * y * (1 - y) from the output, with 1 - y and
+// y * (1 - y) carried exactly as hi + lo, so the result is rounded about once.
+struct sigmoid_op {
+    // dx is dy times a factor in [0, 1], applied with one rounding.
+    static constexpr bool kScalesDy = true;
+    explicit sigmoid_op(op_params) {}
+    static vfloat forward(vfloat x) { return math::sigmoid(x); }
+    static vfloat backward(vfloat y, vfloat dy) {
+        vfloat u_lo;
+        const vfloat u = one_minus(y, u_lo);
+        const vfloat p = y * u;
+        return times_sum(dy, p, product_error(y, u, p) + y * u_lo);
+    }
+};
+
+// tanh; dx = dy * (1 - y^2) from the output, with y^2 = p + e and 1 - p
+// carried exactly: no cancellation near |y| = 1, and the result is rounded
+// about once.
+struct tanh_op {
+    // dx is dy times a factor in [0, 1], applied with one rounding.
+    static constexpr bool kScalesDy = true;
+    explicit tanh_op(op_params) {}
+    static vfloat forward(vfloat x) { return math::tanh(x); }
+    static vfloat backward(vfloat y, vfloat dy) {
+        const vfloat p = y * y;
+        vfloat u_lo;
+        const vfloat u = one_minus(p, u_lo);
+        return times_sum(dy, u, u_lo - product_error(y, y, p));
+    }
+};
+
+// The logistic function of zh + zl as q + q_lo, rounded by the caller.
+inline vfloat logistic_of(vfloat zh, vfloat zl, vfloat* q_lo) {
+    const vfloat tail = select(abs(zh) == splat(kInfinity), splat(0.0f),
+                               select(zh < splat(0.0f), zl, -zl));
+    vfloat e_lo;
+    const vfloat e = math::exp_core<true, true>(-abs(zh), tail, &e_lo);
+    const math::logistic_parts l = math::logistic(zh < splat(0.0f), e, e_lo);
+    *q_lo = l.residual * l.inverse;
+    return l.q;
+}
+
+}  // namespace ops
+}  // namespace NONLIN_ISA_NS
+}  // namespace nonlin

@@ -1,0 +1,74 @@
+// A contiguous softmax row, or a part of one, through its statistics: the
+// max and sum of exp(x - max), computed block by block, and the output
+// passes that apply them. The C layer runs rows longer than kLongRow
+// (row_stats.hpp) through these part by part, over threads; log_softmax and
+// cross_entropy use them for whole rows.
+//
+// Rows longer than kBlock are summed in L1-sized blocks, each with its own
+// maximum, and the blocks are merged in double (the online softmax of
+// Milakov and Gimelshein, 2018, at block granularity): two reads of the
+// row instead of three.
+#pragma once
+
+#include "softmax_passes.hpp"
+
+namespace nonlin {
+namespace NONLIN_ISA_NS {
+namespace ops {
+
+constexpr std::size_t kBlock = 2048;  // floats per block of a long row (8 KiB)
+
+// The statistics of a contiguous row with `rest` filled in when the row
+// is confident (one more pass over such rows only).
+inline row_stats with_rest(const float* x, std::size_t n, row_stats st) {
+    if (confident(st.sum)) st.rest = rest_pass(contiguous_row{n}, x, splat(st.max)).total();
+    return st;
+}
+
+inline double contiguous_rest(const float* x, std::size_t n, float max) {
+    return rest_pass(contiguous_row{n}, x, splat(max)).total();
+}
+
+// Max and sum of exp(x - max) of at most kBlock contiguous elements. The
+// maximum drops NaNs, so elements of only -inf and NaN look empty: they
+// are searched for a NaN before being given a sum of 0.
+inline row_stats block_stats(const float* x, std::size_t n) {
+    const contiguous_row block{n};
+    const vfloat m = max_pass(block, x);
+    const float block_max = reduce_max(m);
+    if (block_max == kNegInf)  // exp would see -inf - -inf
+        return has_nan(block, x) ? nan_row_stats() : row_stats{kNegInf, 0.0};
+    return {block_max, exp_sum_pass<false>(block, x, m, nullptr).total()};
+}
+
+// Max and sum of exp(x - max) of a contiguous row (or part of one) of any
+// length: in one pass for short rows, block by block (each block read twice
+// from L1) for longer ones.
+inline row_stats contiguous_stats(const float* x, std::size_t n) {
+    if (n <= kBlock) return finish_row_stats(block_stats(x, n));
+    row_stats st = empty_row_stats();
+    for (std::size_t b = 0; b < n; b += kBlock)
+        merge_row_stats(st, block_stats(x + b, n - b < kBlock ? n - b : kBlock));
+    return finish_row_stats(st);
+}
+
+// The output passes of a contiguous row (or a part of one) from its
+// statistics: softmax recomputes exp, log_softmax subtracts.
+inline void softmax_apply(std::size_t n, const float* x, float* y, row_stats st) {
+    const vfloat m = splat(st.max), r = splat(reciprocal(st.sum));
+    contiguous_row{n}.for_each([&](std::size_t off, std::size_t k) {
+        store_n(y + off, k, exp_shifted(load_n(x + off, k, kNegInf), m) * r);
+    });
+}
+
+// st.rest is filled in for a confident row (with_rest).
+inline void log_softmax_apply(std::size_t n, const float* x, float* y, row_stats st) {
+    const vfloat m = splat(st.max), log_sum = splat(static_cast<float>(log_of_sum(st)));
+    contiguous_row{n}.for_each([&](std::size_t off, std::size_t k) {
+        store_n(y + off, k, log_shifted(load_n(x + off, k, 0.0f), m, log_sum));
+    });
+}
+
+}  // namespace ops
+}  // namespace NONLIN_ISA_NS
+}  // namespace nonlin

@@ -1,0 +1,192 @@
+// The traversals of a softmax row and the passes written over them, which
+// every kernel of the softmax family (softmax.hpp, softmax_parts.hpp) and
+// the fused cross-entropy (loss.hpp) are built from.
+//
+// Each algorithm is written once over a traversal:
+// - contiguous_row (inner == 1): the lanes of a vector hold consecutive
+//   elements of one row, so per-row statistics are reduced across lanes;
+// - strided_columns (inner > 1): the lanes hold kWidth neighbouring rows
+//   (columns of the inner dimension), each row read with stride inner, so
+//   every statistic stays per lane.
+//
+// Accuracy choices, shared by all kernels:
+// - x - max is computed together with its rounding error (two_diff,
+//   src/math/eft.hpp), and the error is fed into exp's reduced argument:
+//   for |x - max| in [8, 16) the rounding alone would cost up to 8 ulp of
+//   the result;
+// - sums of exp terms and dot products are accumulated in double (float to
+//   double is exact, and so is a product of two floats in double), so the
+//   bound does not grow with the row length.
+#pragma once
+
+#include <cmath>
+#include <limits>
+
+#include "../math/exp.hpp"
+#include "row_stats.hpp"
+
+namespace nonlin {
+namespace NONLIN_ISA_NS {
+namespace ops {
+
+constexpr float kNegInf = -std::numeric_limits<float>::infinity();
+
+// exp(x - m), with the subtraction's rounding error folded into exp.
+inline vfloat exp_shifted(vfloat x, vfloat m) {
+    vfloat err;
+    const vfloat d = two_diff(x, m, err);
+    return math::exp_with_tail(d, err);
+}
+
+// (x - m) - c with the subtraction's rounding error kept: log_softmax output.
+inline vfloat log_shifted(vfloat x, vfloat m, vfloat c) {
+    vfloat err;
+    const vfloat d = two_diff(x, m, err);
+    return d + (err - c);
+}
+
+// Per-lane double accumulator for kWidth float lanes.
+struct lane_sum {
+    vdouble lo = vdouble(0.0), hi = vdouble(0.0);
+    void add(vfloat v) { accumulate(lo, hi, v); }
+    void add_product(vfloat a, vfloat b) {
+        lo = fmadd(widen_lo(a), widen_lo(b), lo);
+        if (kWidth > 1) hi = fmadd(widen_hi(a), widen_hi(b), hi);
+    }
+    double total() const { return reduce_add(lo) + (kWidth > 1 ? reduce_add(hi) : 0.0); }
+    // The per-lane sums, lane i of the float vector it was fed.
+    void lanes(double* out) const {
+        store(out, lo);
+        if (kWidth > 1) store(out + kDoubleWidth, hi);
+    }
+};
+
+// One row of n contiguous elements.
+struct contiguous_row {
+    std::size_t n;
+
+    // Two full vectors per iteration: one basic block holds two independent
+    // chains for the compiler's scheduler to interleave.
+    template <class F>
+    void for_each(F&& f) const {
+        std::size_t i = 0;
+        for (; i + 2 * kWidth <= n; i += 2 * kWidth) {
+            f(i, kWidth);
+            f(i + kWidth, kWidth);
+        }
+        for (; i < n; i += kWidth) f(i, n - i < kWidth ? n - i : kWidth);
+    }
+    vfloat finish_max(vfloat m) const { return splat(reduce_max(m)); }
+    // The row's sum, in every lane.
+    lane_sum finish_exact(const lane_sum& s) const {
+        lane_sum all;
+        all.lo = all.hi = vdouble(s.total());
+        return all;
+    }
+    // Applies f (double -> float) to the row's sum, for every lane.
+    template <class F>
+    vfloat finish_sum(const lane_sum& s, F&& f) const {
+        return splat(f(s.total()));
+    }
+    // The same for two sums of the row: f(a, b).
+    template <class F>
+    vfloat finish_sums(const lane_sum& a, const lane_sum& b, F&& f) const {
+        return splat(f(a.total(), b.total()));
+    }
+    template <class P>
+    bool any_lane(const lane_sum& s, P&& p) const {
+        return p(s.total());
+    }
+};
+
+// kWidth (or fewer, `lanes`) rows of `axis` elements with stride `inner`.
+struct strided_columns {
+    std::size_t axis, inner, lanes;
+
+    template <class F>
+    void for_each(F&& f) const {
+        for (std::size_t a = 0; a < axis; ++a) f(a * inner, lanes);
+    }
+    vfloat finish_max(vfloat m) const { return m; }
+    lane_sum finish_exact(const lane_sum& s) const { return s; }
+    template <class F>
+    vfloat finish_sum(const lane_sum& s, F&& f) const {
+        return finish_sums(s, s, [&f](double a, double) { return f(a); });
+    }
+    template <class F>
+    vfloat finish_sums(const lane_sum& a, const lane_sum& b, F&& f) const {
+        alignas(64) double as[kWidth], bs[kWidth];
+        alignas(64) float out[kWidth];
+        a.lanes(as);
+        b.lanes(bs);
+        for (std::size_t i = 0; i < kWidth; ++i) out[i] = f(as[i], bs[i]);
+        return load(out);
+    }
+    template <class P>
+    bool any_lane(const lane_sum& s, P&& p) const {
+        alignas(64) double sums[kWidth];
+        s.lanes(sums);
+        for (std::size_t i = 0; i < lanes; ++i)
+            if (p(sums[i])) return true;
+        return false;
+    }
+};
+
+template <class Traversal>
+vfloat max_pass(const Traversal& t, const float* x) {
+    vfloat m = splat(kNegInf);
+    // A NaN may be dropped here: it reaches the sum, which makes the row NaN.
+    t.for_each([&](std::size_t off, std::size_t k) { m = max(m, load_n(x + off, k, kNegInf)); });
+    return t.finish_max(m);
+}
+
+// Whether the elements hold a NaN.
+template <class Traversal>
+bool has_nan(const Traversal& t, const float* x) {
+    vmask found = is_nan(splat(0.0f));
+    t.for_each([&](std::size_t off, std::size_t k) { found = found | is_nan(load_n(x + off, k, 0.0f)); });
+    return any(found);
+}
+
+// Sum of exp(x - m); with Store, each term is written to y (y may be x).
+template <bool Store, class Traversal>
+lane_sum exp_sum_pass(const Traversal& t, const float* x, vfloat m, float* y) {
+    lane_sum s;
+    t.for_each([&](std::size_t off, std::size_t k) {
+        // Padding lanes hold -inf: their term is exactly 0.
+        const vfloat e = exp_shifted(load_n(x + off, k, kNegInf), m);
+        if (Store) store_n(y + off, k, e);
+        s.add(e);
+    });
+    return s;
+}
+
+inline float reciprocal(double s) { return static_cast<float>(1.0 / s); }
+inline float logarithm(double s) { return static_cast<float>(std::log(s)); }
+
+// Sum of exp(x - m) over the entries below m: the sum without its terms
+// that are exactly 1 (row_stats::rest).
+template <class Traversal>
+lane_sum rest_pass(const Traversal& t, const float* x, vfloat m) {
+    lane_sum s;
+    t.for_each([&](std::size_t off, std::size_t k) {
+        const vfloat v = load_n(x + off, k, kNegInf);
+        s.add(select(v == m, splat(0.0f), exp_shifted(v, m)));
+    });
+    return s;
+}
+
+// log(sum) per lane from its exp sum s, relatively accurate for confident
+// rows (row_stats.hpp): their rest is summed in one more pass.
+template <class Traversal>
+vfloat log_sum_of(const Traversal& t, const float* x, vfloat m, const lane_sum& s) {
+    if (!t.any_lane(s, confident)) return t.finish_sum(s, logarithm);
+    const lane_sum rest = rest_pass(t, x, m);
+    return t.finish_sums(s, rest, [](double sum, double r) {
+        return static_cast<float>(log_of_sum({0.0f, sum, confident(sum) ? r : -1.0}));
+    });
+}
+
+}  // namespace ops
+}  // namespace NONLIN_ISA_NS
+}  // namespace nonlin
