@@ -4,6 +4,8 @@
 
 #include <cstddef>
 
+#include "../src/ops/row_stats.hpp"
+
 namespace nonlin_test {
 
 enum class row_bound {
@@ -27,12 +29,9 @@ inline constexpr row_bound_row kRowBounds[] = {
 #undef NONLIN_ROW_BOUND
 };
 
-// Contiguous rows longer than this are summarized part by part.
-constexpr std::size_t kLongRowLength = std::size_t{1} << 16;
-
 inline row_path path_of(std::size_t axis, std::size_t inner) {
     return inner > 1 ? row_path::strided
-                     : axis > kLongRowLength ? row_path::long_rows : row_path::short_rows;
+                     : axis > nonlin::kLongRow ? row_path::long_rows : row_path::short_rows;
 }
 
 inline double bound_of(row_bound b, row_path p) {
