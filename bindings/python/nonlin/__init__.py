@@ -46,6 +46,12 @@ scalars work too, with or without numpy; results for them come back as
 is installed, as numpy. ``out=`` receives the result in place and may be
 an input itself.
 
+CPU torch tensors are taken as their numpy view (no copy when float32 and
+contiguous) and results come back as tensors sharing the result's memory;
+``nonlin.torch`` (which needs torch; this package does not) records
+gradients: torch.nn.functional's names and keywords, and ``nonlin.torch.nn``
+its modules.
+
 Errors
 ------
 A nonzero C status becomes ValueError (bad shape, target or overlap) or

@@ -11,10 +11,15 @@ Accepted arrays, fastest first:
 - an object with the buffer protocol holding floats (``array.array('f')``,
   a ``memoryview``): passed by address when writable and C-contiguous,
   copied otherwise; integer buffers are converted;
-- a (nested) list or tuple, or a real scalar: converted to float32.
+- a (nested) list or tuple, or a real scalar: converted to float32;
+- a CPU torch tensor: its numpy view (no copy when it is contiguous and
+  float32; ``requires_grad`` is ignored: ``nonlin.torch`` records
+  gradients); a tensor on another device, or of a dtype numpy cannot view
+  (bfloat16), is refused with TypeError.
 
-Results are numpy arrays when the first array argument is a numpy array, or
-is a list or scalar and numpy is installed; ``array.array('f')`` (flat, in C
+Results are torch tensors (sharing the result's memory) when the first
+array argument is a torch tensor; numpy arrays when it is a numpy array,
+or is a list or scalar and numpy is installed; ``array.array('f')`` (flat, in C
 order) when it is another buffer or numpy is missing; a scalar for a scalar.
 Given ``out=``, results are written there and ``out`` is returned.
 
@@ -34,7 +39,7 @@ try:
 except ImportError:  # numpy is optional: buffers and lists still work
     np = None
 
-NUMPY, BUFFER, SCALAR = "numpy", "buffer", "scalar"
+NUMPY, BUFFER, SCALAR, TORCH = "numpy", "buffer", "scalar", "torch"
 
 if np is not None:
     ndarray = np.ndarray
@@ -102,10 +107,40 @@ def _check_int64(values, name, where):
                              % (where, name, v))
 
 
+# ------------------------------------------------------------------- torch
+
+def _is_tensor(obj):
+    return type(obj).__module__.split(".")[0] == "torch" and hasattr(obj, "numpy")
+
+
+def _tensor_view(t, name, where, writable=False):
+    """The numpy array sharing a CPU tensor's memory (a contiguous copy of a
+    strided one, which an output cannot be)."""
+    if t.device.type != "cpu":
+        raise _bad_type(where, name, "is a torch tensor on %s; nonlin runs on the CPU "
+                                     "(move it with .cpu())" % t.device)
+    t = t.detach()
+    if not t.is_contiguous():
+        if writable:
+            raise ValueError("%s: argument '%s' must be contiguous" % (where, name))
+        t = t.contiguous()  # the documented cost: one copy
+    try:
+        return t.numpy()
+    except (TypeError, RuntimeError) as e:
+        raise _bad_type(where, name, "is a torch tensor of dtype %s, which has no numpy view "
+                                     "(%s); convert it with .float()" % (t.dtype, e)) from None
+
+
+def _as_tensor(a):
+    return sys.modules["torch"].from_numpy(a)
+
+
 # ------------------------------------------------------------------ floats
 
 def float_input(obj, name, where):
     """A read-only float32 argument: ``(holder, address, shape, flavor)``."""
+    if _is_tensor(obj):
+        return float_input(_tensor_view(obj, name, where), name, where)[:3] + (TORCH,)
     if isinstance(obj, ndarray):
         a = obj if obj.dtype is F32 else _to_float32(obj, name, where)
         if not a.flags.c_contiguous:
@@ -179,6 +214,9 @@ def float_output(out, shape, flavor, name, where):
     by ``finish`` only.
     """
     if out is None:
+        if flavor is TORCH:
+            r = np.empty(shape, F32)
+            return _numpy_view(r) + ((lambda: _as_tensor(r)),)
         if np is not None and flavor is not BUFFER:
             r = np.empty(shape, F32)
             return _numpy_view(r) + (((lambda: r[()]) if flavor is SCALAR else lambda: r),)
@@ -186,6 +224,10 @@ def float_output(out, shape, flavor, name, where):
         if flavor is SCALAR:
             return buf, _address(buf), lambda: buf[0]
         return buf, _address(buf), lambda: buf
+    if _is_tensor(out):
+        holder, address, _ = float_output(_tensor_view(out, name, where, writable=True), shape,
+                                          NUMPY, name, where)
+        return holder, address, lambda: out
     if isinstance(out, ndarray):
         if out.dtype is not F32 and out.dtype != F32:
             raise _bad_type(where, name, "has dtype %s; results are float32" % out.dtype)
@@ -273,6 +315,8 @@ def index_input(obj, name, where):
     Any integer array, buffer or list is converted to int64; floating or
     bool values are refused, since a class index must be an integer.
     """
+    if _is_tensor(obj):
+        return index_input(_tensor_view(obj, name, where), name, where)[:3] + (TORCH,)
     if isinstance(obj, (list, tuple)):
         flat, shape = _flatten(obj, name, where)
         for v in flat:
