@@ -11,7 +11,10 @@ fn has_library(dir: &Path) -> bool {
 }
 
 fn from_pkg_config() -> Option<PathBuf> {
-    let out = Command::new("pkg-config").args(["--variable=libdir", "nonlin"]).output().ok()?;
+    let out = Command::new("pkg-config")
+        .args(["--variable=libdir", "nonlin"])
+        .output()
+        .ok()?;
     if !out.status.success() {
         return None;
     }
@@ -31,7 +34,10 @@ fn main() {
     let dir = if let Some(dir) = env::var_os("NONLIN_LIB_DIR") {
         let dir = PathBuf::from(dir);
         if !has_library(&dir) {
-            panic!("nonlin-sys: NONLIN_LIB_DIR={} has no libnonlin.so", dir.display());
+            panic!(
+                "nonlin-sys: NONLIN_LIB_DIR={} has no libnonlin.so",
+                dir.display()
+            );
         }
         dir
     } else if let Some(dir) = from_pkg_config() {
@@ -47,7 +53,10 @@ fn main() {
             checkout.display()
         );
     };
-    println!("cargo:rerun-if-changed={}", dir.join("libnonlin.so").display());
+    println!(
+        "cargo:rerun-if-changed={}",
+        dir.join("libnonlin.so").display()
+    );
     println!("cargo:rustc-link-search=native={}", dir.display());
     println!("cargo:rustc-link-lib=dylib=nonlin");
     println!("cargo:rustc-link-arg=-Wl,-rpath,{}", dir.display());

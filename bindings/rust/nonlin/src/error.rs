@@ -100,8 +100,19 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (*self, self.status()) {
-            (Error::Length { argument, expected, found }, _) => {
-                write!(f, "slice `{}` has {} elements, expected {}", argument, found, expected)
+            (
+                Error::Length {
+                    argument,
+                    expected,
+                    found,
+                },
+                _,
+            ) => {
+                write!(
+                    f,
+                    "slice `{}` has {} elements, expected {}",
+                    argument, found, expected
+                )
             }
             (_, Some(status)) => {
                 // SAFETY: nonlin_status_string takes any value and returns a
@@ -127,10 +138,18 @@ pub(crate) fn check(status: sys::nonlin_status) -> Result<(), Error> {
 
 /// `Ok` when `found == expected`, else [`Error::Length`] for `argument`.
 #[inline]
-pub(crate) fn expect_len(argument: &'static str, expected: usize, found: usize) -> Result<(), Error> {
+pub(crate) fn expect_len(
+    argument: &'static str,
+    expected: usize,
+    found: usize,
+) -> Result<(), Error> {
     if found == expected {
         Ok(())
     } else {
-        Err(Error::Length { argument, expected, found })
+        Err(Error::Length {
+            argument,
+            expected,
+            found,
+        })
     }
 }

@@ -52,44 +52,53 @@ impl Reduction {
     }
 }
 
-/// The checked sizes of a loss call: `rows = target.len()`, and the C
+/// The checked sizes of a loss call: `rows = target.len()` and the C
 /// library's ignore index.
 struct Rows {
     rows: usize,
+    /// `rows * classes`.
+    elements: usize,
+    /// The number of loss values: `rows` for [`Reduction::None`], else 1.
+    reduced: usize,
     ignore_index: i64,
 }
 
-/// Checks the lengths of a loss call (the `rows x classes` array `values`,
-/// named `name`, and the loss or its gradient `reduced`, named
-/// `reduced_name`) and turns `ignore_index` into the C library's value.
-///
-/// The C library skips the rows whose target equals its ignore index; for
-/// `None`, no row may be skipped, so it gets `i64::MIN`, which no valid
-/// target equals. A target of `i64::MIN` is then out of range, and the call
-/// fails as the C library would: [`Error::BadShape`] for zero classes,
-/// else [`Error::BadTarget`].
-fn rows(
-    name: &'static str,
-    values: usize,
-    classes: usize,
-    target: &[i64],
-    reduced_name: &'static str,
-    reduced: usize,
-    ignore_index: Option<i64>,
-    reduction: Reduction,
-) -> Result<Rows, Error> {
-    let rows = target.len();
-    let n = rows.checked_mul(classes).ok_or(Error::BadShape)?;
-    expect_len(name, n, values)?;
-    expect_len(reduced_name, reduction.outputs(rows), reduced)?;
-    let ignore_index = match ignore_index {
-        Some(value) => value,
-        None if target.contains(&i64::MIN) => {
-            return Err(if classes == 0 { Error::BadShape } else { Error::BadTarget })
-        }
-        None => i64::MIN,
-    };
-    Ok(Rows { rows, ignore_index })
+impl Rows {
+    /// The sizes of `target.len()` rows of `classes`, and the C library's
+    /// ignore index for `ignore_index`.
+    ///
+    /// The C library skips the rows whose target equals its ignore index;
+    /// for `None`, no row may be skipped, so it gets `i64::MIN`, which no
+    /// valid target equals. A target of `i64::MIN` is then out of range, and
+    /// the call fails as the C library would: [`Error::BadShape`] for zero
+    /// classes, else [`Error::BadTarget`].
+    fn new(
+        target: &[i64],
+        classes: usize,
+        ignore_index: Option<i64>,
+        reduction: Reduction,
+    ) -> Result<Rows, Error> {
+        let rows = target.len();
+        let elements = rows.checked_mul(classes).ok_or(Error::BadShape)?;
+        let ignore_index = match ignore_index {
+            Some(value) => value,
+            None if target.contains(&i64::MIN) => {
+                return Err(if classes == 0 {
+                    Error::BadShape
+                } else {
+                    Error::BadTarget
+                })
+            }
+            None => i64::MIN,
+        };
+        let reduced = reduction.outputs(rows);
+        Ok(Rows {
+            rows,
+            elements,
+            reduced,
+            ignore_index,
+        })
+    }
 }
 
 /// Negative log likelihood of log-probabilities: `loss_r = -input[r,
@@ -123,12 +132,21 @@ pub fn nll_loss(
     ignore_index: Option<i64>,
     reduction: Reduction,
 ) -> Result<(), Error> {
-    let r = rows("input", input.len(), classes, target, "loss", loss.len(), ignore_index, reduction)?;
+    let r = Rows::new(target, classes, ignore_index, reduction)?;
+    expect_len("input", r.elements, input.len())?;
+    expect_len("loss", r.reduced, loss.len())?;
     // SAFETY: input holds rows x classes floats, target rows indices, loss
     // the reduction's count; loss is a mutable borrow and overlaps nothing.
     check(unsafe {
-        sys::nonlin_nll_loss_f32(r.rows, classes, input.as_ptr(), target.as_ptr(),
-                                 loss.as_mut_ptr(), r.ignore_index, reduction.raw())
+        sys::nonlin_nll_loss_f32(
+            r.rows,
+            classes,
+            input.as_ptr(),
+            target.as_ptr(),
+            loss.as_mut_ptr(),
+            r.ignore_index,
+            reduction.raw(),
+        )
     })
 }
 
@@ -156,12 +174,20 @@ pub fn nll_loss_backward(
     ignore_index: Option<i64>,
     reduction: Reduction,
 ) -> Result<(), Error> {
-    let r = rows("dinput", dinput.len(), classes, target, "dloss", dloss.len(), ignore_index,
-                 reduction)?;
+    let r = Rows::new(target, classes, ignore_index, reduction)?;
+    expect_len("dinput", r.elements, dinput.len())?;
+    expect_len("dloss", r.reduced, dloss.len())?;
     // SAFETY: as in nll_loss; dinput is a mutable borrow.
     check(unsafe {
-        sys::nonlin_nll_loss_backward_f32(r.rows, classes, target.as_ptr(), dloss.as_ptr(),
-                                          dinput.as_mut_ptr(), r.ignore_index, reduction.raw())
+        sys::nonlin_nll_loss_backward_f32(
+            r.rows,
+            classes,
+            target.as_ptr(),
+            dloss.as_ptr(),
+            dinput.as_mut_ptr(),
+            r.ignore_index,
+            reduction.raw(),
+        )
     })
 }
 
@@ -196,8 +222,9 @@ pub fn cross_entropy(
     ignore_index: Option<i64>,
     reduction: Reduction,
 ) -> Result<(), Error> {
-    let r = rows("logits", logits.len(), classes, target, "loss", loss.len(), ignore_index,
-                 reduction)?;
+    let r = Rows::new(target, classes, ignore_index, reduction)?;
+    expect_len("logits", r.elements, logits.len())?;
+    expect_len("loss", r.reduced, loss.len())?;
     let dlogits = match dlogits {
         Some(d) => {
             expect_len("dlogits", logits.len(), d.len())?;
@@ -209,8 +236,16 @@ pub fn cross_entropy(
     // floats, target rows indices, loss the reduction's count; the outputs
     // are mutable borrows and overlap nothing.
     check(unsafe {
-        sys::nonlin_cross_entropy_f32(r.rows, classes, logits.as_ptr(), target.as_ptr(),
-                                      loss.as_mut_ptr(), dlogits, r.ignore_index, reduction.raw())
+        sys::nonlin_cross_entropy_f32(
+            r.rows,
+            classes,
+            logits.as_ptr(),
+            target.as_ptr(),
+            loss.as_mut_ptr(),
+            dlogits,
+            r.ignore_index,
+            reduction.raw(),
+        )
     })
 }
 
@@ -237,12 +272,21 @@ pub fn cross_entropy_inplace(
     ignore_index: Option<i64>,
     reduction: Reduction,
 ) -> Result<(), Error> {
-    let r = rows("logits", logits.len(), classes, target, "loss", loss.len(), ignore_index,
-                 reduction)?;
+    let r = Rows::new(target, classes, ignore_index, reduction)?;
+    expect_len("logits", r.elements, logits.len())?;
+    expect_len("loss", r.reduced, loss.len())?;
     let p = logits.as_mut_ptr();
     // SAFETY: as in cross_entropy; the C function allows dlogits == logits.
     check(unsafe {
-        sys::nonlin_cross_entropy_f32(r.rows, classes, p, target.as_ptr(), loss.as_mut_ptr(), p,
-                                      r.ignore_index, reduction.raw())
+        sys::nonlin_cross_entropy_f32(
+            r.rows,
+            classes,
+            p,
+            target.as_ptr(),
+            loss.as_mut_ptr(),
+            p,
+            r.ignore_index,
+            reduction.raw(),
+        )
     })
 }

@@ -48,7 +48,11 @@ impl fmt::Display for Version {
 pub fn version() -> Version {
     // SAFETY: no arguments.
     let v = unsafe { sys::nonlin_version() };
-    Version { major: v / 10000, minor: v / 100 % 100, patch: v % 100 }
+    Version {
+        major: v / 10000,
+        minor: v / 100 % 100,
+        patch: v % 100,
+    }
 }
 
 /// An instruction set the kernels can use.

@@ -43,7 +43,11 @@ impl Shape {
     /// assert_eq!(nonlin::Shape::rows(4, 10).len(), Some(40));
     /// ```
     pub const fn rows(rows: usize, cols: usize) -> Shape {
-        Shape { outer: rows, axis: cols, inner: 1 }
+        Shape {
+            outer: rows,
+            axis: cols,
+            inner: 1,
+        }
     }
 
     /// The number of elements; `None` when it overflows `usize` (a zero

@@ -10,7 +10,11 @@ use crate::Error;
 /// The parameter sets each op is tested with: its defaults, then others
 /// that meet its condition.
 fn parameter_sets(op: &Op) -> Vec<Vec<f32>> {
-    let defaults: Vec<f32> = op.params.iter().map(|p| p.2.replace(' ', "").parse().unwrap()).collect();
+    let defaults: Vec<f32> = op
+        .params
+        .iter()
+        .map(|p| p.2.replace(' ', "").parse().unwrap())
+        .collect();
     let others: &[&[f32]] = match op.name {
         "leaky_relu" => &[&[-0.5], &[2.0], &[1e-30]],
         "hardtanh" => &[&[-0.25, 3.0], &[-1e30, 1e-30]],
@@ -19,7 +23,9 @@ fn parameter_sets(op: &Op) -> Vec<Vec<f32>> {
         "softplus" => &[&[2.0, 5.0], &[0.5, 30.0]],
         _ => &[],
     };
-    std::iter::once(defaults).chain(others.iter().map(|p| p.to_vec())).collect()
+    std::iter::once(defaults)
+        .chain(others.iter().map(|p| p.to_vec()))
+        .collect()
 }
 
 fn entry<'a>(registry: &'a [Entry], name: &str) -> &'a Entry {
@@ -39,7 +45,10 @@ fn inputs(rng: &mut Rng) -> Vec<f32> {
 /// FLT_MAX, either sign.
 fn gradients(rng: &mut Rng, n: usize) -> Vec<f32> {
     let mut dy: Vec<f32> = (0..n).map(|_| rng.magnitude(-20.0, 20.0)).collect();
-    for (i, v) in [f32::from_bits(1), -1e-38, 1e30, -f32::MAX].iter().enumerate() {
+    for (i, v) in [f32::from_bits(1), -1e-38, 1e30, -f32::MAX]
+        .iter()
+        .enumerate()
+    {
         dy[i * 7 % n] = *v;
     }
     dy
@@ -60,7 +69,10 @@ fn every_op_matches_the_f64_reference_within_the_registry_bound() {
             for (&xi, &yi) in x.iter().zip(&y) {
                 let r = reference::forward(op.name, xi as f64, &p64);
                 if !within(yi, r, 0.0, e.forward_ulp) {
-                    failures.push(format!("{}{:?}({:e}) = {:e}, reference {:e}", op.name, params, xi, yi, r));
+                    failures.push(format!(
+                        "{}{:?}({:e}) = {:e}, reference {:e}",
+                        op.name, params, xi, yi, r
+                    ));
                 }
             }
             let a = if op.from == "y" { &y } else { &x };
@@ -69,16 +81,26 @@ fn every_op_matches_the_f64_reference_within_the_registry_bound() {
             (op.backward)(a, &dy, &mut dx, &params).unwrap();
             for i in 0..x.len() {
                 let (r, terms) = reference::backward(op.name, a[i] as f64, dy[i] as f64, &p64);
-                let scale = if e.backward_scale == "terms" { terms } else { 0.0 };
+                let scale = if e.backward_scale == "terms" {
+                    terms
+                } else {
+                    0.0
+                };
                 if !within(dx[i], r, scale, e.backward_ulp) {
-                    failures.push(format!("{}_backward{:?}({:e}, dy {:e}) = {:e}, reference {:e}",
-                                          op.name, params, a[i], dy[i], dx[i], r));
+                    failures.push(format!(
+                        "{}_backward{:?}({:e}, dy {:e}) = {:e}, reference {:e}",
+                        op.name, params, a[i], dy[i], dx[i], r
+                    ));
                 }
             }
         }
     }
-    assert!(failures.is_empty(), "{} results outside the bound:\n{}", failures.len(),
-            failures[..failures.len().min(20)].join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} results outside the bound:\n{}",
+        failures.len(),
+        failures[..failures.len().min(20)].join("\n")
+    );
 }
 
 #[test]
@@ -110,7 +132,11 @@ fn nan_gives_nan_and_the_documented_infinities() {
         assert!(y[0].is_nan() && y[1].is_nan(), "{}(NaN)", op.name);
         let mut dx = [0.0_f32; 2];
         (op.backward)(&[f32::NAN, 1.0], &[1.0, f32::NAN], &mut dx, params).unwrap();
-        assert!(dx[0].is_nan() && dx[1].is_nan(), "{}_backward(NaN)", op.name);
+        assert!(
+            dx[0].is_nan() && dx[1].is_nan(),
+            "{}_backward(NaN)",
+            op.name
+        );
     }
 }
 
@@ -145,16 +171,41 @@ fn lengths_that_do_not_match_fail_before_the_call_and_write_nothing() {
         let p = &parameter_sets(op)[0];
         let x = [0.5_f32; 4];
         let mut y = [7.0_f32; 5];
-        assert_eq!((op.forward)(&x, &mut y, p), Err(Error::Length { argument: "y", expected: 4, found: 5 }));
+        assert_eq!(
+            (op.forward)(&x, &mut y, p),
+            Err(Error::Length {
+                argument: "y",
+                expected: 4,
+                found: 5
+            })
+        );
         assert_eq!(y, [7.0; 5]);
         let mut dx = [7.0_f32; 4];
-        assert_eq!((op.backward)(&x, &[1.0; 3], &mut dx, p),
-                   Err(Error::Length { argument: "dy", expected: 4, found: 3 }));
-        assert_eq!((op.backward)(&x, &[1.0; 4], &mut dx[..2], p),
-                   Err(Error::Length { argument: "dx", expected: 4, found: 2 }));
+        assert_eq!(
+            (op.backward)(&x, &[1.0; 3], &mut dx, p),
+            Err(Error::Length {
+                argument: "dy",
+                expected: 4,
+                found: 3
+            })
+        );
+        assert_eq!(
+            (op.backward)(&x, &[1.0; 4], &mut dx[..2], p),
+            Err(Error::Length {
+                argument: "dx",
+                expected: 4,
+                found: 2
+            })
+        );
         assert_eq!(dx, [7.0; 4]);
-        assert_eq!((op.backward_inplace)(&x, &mut dx[..3], p),
-                   Err(Error::Length { argument: "dy", expected: 4, found: 3 }));
+        assert_eq!(
+            (op.backward_inplace)(&x, &mut dx[..3], p),
+            Err(Error::Length {
+                argument: "dy",
+                expected: 4,
+                found: 3
+            })
+        );
         assert_eq!(dx, [7.0; 4]);
         // Empty slices are a no-op.
         (op.forward)(&[], &mut [], p).unwrap();
@@ -181,10 +232,25 @@ fn bad_parameters_are_bad_arguments_and_write_nothing() {
     for &(name, params) in bad {
         let op = OPS.iter().find(|op| op.name == name).unwrap();
         let mut y = [7.0_f32; 3];
-        assert_eq!((op.forward)(&[1.0, -1.0, 0.0], &mut y, params), Err(Error::BadArgument), "{}{:?}", name, params);
-        assert_eq!((op.forward_inplace)(&mut y, params), Err(Error::BadArgument));
-        assert_eq!((op.backward)(&[1.0; 3], &[1.0; 3], &mut y, params), Err(Error::BadArgument));
-        assert_eq!((op.backward_inplace)(&[1.0; 3], &mut y, params), Err(Error::BadArgument));
+        assert_eq!(
+            (op.forward)(&[1.0, -1.0, 0.0], &mut y, params),
+            Err(Error::BadArgument),
+            "{}{:?}",
+            name,
+            params
+        );
+        assert_eq!(
+            (op.forward_inplace)(&mut y, params),
+            Err(Error::BadArgument)
+        );
+        assert_eq!(
+            (op.backward)(&[1.0; 3], &[1.0; 3], &mut y, params),
+            Err(Error::BadArgument)
+        );
+        assert_eq!(
+            (op.backward_inplace)(&[1.0; 3], &mut y, params),
+            Err(Error::BadArgument)
+        );
         assert_eq!(y, [7.0; 3], "{}{:?} wrote its output", name, params);
     }
 }

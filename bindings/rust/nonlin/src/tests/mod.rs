@@ -29,7 +29,9 @@ use std::sync::{Mutex, MutexGuard};
 static SETTINGS: Mutex<()> = Mutex::new(());
 
 pub(crate) fn settings() -> MutexGuard<'static, ()> {
-    SETTINGS.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    SETTINGS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// A small deterministic generator (splitmix64).

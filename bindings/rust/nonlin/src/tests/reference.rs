@@ -65,32 +65,57 @@ pub(crate) fn forward(name: &str, x: f64, p: &[f64]) -> f64 {
     if x.is_nan() {
         return x;
     }
+    // x times a factor that vanishes faster than x grows: -0 at -inf.
+    if x == f64::NEG_INFINITY && matches!(name, "silu" | "gelu_tanh" | "gelu" | "mish") {
+        return -0.0;
+    }
     match name {
         "sigmoid" => sigmoid(x),
         "tanh" => x.tanh(),
         "relu" => x.max(0.0),
         "relu6" => x.max(0.0).min(6.0),
-        "leaky_relu" => if x > 0.0 { x } else { p[0] * x },
+        "leaky_relu" => {
+            if x > 0.0 {
+                x
+            } else {
+                p[0] * x
+            }
+        }
         "hardtanh" => x.max(p[0]).min(p[1]),
         "hardsigmoid" => (x + 3.0).max(0.0).min(6.0) / 6.0,
         "hardswish" => x * (x + 3.0).max(0.0).min(6.0) / 6.0,
-        "softsign" => if x.is_infinite() { x.signum() } else { x / (1.0 + x.abs()) },
+        "softsign" => {
+            if x.is_infinite() {
+                x.signum()
+            } else {
+                x / (1.0 + x.abs())
+            }
+        }
         "exp" => x.exp(),
-        "elu" => if x > 0.0 { x } else { p[0] * x.exp_m1() },
+        "elu" => {
+            if x > 0.0 {
+                x
+            } else {
+                p[0] * x.exp_m1()
+            }
+        }
         "celu" => x.max(0.0) + (p[0] * (x / p[0]).exp_m1()).min(0.0),
         "selu" => SELU_SCALE * if x > 0.0 { x } else { SELU_ALPHA * x.exp_m1() },
-        "softplus" => if p[0] * x > p[1] { x } else { softplus(p[0] * x) / p[0] },
-        "logsigmoid" => -softplus(-x),
-        "silu" => if x == f64::NEG_INFINITY { -0.0 } else { x * sigmoid(x) },
-        "gelu_tanh" => {
-            if x == f64::NEG_INFINITY {
-                return -0.0;
+        "softplus" => {
+            if p[0] * x > p[1] {
+                x
+            } else {
+                softplus(p[0] * x) / p[0]
             }
+        }
+        "logsigmoid" => -softplus(-x),
+        "silu" => x * sigmoid(x),
+        "gelu_tanh" => {
             // 0.5 (1 + tanh(u)) = sigmoid(2u): no cancellation for x < 0.
             x * sigmoid(2.0 * SQRT_2_OVER_PI * (x + GELU_TANH_K * x * x * x))
         }
-        "gelu" => if x == f64::NEG_INFINITY { -0.0 } else { x * phi_cdf(x) },
-        "mish" => if x == f64::NEG_INFINITY { -0.0 } else { x * softplus(x).tanh() },
+        "gelu" => x * phi_cdf(x),
+        "mish" => x * softplus(x).tanh(),
         _ => panic!("no reference for {}", name),
     }
 }
@@ -104,11 +129,41 @@ pub(crate) fn backward(name: &str, a: f64, dy: f64, p: &[f64]) -> (f64, f64) {
     let derivative = match name {
         "sigmoid" => return (dy * a * (1.0 - a), 0.0),
         "tanh" => return (dy * (1.0 - a * a), 0.0),
-        "relu" => if x > 0.0 { 1.0 } else { 0.0 },
-        "relu6" => if x > 0.0 && x < 6.0 { 1.0 } else { 0.0 },
-        "leaky_relu" => if x > 0.0 { 1.0 } else { p[0] },
-        "hardtanh" => if x > p[0] && x < p[1] { 1.0 } else { 0.0 },
-        "hardsigmoid" => if x > -3.0 && x < 3.0 { 1.0 / 6.0 } else { 0.0 },
+        "relu" => {
+            if x > 0.0 {
+                1.0
+            } else {
+                0.0
+            }
+        }
+        "relu6" => {
+            if x > 0.0 && x < 6.0 {
+                1.0
+            } else {
+                0.0
+            }
+        }
+        "leaky_relu" => {
+            if x > 0.0 {
+                1.0
+            } else {
+                p[0]
+            }
+        }
+        "hardtanh" => {
+            if x > p[0] && x < p[1] {
+                1.0
+            } else {
+                0.0
+            }
+        }
+        "hardsigmoid" => {
+            if x > -3.0 && x < 3.0 {
+                1.0 / 6.0
+            } else {
+                0.0
+            }
+        }
         "hardswish" => {
             if x < -3.0 {
                 0.0
@@ -123,9 +178,22 @@ pub(crate) fn backward(name: &str, a: f64, dy: f64, p: &[f64]) -> (f64, f64) {
         "elu" => return (if x > 0.0 { dy } else { dy * p[0] * x.exp() }, 0.0),
         "celu" => return (if x > 0.0 { dy } else { dy * (x / p[0]).exp() }, 0.0),
         "selu" => {
-            return (if x > 0.0 { dy * SELU_SCALE } else { dy * SELU_SCALE * SELU_ALPHA * x.exp() }, 0.0)
+            return (
+                if x > 0.0 {
+                    dy * SELU_SCALE
+                } else {
+                    dy * SELU_SCALE * SELU_ALPHA * x.exp()
+                },
+                0.0,
+            )
         }
-        "softplus" => if p[0] * x > p[1] { 1.0 } else { sigmoid(p[0] * x) },
+        "softplus" => {
+            if p[0] * x > p[1] {
+                1.0
+            } else {
+                sigmoid(p[0] * x)
+            }
+        }
         "logsigmoid" => sigmoid(-x),
         "silu" => {
             let (s, t) = (sigmoid(x), sigmoid(-x));
@@ -135,7 +203,10 @@ pub(crate) fn backward(name: &str, a: f64, dy: f64, p: &[f64]) -> (f64, f64) {
             let w = 2.0 * SQRT_2_OVER_PI * (x + GELU_TANH_K * x * x * x);
             let dw = 2.0 * SQRT_2_OVER_PI * (1.0 + 3.0 * GELU_TANH_K * x * x);
             let (s, t) = (sigmoid(w), sigmoid(-w));
-            return (dy * s * (1.0 + x * dw * t), dy.abs() * s * (1.0 + (x * dw).abs() * t));
+            return (
+                dy * s * (1.0 + x * dw * t),
+                dy.abs() * s * (1.0 + (x * dw).abs() * t),
+            );
         }
         "gelu" => {
             let (c, d) = (phi_cdf(x), phi_pdf(x));

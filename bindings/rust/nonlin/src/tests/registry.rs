@@ -61,7 +61,13 @@ pub(crate) fn entries() -> Vec<Entry> {
             .map(|(i, _)| i)
             .expect("a closing parenthesis");
         let f = split_top(&chunk[..end]);
-        assert_eq!(f.len(), 9, "registry entry with {} fields: {}", f.len(), &chunk[..end]);
+        assert_eq!(
+            f.len(),
+            9,
+            "registry entry with {} fields: {}",
+            f.len(),
+            &chunk[..end]
+        );
         let inner = f[4].trim_start_matches('(').trim_end_matches(')');
         let p: Vec<String> = if inner.trim().is_empty() {
             Vec::new()
@@ -69,17 +75,29 @@ pub(crate) fn entries() -> Vec<Entry> {
             split_top(inner)
         };
         assert_eq!(p.len() % 3, 0, "parameters of {}", f[0]);
-        assert_eq!(p.len() / 3, f[3].parse::<usize>().unwrap(), "arity of {}", f[0]);
+        assert_eq!(
+            p.len() / 3,
+            f[3].parse::<usize>().unwrap(),
+            "arity of {}",
+            f[0]
+        );
         out.push(Entry {
             name: f[0].clone(),
             from: f[2].clone(),
-            params: p.chunks(3).map(|c| (c[0].clone(), c[1].clone(), c[2].clone())).collect(),
+            params: p
+                .chunks(3)
+                .map(|c| (c[0].clone(), c[1].clone(), c[2].clone()))
+                .collect(),
             forward_ulp: f[6].parse().unwrap(),
             backward_ulp: f[7].parse().unwrap(),
             backward_scale: f[8].clone(),
         });
     }
-    assert!(out.len() >= 19, "read only {} entries from registry.def", out.len());
+    assert!(
+        out.len() >= 19,
+        "read only {} entries from registry.def",
+        out.len()
+    );
     out
 }
 
@@ -88,7 +106,10 @@ fn the_crate_has_every_op_of_the_registry_in_its_order_with_its_parameters() {
     let registry = entries();
     let crate_names: Vec<&str> = OPS.iter().map(|op| op.name).collect();
     let registry_names: Vec<&str> = registry.iter().map(|e| e.name.as_str()).collect();
-    assert_eq!(crate_names, registry_names, "the elementwise! table and registry.def differ");
+    assert_eq!(
+        crate_names, registry_names,
+        "the elementwise! table and registry.def differ"
+    );
     for (op, entry) in OPS.iter().zip(&registry) {
         let from = if op.from == "y" { "output" } else { "input" };
         assert_eq!(from, entry.from, "{}: the backward's input", op.name);
@@ -97,6 +118,10 @@ fn the_crate_has_every_op_of_the_registry_in_its_order_with_its_parameters() {
             .iter()
             .map(|&(c, keyword, default)| (c.into(), keyword.into(), default.replace(' ', "")))
             .collect();
-        assert_eq!(params, entry.params, "{}: parameters (C name, keyword, default)", op.name);
+        assert_eq!(
+            params, entry.params,
+            "{}: parameters (C name, keyword, default)",
+            op.name
+        );
     }
 }

@@ -16,8 +16,15 @@ fn version_matches_the_header_and_the_version_string() {
 
 #[test]
 fn every_error_has_the_c_library_message() {
-    let errors = [Error::NullPointer, Error::BadShape, Error::Overlap, Error::BadTarget, Error::BadArgument,
-                  Error::Unsupported, Error::Unknown(99)];
+    let errors = [
+        Error::NullPointer,
+        Error::BadShape,
+        Error::Overlap,
+        Error::BadTarget,
+        Error::BadArgument,
+        Error::Unsupported,
+        Error::Unknown(99),
+    ];
     for e in errors {
         let status = e.status().unwrap();
         assert_eq!(Error::from_status(status), Some(e));
@@ -26,7 +33,11 @@ fn every_error_has_the_c_library_message() {
         assert_eq!(e.to_string(), message.to_str().unwrap());
     }
     assert_eq!(Error::Unknown(99).to_string(), "unknown status");
-    let e = Error::Length { argument: "dy", expected: 4, found: 3 };
+    let e = Error::Length {
+        argument: "dy",
+        expected: 4,
+        found: 3,
+    };
     assert_eq!(e.status(), None);
     let boxed: Box<dyn std::error::Error + Send + Sync> = Box::new(e);
     assert_eq!(boxed.to_string(), "slice `dy` has 3 elements, expected 4");
@@ -44,14 +55,25 @@ fn instruction_sets_can_be_forced_and_give_results_within_the_bounds() {
                 let mut y = vec![0.0_f32; 100];
                 crate::sigmoid(&x, &mut y).unwrap();
                 for (a, b) in x.iter().zip(&y) {
-                    assert!((1.0 / (1.0 + (-*a as f64).exp()) - *b as f64).abs() < 1e-7, "{} at {}", isa, a);
+                    assert!(
+                        (1.0 / (1.0 + (-*a as f64).exp()) - *b as f64).abs() < 1e-7,
+                        "{} at {}",
+                        isa,
+                        a
+                    );
                 }
             }
             Err(e) => assert_eq!(e, Error::Unsupported, "{}", isa),
         }
     }
-    assert_eq!(crate::set_isa(Some(Isa::Other("z80"))), Err(Error::BadArgument));
-    assert_eq!(crate::set_isa(Some(Isa::Other("sse2\0"))), Err(Error::BadArgument));
+    assert_eq!(
+        crate::set_isa(Some(Isa::Other("z80"))),
+        Err(Error::BadArgument)
+    );
+    assert_eq!(
+        crate::set_isa(Some(Isa::Other("sse2\0"))),
+        Err(Error::BadArgument)
+    );
     assert_eq!(crate::set_isa(Some(Isa::Scalar)), Ok(()));
     crate::set_isa(None).unwrap();
     assert_eq!(crate::isa(), best);
@@ -62,7 +84,9 @@ fn thread_settings_do_not_change_results_and_calls_run_from_many_threads() {
     let _settings = settings();
     let mut rng = Rng::new(23);
     let shape = Shape::rows(512, 1024);
-    let x: Vec<f32> = (0..shape.len().unwrap()).map(|_| rng.uniform(-20.0, 20.0)).collect();
+    let x: Vec<f32> = (0..shape.len().unwrap())
+        .map(|_| rng.uniform(-20.0, 20.0))
+        .collect();
     let run = |x: &[f32]| {
         let mut y = vec![0.0_f32; x.len()];
         crate::softmax(x, &mut y, shape).unwrap();
@@ -75,11 +99,24 @@ fn thread_settings_do_not_change_results_and_calls_run_from_many_threads() {
     crate::set_num_threads(0).unwrap();
     assert!(crate::num_threads() >= 1);
     assert_eq!(run(&x), one);
-    assert_eq!(crate::set_num_threads(i32::MAX as usize + 1), Err(Error::BadArgument));
+    assert_eq!(
+        crate::set_num_threads(i32::MAX as usize + 1),
+        Err(Error::BadArgument)
+    );
     std::thread::scope(|scope| {
         let handles: Vec<_> = (0..4).map(|_| scope.spawn(|| run(&x))).collect();
         for h in handles {
             assert!(h.join().unwrap() == one);
         }
     });
+}
+
+#[test]
+fn the_public_types_can_cross_threads() {
+    fn send_sync<T: Send + Sync + 'static>() {}
+    send_sync::<Error>();
+    send_sync::<Shape>();
+    send_sync::<Isa>();
+    send_sync::<crate::Reduction>();
+    send_sync::<crate::Version>();
 }
