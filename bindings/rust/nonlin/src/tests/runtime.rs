@@ -120,3 +120,22 @@ fn the_public_types_can_cross_threads() {
     send_sync::<crate::Reduction>();
     send_sync::<crate::Version>();
 }
+
+#[test]
+fn every_isa_of_the_library_list_has_a_variant() {
+    // src/isa/isa_list.def is the one list of instruction sets.
+    const LIST: &str = include_str!("../../../../../src/isa/isa_list.def");
+    let names: Vec<&'static str> = LIST
+        .lines()
+        .filter_map(|line| line.strip_prefix("NONLIN_ISA("))
+        .map(|rest| rest.split(',').next().unwrap().trim())
+        .collect();
+    assert!(names.contains(&"scalar"), "no ISA read from isa_list.def");
+    for name in names {
+        assert!(
+            !matches!(Isa::from_name(name), Isa::Other(_)),
+            "{} has no Isa variant",
+            name
+        );
+    }
+}
