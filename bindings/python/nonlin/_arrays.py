@@ -12,13 +12,13 @@ Accepted arrays, fastest first:
   a ``memoryview``): passed by address when writable and C-contiguous,
   copied otherwise; integer buffers are converted;
 - a (nested) list or tuple, or a real scalar: converted to float32;
-- a CPU torch tensor: its numpy view (no copy when it is contiguous and
-  float32; ``requires_grad`` is ignored: ``nonlin.torch`` records
-  gradients); a tensor on another device, or of a dtype numpy cannot view
-  (bfloat16), is refused with TypeError.
+- a CPU torch tensor: its own memory when it is contiguous and float32
+  (int64 for class indices), else converted as its numpy view would be
+  (``requires_grad`` is ignored: ``nonlin.torch`` records gradients); a
+  tensor on another device, or of a dtype numpy cannot view (bfloat16), is
+  refused with TypeError.
 
-Results are torch tensors (sharing the result's memory) when the first
-array argument is a torch tensor; numpy arrays when it is a numpy array,
+Results are torch tensors when the first array argument is a torch tensor; numpy arrays when it is a numpy array,
 or is a list or scalar and numpy is installed; ``array.array('f')`` (flat, in C
 order) when it is another buffer or numpy is missing; a scalar for a scalar.
 Given ``out=``, results are written there and ``out`` is returned.
@@ -110,29 +110,50 @@ def _check_int64(values, name, where):
 # ------------------------------------------------------------------- torch
 
 def _is_tensor(obj):
-    return type(obj).__module__.split(".")[0] == "torch" and hasattr(obj, "numpy")
+    torch = sys.modules.get("torch")  # never imported here: a tensor means it is loaded
+    return torch is not None and isinstance(obj, torch.Tensor)
 
 
-def _tensor_view(t, name, where, writable=False):
-    """The numpy array sharing a CPU tensor's memory (a contiguous copy of a
-    strided one, which an output cannot be)."""
+def _on_cpu(t, name, where):
     if t.device.type != "cpu":
         raise _bad_type(where, name, "is a torch tensor on %s; nonlin runs on the CPU "
                                      "(move it with .cpu())" % t.device)
-    t = t.detach()
-    if not t.is_contiguous():
-        if writable:
-            raise ValueError("%s: argument '%s' must be contiguous" % (where, name))
-        t = t.contiguous()  # the documented cost: one copy
+
+
+def _tensor_view(t, name, where):
+    """The numpy array sharing a CPU tensor's memory, for the dtypes the
+    direct path does not take (they are converted or refused as numpy's)."""
+    _on_cpu(t, name, where)
     try:
-        return t.numpy()
+        return t.detach().contiguous().numpy()
     except (TypeError, RuntimeError) as e:
         raise _bad_type(where, name, "is a torch tensor of dtype %s, which has no numpy view "
                                      "(%s); convert it with .float()" % (t.dtype, e)) from None
 
 
-def _as_tensor(a):
-    return sys.modules["torch"].from_numpy(a)
+def _tensor_input(t, name, where, dtype):
+    """``(holder, address, shape, TORCH)`` of a tensor of ``dtype``: its own
+    memory when it is contiguous, else a contiguous copy; None for other
+    dtypes."""
+    if t.dtype != dtype:
+        return None
+    _on_cpu(t, name, where)
+    if not t.is_contiguous():
+        t = t.contiguous()  # the documented cost: one copy
+    return t, t.data_ptr(), tuple(t.shape), TORCH
+
+
+def _tensor_output(out, shape, name, where):
+    torch = sys.modules["torch"]
+    if out.dtype != torch.float32:
+        raise _bad_type(where, name, "has dtype %s; results are float32" % out.dtype)
+    _on_cpu(out, name, where)
+    if tuple(out.shape) != shape:
+        raise ValueError("%s: argument '%s' has shape %s, the result has shape %s"
+                         % (where, name, tuple(out.shape), shape))
+    if not out.is_contiguous():
+        raise ValueError("%s: argument '%s' must be contiguous" % (where, name))
+    return out, out.data_ptr(), lambda: out
 
 
 # ------------------------------------------------------------------ floats
@@ -140,6 +161,9 @@ def _as_tensor(a):
 def float_input(obj, name, where):
     """A read-only float32 argument: ``(holder, address, shape, flavor)``."""
     if _is_tensor(obj):
+        direct = _tensor_input(obj, name, where, sys.modules["torch"].float32)
+        if direct is not None:
+            return direct
         return float_input(_tensor_view(obj, name, where), name, where)[:3] + (TORCH,)
     if isinstance(obj, ndarray):
         a = obj if obj.dtype is F32 else _to_float32(obj, name, where)
@@ -215,8 +239,9 @@ def float_output(out, shape, flavor, name, where):
     """
     if out is None:
         if flavor is TORCH:
-            r = np.empty(shape, F32)
-            return _numpy_view(r) + ((lambda: _as_tensor(r)),)
+            torch = sys.modules["torch"]
+            r = torch.empty(shape, dtype=torch.float32)
+            return r, r.data_ptr(), lambda: r
         if np is not None and flavor is not BUFFER:
             r = np.empty(shape, F32)
             return _numpy_view(r) + (((lambda: r[()]) if flavor is SCALAR else lambda: r),)
@@ -225,9 +250,7 @@ def float_output(out, shape, flavor, name, where):
             return buf, _address(buf), lambda: buf[0]
         return buf, _address(buf), lambda: buf
     if _is_tensor(out):
-        holder, address, _ = float_output(_tensor_view(out, name, where, writable=True), shape,
-                                          NUMPY, name, where)
-        return holder, address, lambda: out
+        return _tensor_output(out, shape, name, where)
     if isinstance(out, ndarray):
         if out.dtype is not F32 and out.dtype != F32:
             raise _bad_type(where, name, "has dtype %s; results are float32" % out.dtype)
@@ -316,6 +339,9 @@ def index_input(obj, name, where):
     bool values are refused, since a class index must be an integer.
     """
     if _is_tensor(obj):
+        direct = _tensor_input(obj, name, where, sys.modules["torch"].int64)
+        if direct is not None:
+            return direct
         return index_input(_tensor_view(obj, name, where), name, where)[:3] + (TORCH,)
     if isinstance(obj, (list, tuple)):
         flat, shape = _flatten(obj, name, where)

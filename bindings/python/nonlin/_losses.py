@@ -46,7 +46,10 @@ def _fail(status, where, name, shape, target, classes, ignore_index):
     """The exception for a C status, naming the first bad target if any;
     ``name`` is the 2-D array argument, ``target`` the int64 holder."""
     if status == Status.BAD_TARGET:
-        values = memoryview(target).cast("B").cast("q")
+        try:
+            values = memoryview(target).cast("B").cast("q")
+        except TypeError:  # a torch tensor holds the targets
+            values = target.reshape(-1).tolist()
         for row, t in enumerate(values):
             if t != ignore_index and not 0 <= t < classes:
                 return error(status, where, "target",

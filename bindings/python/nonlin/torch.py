@@ -71,6 +71,7 @@ def _elementwise(name, backward_from, params):
     keywords = [k for k, _ in params]
     defaults = dict(params)
     inplace_kw = name in _INPLACE
+    kernel = getattr(_nonlin, name)
 
     def fn(input, *args, **kwargs):
         inplace = kwargs.pop("inplace", False) if inplace_kw else False
@@ -91,6 +92,8 @@ def _elementwise(name, backward_from, params):
             if x is not input:
                 input.copy_(x)
             return input
+        if not _records_grad(x):
+            return kernel(x, *p)
         return _Elementwise.apply(x, name, backward_from == "input", *p)
 
     fn.__name__ = fn.__qualname__ = name
@@ -141,7 +144,10 @@ def _softmax(name, log):
             raise TypeError("%s: give dim (torch's implicit choice is deprecated)" % where)
         if dtype not in (None, _torch.float32):
             raise TypeError("%s: dtype %s; nonlin.torch computes float32" % (where, dtype))
-        return _Softmax.apply(_check_float(input, "input", where), dim, log)
+        x = _check_float(input, "input", where)
+        if not _records_grad(x):
+            return (_nonlin.log_softmax if log else _nonlin.softmax)(x, axis=dim)
+        return _Softmax.apply(x, dim, log)
 
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = "torch.nn.functional.%s(input, dim) computed by nonlin, with its gradient." % name
