@@ -22,10 +22,15 @@ NotImplementedError rather than fall back to another implementation.
 (as torch, which refuses in-place changes that autograd needs).
 """
 
+import math as _math
+
 import torch as _torch
 
 import nonlin as _nonlin
 from nonlin import _registry
+from nonlin._arrays import INT64_MAX as _INT64_MAX, INT64_MIN as _INT64_MIN
+from nonlin._capi import lib as _lib
+from nonlin._losses import _REDUCTIONS
 
 __all__ = ["softmax", "log_softmax", "cross_entropy", "nll_loss", "nn"]
 
@@ -33,36 +38,63 @@ __all__ = ["softmax", "log_softmax", "cross_entropy", "nll_loss", "nn"]
 _INPLACE = {"relu", "relu6", "leaky_relu", "hardtanh", "hardsigmoid", "hardswish", "elu",
             "celu", "selu", "silu", "mish"}
 
+# A tensor that passed _check_float is contiguous float32 on the CPU, so the
+# functions below hand its address straight to the C function: the array
+# functions' general conversions cost several times torch's own call on a
+# small tensor. Whatever the C function refuses goes to the array function
+# instead, which refuses it too and raises its usual error.
+_F32 = _torch.float32
+_Tensor = _torch.Tensor
+_empty_like = _torch.empty_like
+_grad_enabled = _torch.is_grad_enabled
+
 
 def _check_float(t, name, where):
-    if not isinstance(t, _torch.Tensor):
+    if isinstance(t, _Tensor) and t.is_cpu and t.dtype is _F32:
+        return t.contiguous()
+    if not isinstance(t, _Tensor):
         raise TypeError("%s: argument '%s' must be a torch.Tensor, not %s"
                         % (where, name, type(t).__name__))
-    if t.device.type != "cpu" or t.dtype != _torch.float32:
-        raise TypeError("%s: argument '%s' is a %s tensor on %s; nonlin.torch computes "
-                        "float32 CPU tensors" % (where, name, t.dtype, t.device))
-    return t.contiguous()
+    raise TypeError("%s: argument '%s' is a %s tensor on %s; nonlin.torch computes "
+                    "float32 CPU tensors" % (where, name, t.dtype, t.device))
 
 
 def _records_grad(*tensors):
     return _torch.is_grad_enabled() and any(t.requires_grad for t in tensors)
 
 
-class _Elementwise(_torch.autograd.Function):
-    """y = op(x, *params); the backward takes x or y as the registry says."""
+def _function(name, forward, backward):
+    """A torch.autograd.Function; its nodes show as ``nonlin_<name>Backward``."""
+    return type("nonlin_" + name, (_torch.autograd.Function,),
+                {"forward": staticmethod(forward), "backward": staticmethod(backward)})
 
-    @staticmethod
-    def forward(ctx, x, op, from_input, *params):
-        y = getattr(_nonlin, op)(x, *params)
-        ctx.op, ctx.params = op, params
+
+def _elementwise_function(name, from_input, params, forward_c, kernel):
+    """The autograd Function of y = op(x, *params); the backward takes x or
+    y as the registry says."""
+    backward_c = getattr(_lib, "nonlin_%s_backward_f32" % name)
+    kernel_backward = getattr(_nonlin, name + "_backward")
+    no_grads = (None,) * len(params)
+
+    def forward(ctx, x, *p):
+        y = _empty_like(x)
+        if forward_c(x.numel(), x.data_ptr(), y.data_ptr(), *p):
+            y = kernel(x, *p)
+        ctx.params = p
         ctx.save_for_backward(x if from_input else y)
         return y
 
-    @staticmethod
     def backward(ctx, dy):
         (v,) = ctx.saved_tensors
-        dx = getattr(_nonlin, ctx.op + "_backward")(v, dy.contiguous(), *ctx.params)
-        return (dx, None, None) + (None,) * len(ctx.params)
+        p = ctx.params
+        dy = dy.contiguous()
+        dx = _empty_like(v)
+        if dy.dtype is not _F32 or backward_c(v.numel(), v.data_ptr(), dy.data_ptr(),
+                                              dx.data_ptr(), *p):
+            dx = kernel_backward(v, dy, *p)
+        return (dx,) + no_grads
+
+    return _function(name, forward, backward)
 
 
 def _elementwise(name, backward_from, params):
@@ -70,10 +102,14 @@ def _elementwise(name, backward_from, params):
     where = "nonlin.torch." + name
     keywords = [k for k, _ in params]
     defaults = dict(params)
+    default_values = tuple(float(v) for _, v in params)
     inplace_kw = name in _INPLACE
     kernel = getattr(_nonlin, name)
+    forward_c = getattr(_lib, "nonlin_%s_f32" % name)
+    function = _elementwise_function(name, backward_from == "input", params, forward_c, kernel)
 
-    def fn(input, *args, **kwargs):
+    def parameters(args, kwargs):
+        """The float parameters and the inplace flag."""
         inplace = kwargs.pop("inplace", False) if inplace_kw else False
         if len(args) > len(keywords):
             raise TypeError("%s takes at most %d parameters after input" % (where, len(keywords)))
@@ -82,25 +118,39 @@ def _elementwise(name, backward_from, params):
             if k not in defaults or k in values:
                 raise TypeError("%s: unexpected or repeated argument '%s'" % (where, k))
             values[k] = v
-        p = [float(values.get(k, defaults[k])) for k in keywords]
+        return [float(values.get(k, defaults[k])) for k in keywords], inplace
+
+    def in_place(input, p):
         x = _check_float(input, "input", where)
-        if inplace:
-            if _records_grad(input):
-                raise RuntimeError("%s: inplace=True on a tensor that requires grad; autograd "
-                                   "needs the input" % where)
-            getattr(_nonlin, name)(x, *p, out=x)
-            if x is not input:
-                input.copy_(x)
-            return input
-        if not _records_grad(x):
+        if _records_grad(input):
+            raise RuntimeError("%s: inplace=True on a tensor that requires grad; autograd "
+                               "needs the input" % where)
+        kernel(x, *p, out=x)
+        if x is not input:
+            input.copy_(x)
+        return input
+
+    def fn(input, *args, **kwargs):
+        p = default_values
+        if args or kwargs:
+            p, inplace = parameters(args, kwargs)
+            if inplace:
+                return in_place(input, p)
+        if not (isinstance(input, _Tensor) and input.is_cpu and input.dtype is _F32):
+            _check_float(input, "input", where)  # raises
+        x = input.contiguous()
+        if x.requires_grad and _grad_enabled():
+            return function.apply(x, *p)
+        y = _empty_like(x)
+        if forward_c(x.numel(), x.data_ptr(), y.data_ptr(), *p):
             return kernel(x, *p)
-        return _Elementwise.apply(x, name, backward_from == "input", *p)
+        return y
 
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = ("%s(input%s%s): torch.nn.functional.%s computed by nonlin, with its "
                   "gradient.\n\n%s" % (name, "".join(", %s=%r" % kv for kv in params),
                                        ", inplace=False" if inplace_kw else "", name,
-                                       getattr(_nonlin, name).__doc__ or ""))
+                                       kernel.__doc__ or ""))
     return fn
 
 
@@ -121,33 +171,62 @@ def gelu(input, approximate="none"):
                      % (approximate,))
 
 
-class _Softmax(_torch.autograd.Function):
-    @staticmethod
-    def forward(ctx, x, dim, log):
-        y = (_nonlin.log_softmax if log else _nonlin.softmax)(x, axis=dim)
-        ctx.dim, ctx.log = dim, log
-        ctx.save_for_backward(y)
-        return y
-
-    @staticmethod
-    def backward(ctx, dy):
-        (y,) = ctx.saved_tensors
-        grad = _nonlin.log_softmax_backward if ctx.log else _nonlin.softmax_backward
-        return grad(y, dy.contiguous(), axis=ctx.dim), None, None
+def _axis_sizes(shape, dim):
+    """(outer, axis length, inner) of ``shape`` around axis ``dim``; None
+    for a dim that is not an int or out of range, and for an empty axis,
+    which the array functions refuse or handle."""
+    if type(dim) is not int:
+        return None
+    ndim = len(shape)
+    if dim < 0:
+        dim += ndim
+    if not 0 <= dim < ndim or not shape[dim]:
+        return None
+    return _math.prod(shape[:dim]), shape[dim], _math.prod(shape[dim + 1:])
 
 
 def _softmax(name, log):
     where = "nonlin.torch." + name
+    kernel, kernel_backward = getattr(_nonlin, name), getattr(_nonlin, name + "_backward")
+    forward_c = getattr(_lib, "nonlin_%s_f32" % name)
+    backward_c = getattr(_lib, "nonlin_%s_backward_f32" % name)
+
+    def run(x, dim, sizes):
+        if sizes is not None:
+            y = _empty_like(x)
+            if not forward_c(*sizes, x.data_ptr(), y.data_ptr()):
+                return y
+        return kernel(x, axis=dim)
+
+    def forward(ctx, x, dim, sizes):
+        y = run(x, dim, sizes)
+        ctx.dim, ctx.sizes = dim, sizes
+        ctx.save_for_backward(y)
+        return y
+
+    def backward(ctx, dy):
+        (y,) = ctx.saved_tensors
+        dy = dy.contiguous()
+        if ctx.sizes is not None and dy.dtype is _F32:
+            dx = _empty_like(y)
+            if not backward_c(*ctx.sizes, y.data_ptr(), dy.data_ptr(), dx.data_ptr()):
+                return dx, None, None
+        return kernel_backward(y, dy, axis=ctx.dim), None, None
+
+    function = _function(name, forward, backward)
 
     def fn(input, dim=None, dtype=None):
         if dim is None:
             raise TypeError("%s: give dim (torch's implicit choice is deprecated)" % where)
         if dtype not in (None, _torch.float32):
             raise TypeError("%s: dtype %s; nonlin.torch computes float32" % (where, dtype))
-        x = _check_float(input, "input", where)
-        if not _records_grad(x):
-            return (_nonlin.log_softmax if log else _nonlin.softmax)(x, axis=dim)
-        return _Softmax.apply(x, dim, log)
+        if not (isinstance(input, _Tensor) and input.is_cpu and input.dtype is _F32):
+            _check_float(input, "input", where)  # raises
+        x = input.contiguous()
+        sizes = _axis_sizes(x.shape, dim)
+        if x.requires_grad and _grad_enabled():
+            return function.apply(x, dim, sizes)
+        return run(x, dim, sizes)
 
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = "torch.nn.functional.%s(input, dim) computed by nonlin, with its gradient." % name
@@ -170,8 +249,8 @@ def _loss_arguments(where, input, target, weight, reduction, **unsupported):
     if x.dim() != 2:
         raise NotImplementedError("%s: input of shape %s; nonlin's kernels take (N, C)"
                                   % (where, tuple(x.shape)))
-    if not isinstance(target, _torch.Tensor) or target.dtype != _torch.int64 \
-            or target.device.type != "cpu":
+    if not isinstance(target, _torch.Tensor) or target.dtype is not _torch.int64 \
+            or not target.is_cpu:
         raise TypeError("%s: target must be an int64 CPU tensor of class indices" % where)
     if reduction not in ("none", "mean", "sum"):
         raise ValueError("%s: reduction %r is not one of 'none', 'mean', 'sum'"
@@ -188,14 +267,31 @@ def _scaled_grad(grad, dloss, reduction):
     return grad * (dloss[:, None] if reduction == "none" else dloss)
 
 
+def _cross_entropy(x, target, ignore_index, reduction, with_grad):
+    """(loss tensor, gradient or None) of checked arguments."""
+    rows, classes = x.shape
+    if target.shape == (rows,) and type(ignore_index) is int \
+            and _INT64_MIN <= ignore_index <= _INT64_MAX:
+        code = _REDUCTIONS[reduction]
+        loss = x.new_empty((rows,) if code == _REDUCTIONS["none"] else ())
+        grad = _empty_like(x) if with_grad else None
+        if not _lib.nonlin_cross_entropy_f32(rows, classes, x.data_ptr(), target.data_ptr(),
+                                             loss.data_ptr(), grad.data_ptr() if with_grad
+                                             else None, ignore_index, code):
+            return loss, grad
+    found = _nonlin.cross_entropy(x, target, ignore_index=ignore_index, reduction=reduction,
+                                  return_grad=with_grad)
+    loss, grad = found if with_grad else (found, None)
+    return _loss_value(loss, x), grad
+
+
 class _CrossEntropy(_torch.autograd.Function):
     @staticmethod
     def forward(ctx, x, target, ignore_index, reduction):
-        loss, grad = _nonlin.cross_entropy(x, target, ignore_index=ignore_index,
-                                           reduction=reduction, return_grad=True)
+        loss, grad = _cross_entropy(x, target, ignore_index, reduction, True)
         ctx.reduction = reduction
         ctx.save_for_backward(grad)
-        return _loss_value(loss, x)
+        return loss
 
     @staticmethod
     def backward(ctx, dloss):
@@ -210,7 +306,9 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     x, t = _loss_arguments("nonlin.torch.cross_entropy", input, target, weight, reduction,
                            size_average=size_average, reduce=reduce,
                            label_smoothing=label_smoothing)
-    return _CrossEntropy.apply(x, t, ignore_index, reduction)
+    if _grad_enabled() and x.requires_grad:
+        return _CrossEntropy.apply(x, t, ignore_index, reduction)
+    return _cross_entropy(x, t, ignore_index, reduction, False)[0]
 
 
 class _NllLoss(_torch.autograd.Function):
