@@ -39,11 +39,13 @@ def _activation_module(name, params):
             setattr(self, k, values[k])
 
     def forward(self, input):
+        if name == "gelu":
+            return function(input, approximate=self.approximate)
+        if not keywords and not (inplace_kw and self.inplace):
+            return function(input)  # no arguments to parse: the function's fast path
         kwargs = {k: getattr(self, k) for k in keywords}
         if inplace_kw:
             kwargs["inplace"] = self.inplace
-        if name == "gelu":
-            return function(input, approximate=self.approximate)
         return function(input, **kwargs)
 
     def extra_repr(self):

@@ -201,3 +201,35 @@ def test_every_activation_is_exported_and_gradchecks():
         h = 1e-2
         fd = (ours(name)(x.detach() + h) - ours(name)(x.detach() - h)) / (2 * h)
         assert torch.allclose(g, fd, rtol=1e-2, atol=1e-3), name
+
+
+def test_direct_calls_take_every_layout_and_keep_autograd_checks():
+    """nonlin.torch hands tensors straight to the C functions: strided
+    inputs and gradients, no_grad, saved tensors changed in place and
+    parameters the C function refuses behave as through the array
+    functions."""
+    x = torch.randn(12, 10).t()  # not contiguous
+    assert torch.equal(F.sigmoid(x), nonlin.sigmoid(x.contiguous()))
+    assert torch.equal(F.log_softmax(x, 0), nonlin.log_softmax(x.contiguous(), axis=0))
+    xr = x.clone().requires_grad_()
+    with torch.no_grad():
+        assert F.tanh(xr).grad_fn is None and F.softmax(xr, 1).grad_fn is None
+    # y.sum() sends an expanded, stride-0 gradient back.
+    F.silu(xr).sum().backward()
+    assert torch.equal(xr.grad, nonlin.silu_backward(x.contiguous(), torch.ones(10, 12)))
+    xr.grad = None
+    F.softmax(xr, -1).sum().backward()
+    y = nonlin.softmax(x.contiguous(), axis=-1)
+    assert torch.equal(xr.grad, nonlin.softmax_backward(y, torch.ones(10, 12), axis=-1))
+    y = F.sigmoid(xr)
+    y.mul_(2)  # sigmoid's backward needs y
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        y.sum().backward()
+    for grad in (False, True):
+        with pytest.raises(ValueError, match="min_val"):
+            F.hardtanh(x.clone().requires_grad_(grad), 2.0, 1.0)
+        with pytest.raises(IndexError):
+            F.softmax(x.clone().requires_grad_(grad), 2)
+        with pytest.raises(ValueError, match="outside"):
+            F.cross_entropy(x.clone().requires_grad_(grad), torch.full((10,), 12))
+    assert F.cross_entropy(x, torch.zeros(10, dtype=torch.int64), reduction="none").shape == (10,)
