@@ -18,9 +18,11 @@ in alternation, ``repeat`` times each, and each side's figure is the
 median; the ratio is nonlin's over torch's. Usage:
 
     NONLIN_LIBRARY=build/libnonlin.so.0 /usr/bin/python3 \\
-        bindings/python/bench/torch_overhead.py [repeat]
+        bindings/python/bench/torch_overhead.py [--breakdown] [repeat]
 
-Exit status 1 when a floor is missed.
+Exit status 1 when a floor is missed. With ``--breakdown`` it prints
+instead where the time of nonlin.torch.sigmoid on 64x10 goes, layer by
+layer, in the same alternation.
 """
 
 import statistics
@@ -35,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import nonlin  # noqa: E402
 import nonlin.torch as NF  # noqa: E402
 from nonlin import _registry  # noqa: E402
+from nonlin._capi import lib  # noqa: E402
 
 SMALL_FLOOR = 1.5
 LARGE_FLOOR = 1.0
@@ -118,10 +121,71 @@ def large_cases():
                loss_backward(TF.cross_entropy, xg, target))
 
 
+def breakdown(repeat):
+    """The layers of a sigmoid call on 64x10, each measured alone."""
+    x = torch.randn(64, 10)
+    xg = x.clone().requires_grad_()
+    g = torch.randn(64, 10)
+    y = torch.empty_like(x)
+    c_fwd, c_bwd = lib.nonlin_sigmoid_f32, lib.nonlin_sigmoid_backward_f32
+
+    def checked_output(x=x):  # what nonlin.torch does around the C call
+        if isinstance(x, torch.Tensor) and x.is_cpu and x.dtype is torch.float32:
+            x = x.contiguous()
+            if not (x.requires_grad and torch.is_grad_enabled()):
+                out = torch.empty_like(x)
+                return x.numel(), x.data_ptr(), out.data_ptr()
+
+    def make(c_calls):
+        def forward(ctx, v):
+            out = torch.empty_like(v)
+            if c_calls:
+                c_fwd(v.numel(), v.data_ptr(), out.data_ptr())
+            ctx.save_for_backward(out)
+            return out
+
+        def backward(ctx, dy):
+            (out,) = ctx.saved_tensors
+            dx = torch.empty_like(out)
+            if c_calls:
+                c_bwd(out.numel(), out.data_ptr(), dy.data_ptr(), dx.data_ptr())
+            return dx
+        return type("Skeleton", (torch.autograd.Function,),
+                    {"forward": staticmethod(forward), "backward": staticmethod(backward)})
+
+    layers = [
+        ("forward: torch.sigmoid", lambda: torch.sigmoid(x), 2000),
+        ("forward: nonlin.torch.sigmoid", lambda: NF.sigmoid(x), 2000),
+        ("  checks and torch.empty_like", checked_output, 2000),
+        ("  torch.empty_like alone", lambda: torch.empty_like(x), 2000),
+        ("  C call through ctypes", lambda: c_fwd(640, x.data_ptr(), y.data_ptr()), 2000),
+        ("  C call of 0 elements", lambda: c_fwd(0, x.data_ptr(), y.data_ptr()), 2000),
+        ("fwd+bwd: torch.sigmoid", forward_backward(torch.sigmoid, xg, g), 300),
+        ("fwd+bwd: nonlin.torch.sigmoid", forward_backward(NF.sigmoid, xg, g), 300),
+        ("  autograd.Function, no C call", forward_backward(make(False).apply, xg, g), 300),
+        ("  autograd.Function, C calls", forward_backward(make(True).apply, xg, g), 300),
+    ]
+    times = [[] for _ in layers]
+    for (_, fn, number), t in zip(layers, times):
+        batch_us(fn, number)
+    for _ in range(repeat):
+        for (_, fn, number), t in zip(layers, times):
+            t.append(batch_us(fn, number))
+    print("sigmoid on 64x10, us per call, median of %d" % repeat)
+    for (name, _, _), t in zip(layers, times):
+        print("%-34s %7.2f" % (name, statistics.median(t)))
+    return 0
+
+
 def main():
-    repeat = int(sys.argv[1]) if len(sys.argv) > 1 else 21
+    args = sys.argv[1:]
+    show_breakdown = "--breakdown" in args
+    args = [a for a in args if a != "--breakdown"]
+    repeat = int(args[0]) if args else 21
     torch.set_num_threads(1)
     nonlin.set_num_threads(1)
+    if show_breakdown:
+        return breakdown(repeat)
     print("nonlin %s (ISA %s, %d thread) against torch %s (%d thread), median of %d"
           % (nonlin.version(), nonlin.isa(), nonlin.get_num_threads(), torch.__version__,
              torch.get_num_threads(), repeat))
