@@ -27,7 +27,8 @@ import torch as _torch
 import nonlin as _nonlin
 from nonlin import _registry
 
-__all__ = ["softmax", "log_softmax", "cross_entropy", "nll_loss", "nn"]
+__all__ = ["softmax", "log_softmax", "cross_entropy", "nll_loss", "nn", "masked_softmax",
+           "logsumexp"]
 
 # torch.nn.functional's activations that take an `inplace` keyword.
 _INPLACE = {"relu", "relu6", "leaky_relu", "hardtanh", "hardsigmoid", "hardswish", "elu",
@@ -238,4 +239,5 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     return _NllLoss.apply(x, t, ignore_index, reduction)
 
 
+from nonlin._torch_masked import logsumexp, masked_softmax  # noqa: E402,F401  (likewise)
 from nonlin import _torch_nn as nn  # noqa: E402  (it uses the functions above)
