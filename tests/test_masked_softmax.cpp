@@ -182,6 +182,17 @@ TEST_CASE("masked softmax special rows", "[masked_softmax]") {
             }
         }
     }
+    // A scale that overflows scale * (x - max) gives 0 (-inf), never NaN.
+    const std::vector<float> wide = {1e30f, -1e30f, 3e38f, 2e29f, -3e38f};
+    for (const bool log : {false, true}) {
+        std::vector<float> y(5);
+        REQUIRE(masked(log)(1, 5, 1, 0, wide.data(), nullptr, y.data(), 1e30f,
+                            NONLIN_EMPTY_ROW_NAN) == NONLIN_OK);
+        for (std::size_t k = 0; k < 5; ++k) {
+            INFO("log " << log << " entry " << k);
+            CHECK(y[k] == (k == 2 ? (log ? 0.0f : 1.0f) : (log ? -kInf : 0.0f)));
+        }
+    }
     // Without a mask, the zero mode turns rows of all -inf into zeros and
     // leaves the others as the plain functions give them.
     std::vector<float> x = {-kInf, -kInf, -kInf, 1.0f, 2.0f, 3.0f}, y(6), plain(6);

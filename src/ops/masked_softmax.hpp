@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 
 #include "../isa/kernel_table.hpp"
 #include "softmax_passes.hpp"
@@ -35,12 +36,14 @@ struct masked_terms {
         return mask ? select(kept_lanes(mask + off, k), v, splat(kNegInf)) : v;
     }
     // x - m = d + err exactly; scale * d = p + product error exactly; the
-    // small terms go into exp's tail, so only exp rounds.
+    // small terms go into exp's tail, so only exp rounds. Where p overflows
+    // the tail is 0: err * scale may overflow too, and -inf + inf is NaN.
     vfloat shifted(vfloat v, vfloat m, vfloat& tail) const {
         vfloat err;
         const vfloat d = two_diff(v, m, err);
         const vfloat p = d * scale;
-        tail = product_error(d, scale, p) + err * scale;
+        tail = select(abs(p) == splat(std::numeric_limits<float>::infinity()), splat(0.0f),
+                      product_error(d, scale, p) + err * scale);
         return p;
     }
     vfloat exp(vfloat v, vfloat m) const {
