@@ -17,13 +17,14 @@ namespace nonlin {
 struct region {
     const void* data;
     std::size_t bytes;
-    bool is_float;  // float elements; otherwise int64 class targets
+    bool is_float;  // float elements; otherwise int64 class targets or uint8 masks
 };
 
 template <class T>
 region region_of(const T* p, std::size_t count) {
-    static_assert(std::is_same<T, float>::value || std::is_same<T, int64_t>::value,
-                  "arrays hold float values or int64 targets");
+    static_assert(std::is_same<T, float>::value || std::is_same<T, int64_t>::value ||
+                      std::is_same<T, uint8_t>::value,
+                  "arrays hold float values, int64 targets or uint8 masks");
     return {p, count * sizeof(T), std::is_same<T, float>::value};
 }
 

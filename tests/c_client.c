@@ -47,6 +47,29 @@ static float xs[N], ys[N], dys[N], out[N];
     check_all(nonlin_##op##_backward_f32(N, xs, dys, out, __VA_ARGS__), out, want, \
               #op "_backward")
 
+/* The masked softmax family and logsumexp on two rows of three. */
+static void masked_rows(void) {
+    const float x[6] = {1.0f, 2.0f, 3.0f, -1.0f, 0.0f, 1.0f};
+    const uint8_t mask[3] = {1, 0, 1}; /* one mask slice for both rows */
+    const float dy[2] = {1.0f, 2.0f};
+    float y[6], lse[2], dx[6];
+    check(nonlin_masked_softmax_f32(2, 3, 1, 1, x, mask, y, 0.5f, NONLIN_EMPTY_ROW_ZERO) ==
+                  NONLIN_OK && y[1] == 0.0f && fabsf(y[0] + y[2] - 1.0f) < 1e-6f,
+          "masked softmax");
+    check(nonlin_masked_log_softmax_f32(2, 3, 1, 1, x, mask, y, 1.0f, NONLIN_EMPTY_ROW_NAN) ==
+                  NONLIN_OK && isinf(y[4]) && y[5] < 0.0f,
+          "masked log_softmax");
+    check(nonlin_masked_softmax_f32(2, 3, 1, 1, x, mask, y, 1.0f, (nonlin_empty_row)2) ==
+              NONLIN_ERR_BAD_ARGUMENT,
+          "masked softmax with an unknown empty-row mode");
+    check(nonlin_logsumexp_f32(2, 3, 1, x, lse) == NONLIN_OK &&
+              fabsf(lse[0] - 3.40760596f) < 1e-6f,
+          "logsumexp");
+    check(nonlin_logsumexp_backward_f32(2, 3, 1, x, lse, dy, dx) == NONLIN_OK &&
+              fabsf(dx[0] + dx[1] + dx[2] - 1.0f) < 1e-6f,
+          "logsumexp backward");
+}
+
 int main(void) {
     float x[6] = {-3.0f, -1.0f, 0.0f, 0.5f, 2.0f, 8.0f};
     float y[6], dy[6] = {1, 1, 1, 1, 1, 1}, dx[6];
@@ -124,6 +147,8 @@ int main(void) {
     check(nonlin_cross_entropy_f32(2, 3, x, target, loss, grad, -100, NONLIN_REDUCTION_MEAN) ==
               NONLIN_OK && fabsf(loss[0] + y[2]) < 1e-6f, "cross entropy");
     for (i = 3; i < 6; ++i) check(grad[i] == 0.0f, "ignored row has zero gradient");
+
+    masked_rows();
 
     check(nonlin_sigmoid_f32(4, NULL, y) == NONLIN_ERR_NULL_POINTER, "null pointer status");
     printf("c client: %d passed, %d failed\n", checks - failures, failures);

@@ -370,6 +370,90 @@ NONLIN_API nonlin_status nonlin_log_softmax_backward_f32(size_t outer, size_t ax
                                                          size_t inner, const float* y,
                                                          const float* dy, float* dx);
 
+/* --------------------------------- masked softmax and logsumexp, f32 */
+
+/* What a masked softmax or log_softmax gives for a row that has nothing to
+ * normalize: every entry masked out, or every kept entry -inf. Values are
+ * part of the ABI. */
+typedef enum nonlin_empty_row {
+    NONLIN_EMPTY_ROW_NAN = 0,  /* NaN for the whole row, as PyTorch's softmax */
+    NONLIN_EMPTY_ROW_ZERO = 1  /* zeros for the whole row: the row contributes nothing */
+} nonlin_empty_row;
+
+/* y = softmax(scale * x) along the axis over the entries that mask keeps,
+ * for attention: rows and special values as in the softmax family above,
+ * with masked entries left out. mask is NULL (every entry kept) or
+ * mask_outer x axis x inner bytes, nonzero = keep; outer slice o uses mask
+ * slice o % mask_outer, so an (L, S) mask serves every batch and head of a
+ * (B, H, L, S) tensor without a copy. With a mask, mask_outer must be at
+ * least 1 and divide outer, else NONLIN_ERR_BAD_SHAPE; without one it is
+ * ignored. scale must be finite and > 0 (the row maximum of scale * x is
+ * then scale times that of x), else NONLIN_ERR_BAD_ARGUMENT; empty_row
+ * other than the two values above is NONLIN_ERR_BAD_ARGUMENT.
+ *
+ * scale * (x - max) is carried exactly into exp, so scaling adds no
+ * rounding and never overflows (scale * x may exceed FLT_MAX where the
+ * softmax is still defined). Masked entries give exactly 0 in every row
+ * that has a softmax. A row whose kept entries hold a NaN or a +inf is
+ * NaN throughout, masked entries included, in both modes. A row with no
+ * kept entry, or only -inf ones, is NaN throughout (NONLIN_EMPTY_ROW_NAN,
+ * what PyTorch's masked_fill(-inf) then softmax gives) or zeros throughout
+ * (NONLIN_EMPTY_ROW_ZERO, as the _safe_softmax PyTorch uses in attention).
+ * With mask NULL, scale 1 and NONLIN_EMPTY_ROW_NAN the result is bitwise
+ * that of nonlin_softmax_f32.
+ * Bound (masked_softmax): 4 ulp per element, for rows up to 2^20.
+ *
+ * Backward: the gradient of softmax(scale * x) is scale times softmax's,
+ * so nonlin_softmax_backward_f32 on this y, then dx times scale, is the
+ * masked softmax's gradient: masked entries have y = 0 and get dx exactly
+ * 0 (a zero row too). y may be x; y must not overlap mask. */
+NONLIN_API nonlin_status nonlin_masked_softmax_f32(size_t outer, size_t axis, size_t inner,
+                                                   size_t mask_outer, const float* x,
+                                                   const uint8_t* mask, float* y, float scale,
+                                                   nonlin_empty_row empty_row);
+
+/* y = log_softmax(scale * x) over the kept entries, with the arguments,
+ * checks and row rules of nonlin_masked_softmax_f32: masked entries give
+ * -inf (log 0) in every row that has a softmax; an empty row gives NaN
+ * (NONLIN_EMPTY_ROW_NAN) or zeros (NONLIN_EMPTY_ROW_ZERO: 0, not -inf, so
+ * that the row adds nothing to a loss summed over it). With mask NULL and
+ * scale 1 this is log_softmax with the choice of what a row of all -inf
+ * gives; with NONLIN_EMPTY_ROW_NAN too, bitwise nonlin_log_softmax_f32.
+ * Bound (masked_log_softmax): 4 ulp of max(|y|, 1) per element (absolute).
+ * Bound (masked_log_softmax_maximum): 2 ulp of |y| at a row's unique
+ * maximum. Backward: nonlin_log_softmax_backward_f32 on this y, times
+ * scale, is the gradient at the kept entries of rows that have a softmax;
+ * masked entries and the rows NONLIN_EMPTY_ROW_ZERO zeroes have gradient
+ * 0, which that formula does not give (it gives dy at y = -inf): the
+ * caller sets them. y may be x; y must not overlap mask. */
+NONLIN_API nonlin_status nonlin_masked_log_softmax_f32(size_t outer, size_t axis, size_t inner,
+                                                       size_t mask_outer, const float* x,
+                                                       const uint8_t* mask, float* y,
+                                                       float scale, nonlin_empty_row empty_row);
+
+/* y = log(sum(exp(x))) along the axis: y holds outer x inner values, y[o *
+ * inner + i] for the row (o, i). Computed as max + log(sum(exp(x - max)))
+ * with the sum in double and max + log(sum) added in double and rounded to
+ * float once. Exact for a row of one value (n = 1 gives x itself); a row
+ * of n equal finite values v gives v + log(n) rounded to float from its
+ * double value. Rows: a NaN anywhere gives NaN; else a +inf anywhere gives
+ * +inf; a row of all -inf gives -inf (PyTorch's rules).
+ * Bound (logsumexp): 2 ulp of max(|y|, 1) (absolute). y may be x only
+ * where both have the same size (axis 1). */
+NONLIN_API nonlin_status nonlin_logsumexp_f32(size_t outer, size_t axis, size_t inner,
+                                              const float* x, float* y);
+
+/* dx = dy * exp(x - y) along the axis, from the forward input x and
+ * output y (outer x inner) and dy (outer x inner, one per row), with x - y
+ * carried exactly and dy * exp rounded once, so a tiny exp times a huge dy
+ * keeps its precision. A row whose y is not finite gives what the formula
+ * gives in IEEE arithmetic (NaN where x - y is NaN), as PyTorch.
+ * Bound (logsumexp_backward): 2 ulp. dx may be x (and y or dy where their
+ * size is the same, axis 1). */
+NONLIN_API nonlin_status nonlin_logsumexp_backward_f32(size_t outer, size_t axis, size_t inner,
+                                                       const float* x, const float* y,
+                                                       const float* dy, float* dx);
+
 /* ------------------------------------------------------------ losses, f32 */
 
 /* The losses take rows x classes inputs (row-major) and one class index

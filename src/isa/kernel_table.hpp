@@ -19,6 +19,17 @@ enum class elementwise_op {
 
 constexpr std::size_t kElementwiseOpCount = static_cast<std::size_t>(elementwise_op::count);
 
+// What a masked softmax call adds to a row function's arguments: the mask
+// (NULL: keep all) repeating every mask_outer slices, the outer index of the
+// call's first slice, the scale and the empty-row mode.
+struct masked_args {
+    const uint8_t* mask;
+    std::size_t mask_outer;
+    std::size_t first;
+    float scale;
+    bool zero_empty;
+};
+
 struct kernel_table {
     using unary_fn = void (*)(std::size_t n, const float* x, float* y, op_params p);
     using binary_fn = void (*)(std::size_t n, const float* a, const float* b, float* out,
@@ -39,6 +50,15 @@ struct kernel_table {
                                         const float* logits, const int64_t* target,
                                         float* row_loss, float* dlogits, int64_t ignore_index,
                                         double grad_scale);
+    using masked_row_fn = void (*)(std::size_t outer, std::size_t axis, std::size_t inner,
+                                   std::size_t ib, std::size_t ie, const float* x, float* y,
+                                   const masked_args& args);
+    // y (dy) holds one value per row: outer x inner.
+    using reduce_fn = void (*)(std::size_t outer, std::size_t axis, std::size_t inner,
+                               std::size_t ib, std::size_t ie, const float* x, float* y);
+    using reduce_backward_fn = void (*)(std::size_t outer, std::size_t axis, std::size_t inner,
+                                        std::size_t ib, std::size_t ie, const float* x,
+                                        const float* y, const float* dy, float* dx);
 
     const char* name;
     unary_fn forward[kElementwiseOpCount];
@@ -52,6 +72,10 @@ struct kernel_table {
     apply_fn log_softmax_apply;
     rest_fn rest;
     cross_entropy_fn cross_entropy;
+    masked_row_fn masked_softmax;
+    masked_row_fn masked_log_softmax;
+    reduce_fn logsumexp;
+    reduce_backward_fn logsumexp_backward;
 };
 
 // One table per ISA of src/isa/isa_list.def, each defined in its own

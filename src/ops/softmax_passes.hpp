@@ -132,11 +132,21 @@ struct strided_columns {
     }
 };
 
-template <class Traversal>
-vfloat max_pass(const Traversal& t, const float* x) {
+// How a row's elements enter the passes: plain_terms reads x as it is;
+// the masked softmax (masked_softmax.hpp) reads masked entries as -inf and
+// scales x - max. Padding lanes read -inf.
+struct plain_terms {
+    vfloat load(const float* x, std::size_t off, std::size_t k) const {
+        return load_n(x + off, k, kNegInf);
+    }
+    vfloat exp(vfloat v, vfloat m) const { return exp_shifted(v, m); }
+};
+
+template <class Traversal, class Terms = plain_terms>
+vfloat max_pass(const Traversal& t, const float* x, const Terms& terms = Terms{}) {
     vfloat m = splat(kNegInf);
     // A NaN may be dropped here: it reaches the sum, which makes the row NaN.
-    t.for_each([&](std::size_t off, std::size_t k) { m = max(m, load_n(x + off, k, kNegInf)); });
+    t.for_each([&](std::size_t off, std::size_t k) { m = max(m, terms.load(x, off, k)); });
     return t.finish_max(m);
 }
 
@@ -148,13 +158,24 @@ bool has_nan(const Traversal& t, const float* x) {
     return any(found);
 }
 
+// 1 in the lanes whose row holds a NaN, else 0 (per row, not reduced).
+template <class Traversal, class Terms = plain_terms>
+vfloat nan_flags(const Traversal& t, const float* x, const Terms& terms = Terms{}) {
+    vfloat seen = splat(0.0f);
+    t.for_each([&](std::size_t off, std::size_t k) {
+        seen = max(seen, select(is_nan(terms.load(x, off, k)), splat(1.0f), splat(0.0f)));
+    });
+    return seen;
+}
+
 // Sum of exp(x - m); with Store, each term is written to y (y may be x).
-template <bool Store, class Traversal>
-lane_sum exp_sum_pass(const Traversal& t, const float* x, vfloat m, float* y) {
+template <bool Store, class Traversal, class Terms = plain_terms>
+lane_sum exp_sum_pass(const Traversal& t, const float* x, vfloat m, float* y,
+                      const Terms& terms = Terms{}) {
     lane_sum s;
     t.for_each([&](std::size_t off, std::size_t k) {
         // Padding lanes hold -inf: their term is exactly 0.
-        const vfloat e = exp_shifted(load_n(x + off, k, kNegInf), m);
+        const vfloat e = terms.exp(terms.load(x, off, k), m);
         if (Store) store_n(y + off, k, e);
         s.add(e);
     });
@@ -166,22 +187,23 @@ inline float logarithm(double s) { return static_cast<float>(std::log(s)); }
 
 // Sum of exp(x - m) over the entries below m: the sum without its terms
 // that are exactly 1 (row_stats::rest).
-template <class Traversal>
-lane_sum rest_pass(const Traversal& t, const float* x, vfloat m) {
+template <class Traversal, class Terms = plain_terms>
+lane_sum rest_pass(const Traversal& t, const float* x, vfloat m, const Terms& terms = Terms{}) {
     lane_sum s;
     t.for_each([&](std::size_t off, std::size_t k) {
-        const vfloat v = load_n(x + off, k, kNegInf);
-        s.add(select(v == m, splat(0.0f), exp_shifted(v, m)));
+        const vfloat v = terms.load(x, off, k);
+        s.add(select(v == m, splat(0.0f), terms.exp(v, m)));
     });
     return s;
 }
 
 // log(sum) per lane from its exp sum s, relatively accurate for confident
 // rows (row_stats.hpp): their rest is summed in one more pass.
-template <class Traversal>
-vfloat log_sum_of(const Traversal& t, const float* x, vfloat m, const lane_sum& s) {
+template <class Traversal, class Terms = plain_terms>
+vfloat log_sum_of(const Traversal& t, const float* x, vfloat m, const lane_sum& s,
+                  const Terms& terms = Terms{}) {
     if (!t.any_lane(s, confident)) return t.finish_sum(s, logarithm);
-    const lane_sum rest = rest_pass(t, x, m);
+    const lane_sum rest = rest_pass(t, x, m, terms);
     return t.finish_sums(s, rest, [](double sum, double r) {
         return static_cast<float>(log_of_sum({0.0f, sum, confident(sum) ? r : -1.0}));
     });

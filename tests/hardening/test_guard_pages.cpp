@@ -236,6 +236,58 @@ void row_plans(std::vector<call_plan>& out, row_shape s) {
         });
 }
 
+// The masked softmax family, without a mask, with one mask slice and with
+// one per slice (the mask against a guard page too), both empty-row modes;
+// and logsumexp, whose y and dy hold one value per row.
+void masked_row_plans(std::vector<call_plan>& out, row_shape s) {
+    const std::string shape =
+        std::to_string(s.outer) + "x" + std::to_string(s.axis) + "x" + std::to_string(s.inner);
+    const std::size_t total = s.outer * s.axis * s.inner, rows = s.outer * s.inner;
+    using masked_f = nonlin_status (*)(size_t, size_t, size_t, size_t, const float*,
+                                       const uint8_t*, float*, float, nonlin_empty_row);
+    const std::pair<const char*, masked_f> fwd[] = {
+        {"masked_softmax", nonlin_masked_softmax_f32},
+        {"masked_log_softmax", nonlin_masked_log_softmax_f32}};
+    for (const auto& [name, f] : fwd) {
+        for (const std::size_t mask_outer : {std::size_t{0}, std::size_t{1}, s.outer}) {
+            for (const guard_side side : {guard_side::after, guard_side::before}) {
+                const std::string what = std::string(name) + " mask_outer " +
+                                         std::to_string(mask_outer) + " " +
+                                         guard_side_name(side);
+                unary_plans(out, what.c_str(), total, shape,
+                            [s, f = f, mask_outer, side](const float* x, float* y) {
+                    const std::size_t bytes = mask_outer * s.axis * s.inner;
+                    guarded<uint8_t> mask(bytes, side);
+                    for (std::size_t i = 0; i < bytes; ++i) mask.data()[i] = i % 3 != 1;
+                    return f(s.outer, s.axis, s.inner, mask_outer, x,
+                             mask_outer ? mask.data() : nullptr, y, 0.5f,
+                             mask_outer == 1 ? NONLIN_EMPTY_ROW_ZERO : NONLIN_EMPTY_ROW_NAN);
+                });
+            }
+        }
+    }
+    call_plan p;
+    p.what = describe("logsumexp", shape, "apart");
+    p.sizes = {total, rows};
+    p.is_output = {false, true};
+    p.alias = {-1, -1};
+    p.call = [s](std::vector<float*>& b, const int64_t*) {
+        return nonlin_logsumexp_f32(s.outer, s.axis, s.inner, b[0], b[1]);
+    };
+    out.push_back(p);
+    for (const bool in_place : {false, true}) {
+        p.what = describe("logsumexp_backward", shape, in_place ? "dx == x" : "apart");
+        p.sizes = {total, rows, rows, total};
+        p.is_output = {false, false, false, true};
+        p.alias = {-1, -1, -1, in_place ? 0 : -1};
+        p.call = [s](std::vector<float*>& b, const int64_t*) {
+            return nonlin_logsumexp_backward_f32(s.outer, s.axis, s.inner, b[0], b[1], b[2],
+                                                 b[3]);
+        };
+        out.push_back(p);
+    }
+}
+
 // Every op of the elementwise registry (tests/elementwise_ops.hpp).
 void elementwise_plans(std::vector<call_plan>& out, std::size_t n) {
     const std::string shape = "n=" + std::to_string(n);
@@ -265,8 +317,10 @@ TEST_CASE("row kernels stay inside buffers at guard pages", "[hardening][guard]"
     // Every row length 1..130 as one contiguous row, and as strided columns
     // (empty shapes, an empty axis among them, are below).
     for (std::size_t axis = 1; axis <= 130; ++axis) {
-        row_plans(plans, {1, axis, 1});
-        row_plans(plans, {1, axis, 3});
+        for (const row_shape s : {row_shape{1, axis, 1}, row_shape{1, axis, 3}}) {
+            row_plans(plans, s);
+            masked_row_plans(plans, s);
+        }
     }
     // Rows x cols, strided axes with every inner width around the vector
     // widths, and the blocked path for rows longer than 2048.
@@ -274,7 +328,10 @@ TEST_CASE("row kernels stay inside buffers at guard pages", "[hardening][guard]"
                                 {2, 7, 15}, {2, 6, 16},  {1, 9, 17},  {2, 5, 31},  {1, 3, 33},
                                 {2, 2, 65}, {1, 4, 130}, {0, 5, 3},   {4, 5, 0},   {0, 0, 1},   {3, 0, 2},   {1, 2049, 1},
                                 {2, 4100, 1}, {1, 2051, 2}};
-    for (const row_shape& s : shapes) row_plans(plans, s);
+    for (const row_shape& s : shapes) {
+        row_plans(plans, s);
+        masked_row_plans(plans, s);
+    }
     for (const call_plan& p : plans) check_plan(p);
 }
 
@@ -298,6 +355,8 @@ TEST_CASE("chunk tails at guard pages when a call is split over threads", "[hard
         elementwise_plans(plans, n);
     row_plans(plans, {40, 1031, 1});
     row_plans(plans, {1, 513, 97});  // fewer slices than threads: split by columns
+    masked_row_plans(plans, {40, 1031, 1});
+    masked_row_plans(plans, {1, 513, 97});
     loss_plans(plans, 67, 1031);
     for (const call_plan& p : plans) check_plan(p);
     nonlin_set_num_threads(0);

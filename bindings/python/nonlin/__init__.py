@@ -22,6 +22,13 @@ result, one out of range is numpy's AxisError (IndexError without numpy):
 
 {axis}
 
+Masked and scaled softmax (attention) and logsumexp, along one axis:
+
+    masked_softmax(x, mask=None, axis=-1, scale=1.0, empty_row="nan",
+                   out=None), masked_log_softmax(...) (same arguments),
+    logsumexp(x, axis=-1, keepdims=False, out=None),
+    logsumexp_backward(x, y, dy, axis=-1, out=None)
+
 Losses on ``(rows, classes)`` inputs with one class index per row:
 
     nll_loss(input, target, ignore_index=-100, reduction="mean")
@@ -75,6 +82,7 @@ loader; ``nonlin.library_path`` says which file was loaded.
 from . import _capi, _ops, _table
 from ._errors import Status
 from ._losses import cross_entropy, nll_loss, nll_loss_backward
+from ._masked import logsumexp, logsumexp_backward, masked_log_softmax, masked_softmax
 from ._runtime import (_version_info, get_num_threads, isa, set_isa, set_num_threads,
                        version)
 from ._version import __version__
@@ -120,3 +128,4 @@ del _listing
 __all__ = ["Status", "cross_entropy", "get_num_threads", "isa", "library_path",
            "nll_loss", "nll_loss_backward", "set_isa", "set_num_threads", "version",
            "version_info"] + sorted(_generated)
+__all__ += ["logsumexp", "logsumexp_backward", "masked_log_softmax", "masked_softmax"]

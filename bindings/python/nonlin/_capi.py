@@ -41,12 +41,24 @@ _OTHERS = {
                                          c_int]),
 }
 
+# The masked softmax family and logsumexp.
+_MASKED = {
+    # outer, axis, inner, mask_outer, x, mask, y, scale, empty_row
+    "nonlin_masked_softmax_f32": (c_int, [c_size_t] * 4 + [_ptr] * 3 + [c_float, c_int]),
+    "nonlin_masked_log_softmax_f32": (c_int, [c_size_t] * 4 + [_ptr] * 3 + [c_float, c_int]),
+    # outer, axis, inner, x, y
+    "nonlin_logsumexp_f32": (c_int, [c_size_t] * 3 + [_ptr] * 2),
+    # outer, axis, inner, x, y, dy, dx
+    "nonlin_logsumexp_backward_f32": (c_int, [c_size_t] * 3 + [_ptr] * 4),
+}
+
 
 def signatures():
     """Every C function the binding uses: name -> (restype, argtypes)."""
     found = {_table.symbol(op): (c_int, _KIND_ARGTYPES[op.kind] + [c_float] * len(op.params))
              for op in _table.OPS}
     found.update(_OTHERS)
+    found.update(_MASKED)
     return found
 
 

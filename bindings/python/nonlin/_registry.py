@@ -37,4 +37,9 @@ ROW_BOUNDS = {
     "nll_loss_backward": (0, 0, 0),
     "cross_entropy_loss": (2, 2, 2),
     "cross_entropy_gradient": (4, 4, 4),
+    "masked_softmax": (4, 4, 4),
+    "masked_log_softmax": (4, 4, 4),
+    "masked_log_softmax_maximum": (2, 2, 2),
+    "logsumexp": (2, 2, 2),
+    "logsumexp_backward": (2, 2, 2),
 }

@@ -32,7 +32,8 @@ from nonlin._arrays import INT64_MAX as _INT64_MAX, INT64_MIN as _INT64_MIN
 from nonlin._capi import lib as _lib
 from nonlin._losses import _REDUCTIONS
 
-__all__ = ["softmax", "log_softmax", "cross_entropy", "nll_loss", "nn"]
+__all__ = ["softmax", "log_softmax", "cross_entropy", "nll_loss", "nn", "masked_softmax",
+           "logsumexp"]
 
 # torch.nn.functional's activations that take an `inplace` keyword.
 _INPLACE = {"relu", "relu6", "leaky_relu", "hardtanh", "hardsigmoid", "hardswish", "elu",
@@ -336,4 +337,5 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     return _NllLoss.apply(x, t, ignore_index, reduction)
 
 
+from nonlin._torch_masked import logsumexp, masked_softmax  # noqa: E402,F401  (likewise)
 from nonlin import _torch_nn as nn  # noqa: E402  (it uses the functions above)

@@ -19,6 +19,8 @@
 //   nll_loss and its backward are exact negations; cross_entropy losses are
 //     >= 0 and its gradient rows lie in [-scale, scale] and sum to 0;
 //   ignored rows have loss 0 and gradient +0;
+//   the masked softmax family and logsumexp (family byte 0xff) as
+//     fuzz_masked says;
 //   no NaN anywhere except where an input NaN or a documented special case
 //     gives it: a row with NaN, +inf or only -inf; a mean over no counted
 //     rows; an infinite gradient input.
@@ -859,6 +861,132 @@ void fuzz_runtime(reader& in) {
     if (in.byte() % 16 == 0) fuzz_fork();
 }
 
+// ------------------------------------------------ masked softmax, logsumexp
+
+// The masked softmax family with any mask, mask_outer, scale and empty-row
+// mode, and logsumexp with its gradient on the same values: the status the
+// header's rules give (argument, then shape) and no write on error; on
+// success, per row: a kept NaN or +inf makes it NaN; nothing kept above
+// -inf makes it NaN or zeros as chosen; otherwise masked entries are
+// exactly 0 (-inf), kept ones in [0, 1] summing to 1 (log: <= 0).
+// logsumexp: NaN for a NaN, +inf for a +inf, -inf for all -inf, else
+// within [max, max + log(axis)] up to rounding; its gradient exp(x - y) in
+// [0, 1] up to rounding.
+void fuzz_masked(reader& in) {
+    std::size_t outer = dim(in), axis = dim(in), inner = dim(in) % 12;
+    if (in.byte() < 128) inner = 1;
+    while (outer * axis * inner > 20000) outer /= 2;
+    const std::size_t total = outer * axis * inner, slice = axis * inner;
+    const uint8_t pick = in.byte();
+    const bool log = pick & 1, use_mask = pick & 2, in_place = pick & 4;
+    std::size_t mask_outer = 0;
+    if (use_mask) {
+        const uint8_t m = in.byte();
+        mask_outer = m % 4 == 0 ? 1 : m % 4 == 1 ? outer : m % 4 == 2 ? m / 4 % 5 : outer / 2;
+    }
+    const float scales[] = {1.0f, 0.125f, 3.0f, 1e-30f, 1e30f, kFltMax, 0.0f, -1.0f, NAN, kInf};
+    const float scale = scales[in.byte() % 10];
+    const uint8_t mb = in.byte();
+    const int mode_value = mb % 8 == 7 ? (mb & 8 ? -1 : 2) : mb % 2;
+    nonlin_empty_row mode;
+    std::memcpy(&mode, &mode_value, sizeof mode);
+    g_call += std::string(log ? " masked_log_softmax " : " masked_softmax ") +
+              std::to_string(outer) + "x" + std::to_string(axis) + "x" + std::to_string(inner) +
+              " mask_outer=" + (use_mask ? std::to_string(mask_outer) : "none") +
+              " scale=" + std::to_string(scale) + " mode=" + std::to_string(mode_value) +
+              (in_place ? " in place" : "");
+    block<float> x(total), out(total);
+    block<uint8_t> mask(use_mask ? std::max<std::size_t>(mask_outer, 1) * slice : 0);
+    for (std::size_t i = 0; i < total; ++i) x.data[i] = in.value();
+    for (std::size_t i = 0; i < mask.count; ++i) mask.data[i] = in.byte() % 4 != 0;
+    for (std::size_t i = 0; i < total; ++i) out.data[i] = -1234.5f;
+    const std::vector<float> x_in(x.data, x.data + total);
+    nonlin_status want = NONLIN_OK;
+    if ((mode_value != 0 && mode_value != 1) || !(std::isfinite(scale) && scale > 0.0f))
+        want = NONLIN_ERR_BAD_ARGUMENT;
+    else if (total > 0 && use_mask && (mask_outer == 0 || outer % mask_outer != 0))
+        want = NONLIN_ERR_BAD_SHAPE;
+    float* y = in_place ? x.data : out.data;
+    const auto sx = x.snapshot(), so = out.snapshot();
+    expect_status((log ? nonlin_masked_log_softmax_f32 : nonlin_masked_softmax_f32)(
+                      outer, axis, inner, mask_outer, x.data, use_mask ? mask.data : nullptr, y,
+                      scale, mode),
+                  want);
+    if (want != NONLIN_OK) {
+        require(x.same_as(sx) && out.same_as(so), "a failing call wrote");
+    } else {
+        const row_view v{outer, axis, inner};
+        for (std::size_t o = 0; o < outer; ++o)
+            for (std::size_t i = 0; i < inner; ++i) {
+                auto kept = [&](std::size_t a) {
+                    return !use_mask || mask.data[(o % mask_outer) * slice + a * inner + i] != 0;
+                };
+                bool nan = false, any = false;
+                for (std::size_t a = 0; a < axis; ++a) {
+                    if (!kept(a)) continue;
+                    const float e = x_in[v.at(o, a, i)];
+                    nan |= std::isnan(e) || e == kInf;
+                    any |= e > -kInf;
+                }
+                const bool empty = !nan && !any;
+                double sum = 0.0;
+                for (std::size_t a = 0; a < axis; ++a) {
+                    const float r = y[v.at(o, a, i)];
+                    if (nan || (empty && mode_value == 0)) {
+                        require(std::isnan(r), "row %zu,%zu entry %zu = %a, not NaN", o, i, a, r);
+                    } else if (empty) {
+                        require(r == 0.0f, "empty row %zu,%zu entry %zu = %a, not 0", o, i, a, r);
+                    } else if (!kept(a)) {
+                        require(r == (log ? -kInf : 0.0f), "masked entry %zu = %a", a, r);
+                    } else {
+                        require(!std::isnan(r) && (log ? r <= 0.0f : r >= 0.0f && r <= 1.0f),
+                                "row %zu,%zu kept entry %zu (x=%a) = %a", o, i, a,
+                                x_in[v.at(o, a, i)], r);
+                        sum += r;
+                    }
+                }
+                if (!nan && !empty && !log)
+                    require(std::fabs(sum - 1.0) <= kSumTolerance + axis * 0x1p-147,
+                            "row %zu,%zu sums to %.9g", o, i, sum);
+            }
+    }
+    // logsumexp and its gradient (dy = 1) on the same values.
+    block<float> lse(outer * inner), dx(total);
+    const std::vector<float> dy(outer * inner, 1.0f);
+    expect_status(nonlin_logsumexp_f32(outer, axis, inner, x_in.data(), lse.data), NONLIN_OK);
+    expect_status(nonlin_logsumexp_backward_f32(outer, axis, inner, x_in.data(), lse.data,
+                                                dy.data(), dx.data),
+                  NONLIN_OK);
+    const row_view v{outer, axis, inner};
+    for (std::size_t o = 0; o < outer && axis > 0; ++o)
+        for (std::size_t i = 0; i < inner; ++i) {
+            bool nan = false, pos_inf = false;
+            float m = -kInf;
+            for (std::size_t a = 0; a < axis; ++a) {
+                const float e = x_in[v.at(o, a, i)];
+                nan |= std::isnan(e);
+                pos_inf |= e == kInf;
+                if (e > m) m = e;
+            }
+            const float r = lse.data[o * inner + i];
+            if (nan) {
+                require(std::isnan(r), "logsumexp of a NaN row = %a", r);
+                continue;
+            }
+            if (pos_inf || m == -kInf) {
+                require(r == m, "logsumexp of a row with max %a = %a", m, r);
+                continue;
+            }
+            const double slack = (std::fabs(m) + std::log(double(axis))) * 0x1p-22 + 0x1p-22;
+            require(r >= m - slack && r <= m + std::log(double(axis)) + slack,
+                    "logsumexp %a outside [max %a, max + log(axis)]", r, m);
+            for (std::size_t a = 0; a < axis; ++a) {
+                const float g = dx.data[v.at(o, a, i)];
+                require(g >= 0.0f && g <= 1.0f + 0x1p-20f, "logsumexp gradient %a", g);
+            }
+        }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
@@ -880,7 +1008,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
     cs.null_which = in.byte();
     cs.shift = in.byte();
     g_call = "isa=" + isa + " threads=" + std::to_string(threads);
-    switch (family % 8) {
+    // Family byte 0xff, unused before: the masked softmax family and logsumexp.
+    if (family == 0xff)
+        fuzz_masked(in);
+    else switch (family % 8) {
     case 0: case 1: case 2: fuzz_elementwise(in, cs); break;
     case 3: case 4: fuzz_rows(in, (family >> 3) % 4, cs); break;
     case 5: case 6: fuzz_losses(in, (family >> 3) % 3, cs); break;

@@ -302,6 +302,55 @@ extern "C" {
         dx: *mut f32,
     ) -> nonlin_status;
 }
+pub const NONLIN_EMPTY_ROW_NAN: nonlin_empty_row = 0;
+pub const NONLIN_EMPTY_ROW_ZERO: nonlin_empty_row = 1;
+pub type nonlin_empty_row = ::std::os::raw::c_uint;
+extern "C" {
+    pub fn nonlin_masked_softmax_f32(
+        outer: usize,
+        axis: usize,
+        inner: usize,
+        mask_outer: usize,
+        x: *const f32,
+        mask: *const u8,
+        y: *mut f32,
+        scale: f32,
+        empty_row: nonlin_empty_row,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_masked_log_softmax_f32(
+        outer: usize,
+        axis: usize,
+        inner: usize,
+        mask_outer: usize,
+        x: *const f32,
+        mask: *const u8,
+        y: *mut f32,
+        scale: f32,
+        empty_row: nonlin_empty_row,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_logsumexp_f32(
+        outer: usize,
+        axis: usize,
+        inner: usize,
+        x: *const f32,
+        y: *mut f32,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_logsumexp_backward_f32(
+        outer: usize,
+        axis: usize,
+        inner: usize,
+        x: *const f32,
+        y: *const f32,
+        dy: *const f32,
+        dx: *mut f32,
+    ) -> nonlin_status;
+}
 extern "C" {
     pub fn nonlin_nll_loss_f32(
         rows: usize,
