@@ -81,6 +81,9 @@ pub enum Isa {
 }
 
 impl Isa {
+    /// Every instruction set this crate names, best first.
+    pub const KNOWN: [Isa; 5] = [Isa::Avx512, Isa::Avx2, Isa::Sse2, Isa::Neon, Isa::Scalar];
+
     /// The library's name of the instruction set.
     ///
     /// ```
@@ -105,7 +108,7 @@ impl Isa {
     /// assert_eq!(nonlin::Isa::from_name("riscv"), nonlin::Isa::Other("riscv"));
     /// ```
     pub fn from_name(name: &'static str) -> Isa {
-        [Isa::Avx512, Isa::Avx2, Isa::Sse2, Isa::Neon, Isa::Scalar]
+        Isa::KNOWN
             .into_iter()
             .find(|isa| isa.name() == name)
             .unwrap_or(Isa::Other(name))
