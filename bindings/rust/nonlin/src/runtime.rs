@@ -82,6 +82,10 @@ pub enum Isa {
 
 impl Isa {
     /// Every instruction set this crate names, best first.
+    ///
+    /// ```
+    /// assert!(nonlin::Isa::KNOWN.contains(&nonlin::Isa::Scalar));
+    /// ```
     pub const KNOWN: [Isa; 5] = [Isa::Avx512, Isa::Avx2, Isa::Sse2, Isa::Neon, Isa::Scalar];
 
     /// The library's name of the instruction set.
