@@ -38,8 +38,9 @@ struct bound {
 
 // Every bound the registries define, by the name the header and the docs
 // use: an elementwise op's forward and its backward (`name_backward`), and
-// each row of row_bounds.def (the largest over its paths; the paths' values
-// are in the tests' table).
+// each row of row_bounds.def. The header and the docs state one bound per
+// row function, so its paths must agree (checked here) until they state
+// one per path.
 std::map<std::string, bound> registry_bounds() {
     std::map<std::string, bound> out;
 #define NONLIN_ELEMENTWISE(name, functor, from, arity, params, valid, fwd_ulp, bwd_ulp, scale) \

@@ -78,10 +78,9 @@ def test_activation_and_gradient_are_the_kernels_and_match_torch(name, other):
     # The values and the gradient are the C kernels' (accurate to their
     # bounds, tests/test_ops.py), with the right saved tensor and parameters.
     from_input = dict((r[0], r[1]) for r in _registry.ELEMENTWISE)[name] == "input"
-    c_name = name
-    assert torch.equal(y.detach(), getattr(nonlin, c_name)(x, *params))
+    assert torch.equal(y.detach(), getattr(nonlin, name)(x, *params))
     saved = x if from_input else y.detach()
-    assert torch.equal(xr.grad, getattr(nonlin, c_name + "_backward")(saved, dy, *params))
+    assert torch.equal(xr.grad, getattr(nonlin, name + "_backward")(saved, dy, *params))
     # And they are PyTorch's functions.
     x64 = x.double().requires_grad_()
     want = torch_reference(name)(x64, *params)
