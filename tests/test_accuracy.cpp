@@ -5,6 +5,7 @@
 // the underflow and saturation thresholds). Asserts the documented ulp bound
 // and monotonicity, on every ISA.
 #include <algorithm>
+#include <cstdlib>
 
 #include "elementwise_ops.hpp"
 #include "support.hpp"
@@ -14,7 +15,19 @@ using namespace nonlin_test;
 namespace {
 
 // The sweep, in increasing order: every 256th float from -inf to +inf
-// (NaNs excluded), then the dense runs.
+// (NaNs excluded), then the dense runs of 65536 floats. Under an emulator
+// (qemu runs these about 30 times slower), NONLIN_TEST_SWEEP_THIN=k thins
+// both by 2^k: every 256 * 2^k-th float and runs of 65536 / 2^k around the
+// same points; the bounds asserted do not change.
+unsigned sweep_thinning() {
+    const char* v = std::getenv("NONLIN_TEST_SWEEP_THIN");
+    if (!v || !*v) return 0;
+    const unsigned long k = std::strtoul(v, nullptr, 10);
+    REQUIRE(k <= 8);
+    std::printf("accuracy: sweep thinned by 2^%lu (NONLIN_TEST_SWEEP_THIN)\n", k);
+    return static_cast<unsigned>(k);
+}
+
 struct sweep {
     std::vector<float> ordered;  // the evenly spread part, sorted
     std::vector<float> runs;     // dense runs, each sorted, concatenated
@@ -24,9 +37,11 @@ struct sweep {
 const sweep& the_sweep() {
     static const sweep s = [] {
         sweep w;
+        const unsigned thin = sweep_thinning();
+        const uint32_t stride = 256u << thin, half_run = 32768u >> thin;
         const uint32_t inf_bits = 0x7f800000u;
-        for (uint32_t b = inf_bits; b >= 256; b -= 256) w.ordered.push_back(-from_bits(b));
-        for (uint32_t b = 0; b <= inf_bits; b += 256) w.ordered.push_back(from_bits(b));
+        for (uint32_t b = inf_bits; b >= stride; b -= stride) w.ordered.push_back(-from_bits(b));
+        for (uint32_t b = 0; b <= inf_bits; b += stride) w.ordered.push_back(from_bits(b));
         const double ln2 = std::log(2.0);
         std::vector<double> centers = {0.0, 0.55, -0.55, 9.0, -9.0, 16.6, -16.6, -87.3,
                                        -88.7, -103.97, -104.0, 88.72, 44.36,
@@ -42,8 +57,8 @@ const sweep& the_sweep() {
         for (double c : centers) {
             w.run_starts.push_back(w.runs.size());
             float start = static_cast<float>(c);
-            for (int i = 0; i < 32768; ++i) start = std::nextafter(start, -kInf);
-            append_run(w.runs, start, 65536);
+            for (uint32_t i = 0; i < half_run; ++i) start = std::nextafter(start, -kInf);
+            append_run(w.runs, start, 2 * half_run);
         }
         return w;
     }();

@@ -19,8 +19,19 @@
 // whose OS has not enabled the wider registers reports false.
 #define NONLIN_CPU_INIT() __builtin_cpu_init()
 #define NONLIN_CPU(feature) __builtin_cpu_supports(#feature)
-#else
+#elif defined(__aarch64__)
+#include <sys/auxv.h>
+#define NONLIN_ISA_ON_aarch64(...) __VA_ARGS__
+// The features the kernel reports (AT_HWCAP), by their HWCAP_ names
+// (NONLIN_CPU(ASIMD): Advanced SIMD).
+#define NONLIN_CPU(feature) ((getauxval(AT_HWCAP) & HWCAP_##feature) != 0)
+#endif
+
+#ifndef NONLIN_ISA_ON_x86_64
 #define NONLIN_ISA_ON_x86_64(...)
+#endif
+#ifndef NONLIN_ISA_ON_aarch64
+#define NONLIN_ISA_ON_aarch64(...)
 #endif
 
 #ifndef NONLIN_CPU_INIT

@@ -1,7 +1,7 @@
 // AVX2 + FMA primitives (8 floats).
 #pragma once
 
-#include "x86_common.hpp"
+#include "xsimd_common.hpp"
 
 constexpr bool kHasFma = true;
 

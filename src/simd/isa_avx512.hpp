@@ -1,7 +1,7 @@
 // AVX-512 (F+BW+DQ+VL) primitives (16 floats).
 #pragma once
 
-#include "x86_common.hpp"
+#include "xsimd_common.hpp"
 
 constexpr bool kHasFma = true;
 

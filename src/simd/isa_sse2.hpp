@@ -1,7 +1,7 @@
 // SSE2 primitives (4 floats). No FMA and no masked loads on this ISA.
 #pragma once
 
-#include "x86_common.hpp"
+#include "xsimd_common.hpp"
 
 constexpr bool kHasFma = false;
 
@@ -32,14 +32,8 @@ inline vfloat lookup8(const float* table, int used, vint index) {
     return r;
 }
 
-// No masked loads: go through a padded buffer.
+// No masked loads.
 inline vfloat load_partial(const float* p, std::size_t k, float pad) {
-    alignas(16) float buf[kWidth] = {pad, pad, pad, pad};
-    std::memcpy(buf, p, k * sizeof(float));
-    return load(buf);
+    return load_partial_buffered(p, k, pad);
 }
-inline void store_partial(float* p, std::size_t k, vfloat v) {
-    alignas(16) float buf[kWidth];
-    store(buf, v);
-    std::memcpy(p, buf, k * sizeof(float));
-}
+inline void store_partial(float* p, std::size_t k, vfloat v) { store_partial_buffered(p, k, v); }

@@ -27,10 +27,15 @@
 #include "../util/unaligned.hpp"
 
 #ifdef NONLIN_XSIMD_ARCH
-#ifdef __SSE2__
+#if defined(__SSE2__)
 #include <immintrin.h>
+#elif defined(__ARM_NEON)
+#include <arm_neon.h>
 #endif
 #include <xsimd/xsimd.hpp>
+#if defined(__aarch64__)
+#include "neon_division.hpp"
+#endif
 #endif
 
 namespace nonlin {

@@ -71,6 +71,8 @@ pub enum Isa {
     Avx2,
     /// SSE2 (every x86-64 CPU).
     Sse2,
+    /// AArch64 Advanced SIMD (every aarch64 CPU).
+    Neon,
     /// Plain C++, on every CPU.
     Scalar,
     /// A name this crate does not know: one a newer library reports, or one
@@ -79,6 +81,13 @@ pub enum Isa {
 }
 
 impl Isa {
+    /// Every instruction set this crate names, best first.
+    ///
+    /// ```
+    /// assert!(nonlin::Isa::KNOWN.contains(&nonlin::Isa::Scalar));
+    /// ```
+    pub const KNOWN: [Isa; 5] = [Isa::Avx512, Isa::Avx2, Isa::Sse2, Isa::Neon, Isa::Scalar];
+
     /// The library's name of the instruction set.
     ///
     /// ```
@@ -89,6 +98,7 @@ impl Isa {
             Isa::Avx512 => "avx512",
             Isa::Avx2 => "avx2",
             Isa::Sse2 => "sse2",
+            Isa::Neon => "neon",
             Isa::Scalar => "scalar",
             Isa::Other(name) => name,
         }
@@ -99,10 +109,10 @@ impl Isa {
     ///
     /// ```
     /// assert_eq!(nonlin::Isa::from_name("scalar"), nonlin::Isa::Scalar);
-    /// assert_eq!(nonlin::Isa::from_name("neon"), nonlin::Isa::Other("neon"));
+    /// assert_eq!(nonlin::Isa::from_name("riscv"), nonlin::Isa::Other("riscv"));
     /// ```
     pub fn from_name(name: &'static str) -> Isa {
-        [Isa::Avx512, Isa::Avx2, Isa::Sse2, Isa::Scalar]
+        Isa::KNOWN
             .into_iter()
             .find(|isa| isa.name() == name)
             .unwrap_or(Isa::Other(name))

@@ -48,7 +48,7 @@ fn instruction_sets_can_be_forced_and_give_results_within_the_bounds() {
     let _settings = settings();
     let best = crate::isa();
     let x: Vec<f32> = (0..100).map(|i| i as f32 / 10.0 - 5.0).collect();
-    for isa in [Isa::Avx512, Isa::Avx2, Isa::Sse2, Isa::Scalar] {
+    for isa in Isa::KNOWN {
         match crate::set_isa(Some(isa)) {
             Ok(()) => {
                 assert_eq!(crate::isa(), isa);

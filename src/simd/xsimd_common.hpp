@@ -1,6 +1,7 @@
-// Primitives shared by the three x86 vector ISAs: everything xsimd 8.1
-// provides correctly for any of them. Included by isa_sse2.hpp,
-// isa_avx2.hpp and isa_avx512.hpp inside the per-ISA namespace.
+// Primitives shared by the vector ISAs (x86 and NEON): everything xsimd 8.1
+// provides correctly for each of them. Included by isa_sse2.hpp,
+// isa_avx2.hpp, isa_avx512.hpp and isa_neon.hpp inside the per-ISA
+// namespace.
 #pragma once
 
 using vfloat = xsimd::batch<float, NONLIN_XSIMD_ARCH>;
@@ -36,4 +37,18 @@ inline vfloat scale_pow2_split(vfloat p, vfloat n) {
     const vfloat s1 = as_float(shift_left(n1 + vint(127), 23));
     const vfloat s2 = as_float(shift_left(n2 + vint(127), 23));
     return (p * s1) * s2;
+}
+
+// For the ISAs without masked loads and stores (SSE2, NEON): lanes [0, k)
+// go through a padded buffer, so no byte past them is read or written.
+inline vfloat load_partial_buffered(const float* p, std::size_t k, float pad) {
+    alignas(64) float buf[kWidth];
+    vfloat(pad).store_aligned(buf);
+    std::memcpy(buf, p, k * sizeof(float));
+    return vfloat::load_aligned(buf);
+}
+inline void store_partial_buffered(float* p, std::size_t k, vfloat v) {
+    alignas(64) float buf[kWidth];
+    v.store_aligned(buf);
+    std::memcpy(p, buf, k * sizeof(float));
 }
