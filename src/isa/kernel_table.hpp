@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "../ops/op_params.hpp"
+#include "../ops/loss_ex_args.hpp"
 #include "../ops/row_stats.hpp"
 
 namespace nonlin {
@@ -39,6 +40,14 @@ struct kernel_table {
                                         const float* logits, const int64_t* target,
                                         float* row_loss, float* dlogits, int64_t ignore_index,
                                         double grad_scale);
+    // Positions [pb, pe) against index targets (probs null) or probabilities.
+    using soft_cross_entropy_fn = double (*)(const soft_ce_args& a, std::size_t pb,
+                                             std::size_t pe, const float* logits,
+                                             const int64_t* target, const float* probs,
+                                             float* row_loss, float* dlogits);
+    // rows x classes elements; loss (per element) and dlogits may be null.
+    using bce_with_logits_fn = double (*)(const bce_args& a, std::size_t rows, const float* x,
+                                          const float* target, float* loss, float* dlogits);
 
     const char* name;
     unary_fn forward[kElementwiseOpCount];
@@ -52,6 +61,8 @@ struct kernel_table {
     apply_fn log_softmax_apply;
     rest_fn rest;
     cross_entropy_fn cross_entropy;
+    soft_cross_entropy_fn soft_cross_entropy;
+    bce_with_logits_fn bce_with_logits;
 };
 
 // One table per ISA of src/isa/isa_list.def, each defined in its own

@@ -37,4 +37,8 @@ ROW_BOUNDS = {
     "nll_loss_backward": (0, 0, 0),
     "cross_entropy_loss": (2, 2, 2),
     "cross_entropy_gradient": (4, 4, 4),
+    "cross_entropy_ex_loss": (2, 2, 2),
+    "cross_entropy_ex_gradient": (4, 4, 4),
+    "bce_with_logits_loss": (2, 2, 2),
+    "bce_with_logits_gradient": (2, 2, 2),
 }
