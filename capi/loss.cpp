@@ -4,19 +4,13 @@
 #include <cstring>
 #include <limits>
 
-#include "checks.hpp"
-#include "parallel.hpp"
+#include "loss_common.hpp"
 #include "../src/util/unaligned.hpp"
 
 namespace nonlin {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-bool known_reduction(nonlin_reduction r) {
-    const int v = enum_value(r);
-    return v == NONLIN_REDUCTION_NONE || v == NONLIN_REDUCTION_MEAN || v == NONLIN_REDUCTION_SUM;
-}
 
 std::size_t reduced_count(std::size_t rows, nonlin_reduction r) {
     return r == NONLIN_REDUCTION_NONE ? rows : 1;
@@ -154,29 +148,13 @@ nonlin_status nonlin_cross_entropy_f32(size_t rows, size_t classes, const float*
     const call_settings settings = settings_for_call();
     const auto kernel = settings.kernels.cross_entropy;
 
-    // A fixed split that depends on the shape only, so the sum of the
-    // partial sums is the same for every thread count.
-    constexpr std::size_t kMaxChunks = 64;
-    std::size_t chunk_rows = (rows + kMaxChunks - 1) / kMaxChunks;
-    const std::size_t grain_rows = kRowGrain / (classes ? classes : 1) + 1;
-    if (chunk_rows < grain_rows) chunk_rows = grain_rows;
-    const std::size_t chunks = rows == 0 ? 0 : (rows + chunk_rows - 1) / chunk_rows;
-    double partial[kMaxChunks] = {};
-    parallel_for(settings, chunks, 1, 1, [&](std::size_t cb, std::size_t ce) {
-        for (std::size_t c = cb; c < ce; ++c) {
-            const std::size_t r0 = c * chunk_rows;
-            const std::size_t n = rows - r0 < chunk_rows ? rows - r0 : chunk_rows;
-            partial[c] = kernel(n, classes, logits + r0 * classes, target + r0,
-                                row_loss ? row_loss + r0 : nullptr,
-                                dlogits ? dlogits + r0 * classes : nullptr, ignore_index,
-                                grad_scale);
-        }
+    const double sum = fixed_split_sum(settings, rows, classes, [&](std::size_t b, std::size_t e) {
+        return kernel(e - b, classes, logits + b * classes, target + b,
+                      row_loss ? row_loss + b : nullptr, dlogits ? dlogits + b * classes : nullptr,
+                      ignore_index, grad_scale);
     });
-    if (reduction != NONLIN_REDUCTION_NONE) {
-        double sum = 0.0;
-        for (std::size_t c = 0; c < chunks; ++c) sum += partial[c];
+    if (reduction != NONLIN_REDUCTION_NONE)
         write_at(loss, 0, static_cast<float>(reduce(sum, counted, reduction)));
-    }
     return NONLIN_OK;
 }
 

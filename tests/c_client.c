@@ -147,6 +147,28 @@ int main(void) {
     check(nonlin_cross_entropy_f32(2, 3, x, target, loss, grad, -100, NONLIN_REDUCTION_MEAN) ==
               NONLIN_OK && fabsf(loss[0] + y[2]) < 1e-6f, "cross entropy");
     for (i = 3; i < 6; ++i) check(grad[i] == 0.0f, "ignored row has zero gradient");
+    {
+        /* Two positions of a 1 x 3 x 2 tensor; class weights; smoothing. */
+        const float w3[3] = {1.0f, 2.0f, 0.5f};
+        const int64_t t2[2] = {2, -100};
+        const float probs[6] = {0.0f, 0.5f, 1.0f, 0.5f, 0.0f, 0.0f};
+        float l2[2];
+        check(nonlin_cross_entropy_ex_f32(1, 3, 2, x, t2, w3, l2, grad, -100, 0.1f,
+                                          NONLIN_REDUCTION_NONE) == NONLIN_OK &&
+                  l2[0] > 0.0f && l2[1] == 0.0f && grad[1] == 0.0f,
+              "cross entropy ex");
+        check(nonlin_cross_entropy_ex_f32(1, 3, 2, x, t2, w3, l2, NULL, -100, 1.5f,
+                                          NONLIN_REDUCTION_MEAN) == NONLIN_ERR_BAD_ARGUMENT,
+              "label smoothing outside [0, 1]");
+        check(nonlin_cross_entropy_probs_f32(1, 3, 2, x, probs, NULL, l2, grad, 0.0f,
+                                             NONLIN_REDUCTION_SUM) == NONLIN_OK &&
+                  l2[0] > 0.0f,
+              "cross entropy probs");
+        check(nonlin_binary_cross_entropy_with_logits_f32(2, 3, x, probs, w3, NULL, l2, grad,
+                                                          NONLIN_REDUCTION_MEAN) == NONLIN_OK &&
+                  l2[0] > 0.0f,
+              "binary cross entropy with logits");
+    }
 
     masked_rows();
 

@@ -502,6 +502,80 @@ NONLIN_API nonlin_status nonlin_cross_entropy_f32(size_t rows, size_t classes,
                                                   int64_t ignore_index,
                                                   nonlin_reduction reduction);
 
+/* ---------------------------------- losses with PyTorch's options, f32 */
+
+/* Cross-entropy over outer x classes x inner logits, the class axis in the
+ * middle as in PyTorch's (N, C, d1, ...) (outer = N, inner = d1 * ...; one
+ * row = the classes logits of one position (o, i), read with stride inner),
+ * with one class index per position in target (outer x inner). Against the
+ * smoothed target q_c = (1 - eps) [c == target] + eps / classes, with
+ * eps = label_smoothing and weights w_c (weight: classes floats, or NULL
+ * for all 1), a row's loss is
+ *   loss = -sum_c w_c q_c log p_c,   p = softmax(row),
+ * which is PyTorch's (1 - eps) w_t nll + eps / classes * sum_c (-w_c log p_c).
+ * A target equal to ignore_index gives loss 0 and gradient 0 and is left
+ * out of the mean; any other target outside [0, classes) is
+ * NONLIN_ERR_BAD_TARGET. MEAN divides the sum by the sum of w_target over
+ * the positions that are not ignored (their count without weights): NaN
+ * when all are ignored (their gradients are then 0), as in PyTorch. The
+ * loss holds outer x inner values for NONE and one value otherwise (0 for
+ * SUM and NaN for MEAN when there are no positions). dlogits (NULL: none)
+ * is the gradient of the returned loss (of the sum of the losses for NONE):
+ * p_j S - w_j q_j with S = sum_c w_c q_c, divided as the mean is. A term
+ * with w_c q_c = 0 adds nothing, also at a -inf logit (PyTorch gives NaN
+ * there with probability targets). label_smoothing outside [0, 1] or NaN is
+ * NONLIN_ERR_BAD_ARGUMENT. dlogits may be logits; weight may not share
+ * memory with an output. Without weight and smoothing and with inner == 1,
+ * the result is nonlin_cross_entropy_f32's, bit for bit.
+ * Bound (cross_entropy_ex_loss): 2 ulp of the sum of |w_c q_c log p_c| (per
+ * position, and of the positions' sum for MEAN and SUM), also where the loss
+ * is tiny (log(sum) of a confident row is log1p of the other terms).
+ * Bound (cross_entropy_ex_gradient): 4 ulp of max(|p_j S|, |w_j q_j|) per
+ * element, times the mean's divisor (p_j - 1 at the maximum is the sum of
+ * the other probabilities, so it does not cancel). */
+NONLIN_API nonlin_status nonlin_cross_entropy_ex_f32(size_t outer, size_t classes, size_t inner,
+                                                     const float* logits, const int64_t* target,
+                                                     const float* weight, float* loss,
+                                                     float* dlogits, int64_t ignore_index,
+                                                     float label_smoothing,
+                                                     nonlin_reduction reduction);
+
+/* Cross-entropy against probabilities: probs has the logits' shape (outer x
+ * classes x inner) and q_c = (1 - eps) probs_c + eps / classes, otherwise
+ * as nonlin_cross_entropy_ex_f32 (no ignored positions): PyTorch's
+ * cross_entropy with float targets. MEAN divides by outer * inner (not by
+ * the weights). probs is not checked (any float is used as given); dlogits
+ * may be logits or probs. The bounds are those of cross_entropy_ex_loss and
+ * cross_entropy_ex_gradient above. */
+NONLIN_API nonlin_status nonlin_cross_entropy_probs_f32(size_t outer, size_t classes,
+                                                        size_t inner, const float* logits,
+                                                        const float* probs, const float* weight,
+                                                        float* loss, float* dlogits,
+                                                        float label_smoothing,
+                                                        nonlin_reduction reduction);
+
+/* Binary cross-entropy on logits over rows x classes elements, PyTorch's
+ * binary_cross_entropy_with_logits with per-class weight and pos_weight
+ * (classes floats each, or NULL for all 1):
+ *   loss = w [(1 - t) x + (1 + (pw - 1) t) softplus(-x)],
+ * evaluated as w [max(x, 0) (1 - t) - min(x, 0) pw t + lw log1p(exp(-|x|))]
+ * with lw = 1 + (pw - 1) t, which neither overflows nor takes log(0) for any
+ * finite x (|x| = 1e30 included). dlogits (NULL: none) is the gradient of
+ * the returned loss (of the sum of the losses for NONE):
+ * w [lw sigmoid(x) - pw t], formed from sigmoid(-|x|) on the side of 0
+ * where it does not cancel. The loss holds rows x classes values for NONE
+ * and one otherwise; MEAN divides by rows * classes (NaN when empty, 0 for
+ * SUM). target is not checked. dlogits and a NONE loss may be logits or
+ * target; weight and pos_weight may not share memory with an output.
+ * Bound (bce_with_logits_loss): 2 ulp of w (|max(x, 0) (1 - t)| +
+ * |min(x, 0) pw t| + |lw log1p(exp(-|x|))|) per element (and of the sum of
+ * those for MEAN and SUM).
+ * Bound (bce_with_logits_gradient): 2 ulp of w (|1 - t| + |pw t| +
+ * |lw sigmoid(-|x|)|) per element, times 1 / (rows * classes) for MEAN. */
+NONLIN_API nonlin_status nonlin_binary_cross_entropy_with_logits_f32(
+    size_t rows, size_t classes, const float* logits, const float* target, const float* weight,
+    const float* pos_weight, float* loss, float* dlogits, nonlin_reduction reduction);
+
 #ifdef __cplusplus
 }
 #endif

@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "../ops/op_params.hpp"
+#include "../ops/loss_ex_args.hpp"
 #include "../ops/row_stats.hpp"
 
 namespace nonlin {
@@ -59,6 +60,14 @@ struct kernel_table {
     using reduce_backward_fn = void (*)(std::size_t outer, std::size_t axis, std::size_t inner,
                                         std::size_t ib, std::size_t ie, const float* x,
                                         const float* y, const float* dy, float* dx);
+    // Positions [pb, pe) against index targets (probs null) or probabilities.
+    using soft_cross_entropy_fn = double (*)(const soft_ce_args& a, std::size_t pb,
+                                             std::size_t pe, const float* logits,
+                                             const int64_t* target, const float* probs,
+                                             float* row_loss, float* dlogits);
+    // rows x classes elements; loss (per element) and dlogits may be null.
+    using bce_with_logits_fn = double (*)(const bce_args& a, std::size_t rows, const float* x,
+                                          const float* target, float* loss, float* dlogits);
 
     const char* name;
     unary_fn forward[kElementwiseOpCount];
@@ -76,6 +85,8 @@ struct kernel_table {
     masked_row_fn masked_log_softmax;
     reduce_fn logsumexp;
     reduce_backward_fn logsumexp_backward;
+    soft_cross_entropy_fn soft_cross_entropy;
+    bce_with_logits_fn bce_with_logits;
 };
 
 // One table per ISA of src/isa/isa_list.def, each defined in its own

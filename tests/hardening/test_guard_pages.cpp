@@ -213,6 +213,65 @@ void loss_plans(std::vector<call_plan>& out, std::size_t rows, std::size_t class
     }
 }
 
+// cross_entropy_ex, cross_entropy_probs (outer x classes x inner, class
+// weights, smoothing so that inner == 1 runs their own kernel too) and
+// binary_cross_entropy_with_logits (rows = outer * inner, weight and
+// pos_weight): without a gradient, apart, and the gradient over each input
+// it may replace.
+void loss_ex_plans(std::vector<call_plan>& out, std::size_t outer, std::size_t classes,
+                   std::size_t inner) {
+    const std::string shape =
+        std::to_string(outer) + "x" + std::to_string(classes) + "x" + std::to_string(inner);
+    const std::size_t total = outer * classes * inner, positions = outer * inner;
+    for (nonlin_reduction red : kReductions) {
+        const std::string r = " reduction " + std::to_string(static_cast<int>(red));
+        const std::size_t reduced = red == NONLIN_REDUCTION_NONE ? positions : 1;
+        const char* variants[] = {"no gradient", "apart", "dlogits == logits",
+                                  "dlogits == the targets"};
+        for (int v = 0; v < 4; ++v) {
+            const bool grad = v > 0;
+            if (v < 3) {  // logits, weight, loss, dlogits
+                call_plan p;
+                p.what = describe("cross_entropy_ex", shape + r, variants[v]);
+                p.sizes = {total, classes, reduced, total};
+                p.is_output = {false, false, true, true};
+                p.alias = {-1, -1, -1, v == 2 ? 0 : -1};
+                p.targets = positions;
+                p.classes = classes;
+                p.call = [=](std::vector<float*>& b, const int64_t* t) {
+                    return nonlin_cross_entropy_ex_f32(outer, classes, inner, b[0], t, b[1], b[2],
+                                                       grad ? b[3] : nullptr, kIgnore, 0.1f, red);
+                };
+                out.push_back(std::move(p));
+            }
+            call_plan p;  // logits, probs, weight, loss, dlogits
+            p.what = describe("cross_entropy_probs", shape + r, variants[v]);
+            p.sizes = {total, total, classes, reduced, total};
+            p.is_output = {false, false, false, true, true};
+            p.alias = {-1, -1, -1, -1, v >= 2 ? v - 2 : -1};
+            p.call = [=](std::vector<float*>& b, const int64_t*) {
+                return nonlin_cross_entropy_probs_f32(outer, classes, inner, b[0], b[1], b[2],
+                                                      b[3], grad ? b[4] : nullptr, 0.1f, red);
+            };
+            out.push_back(p);
+            if (classes * inner == 0 && outer != 0) continue;  // rows of no classes: refused
+            // logits, target, weight, pos_weight, loss, dlogits: outer rows
+            // of classes * inner
+            const std::size_t bce_reduced = red == NONLIN_REDUCTION_NONE ? total : 1;
+            p.what = describe("binary_cross_entropy_with_logits", shape + r, variants[v]);
+            p.sizes = {total, total, classes * inner, classes * inner, bce_reduced, total};
+            p.is_output = {false, false, false, false, true, true};
+            p.alias = {-1, -1, -1, -1, -1, v >= 2 ? v - 2 : -1};
+            p.call = [=](std::vector<float*>& b, const int64_t*) {
+                return nonlin_binary_cross_entropy_with_logits_f32(
+                    outer, classes * inner, b[0], b[1], b[2], b[3], b[4], grad ? b[5] : nullptr,
+                    red);
+            };
+            out.push_back(std::move(p));
+        }
+    }
+}
+
 struct row_shape {
     std::size_t outer, axis, inner;
 };
@@ -346,6 +405,20 @@ TEST_CASE("losses stay inside buffers at guard pages", "[hardening][guard]") {
     for (const call_plan& p : plans) check_plan(p);
 }
 
+TEST_CASE("losses with PyTorch's options stay inside buffers at guard pages",
+          "[hardening][guard]") {
+    FOR_EACH_ISA();
+    std::vector<call_plan> plans;
+    for (std::size_t classes = 1; classes <= 40; ++classes) {
+        loss_ex_plans(plans, 1, classes, 1);
+        loss_ex_plans(plans, 2, classes, 3);
+    }
+    const row_shape shapes[] = {{5, 3, 1}, {3, 17, 4}, {2, 33, 1}, {2, 2049, 1},
+                                {0, 3, 2}, {3, 4, 0}};
+    for (const row_shape& s : shapes) loss_ex_plans(plans, s.outer, s.axis, s.inner);
+    for (const call_plan& p : plans) check_plan(p);
+}
+
 TEST_CASE("chunk tails at guard pages when a call is split over threads", "[hardening][guard]") {
     FOR_EACH_ISA();
     REQUIRE(nonlin_set_num_threads(3) == NONLIN_OK);
@@ -358,6 +431,8 @@ TEST_CASE("chunk tails at guard pages when a call is split over threads", "[hard
     masked_row_plans(plans, {40, 1031, 1});
     masked_row_plans(plans, {1, 513, 97});
     loss_plans(plans, 67, 1031);
+    loss_ex_plans(plans, 67, 1031, 1);
+    loss_ex_plans(plans, 5, 301, 13);
     for (const call_plan& p : plans) check_plan(p);
     nonlin_set_num_threads(0);
 }

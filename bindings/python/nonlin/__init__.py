@@ -37,6 +37,16 @@ Losses on ``(rows, classes)`` inputs with one class index per row:
     cross_entropy(logits, target, ignore_index=-100, reduction="mean",
                   return_grad=False)
 
+Losses with PyTorch's options (class axis second: (N, C) or (N, C, d1, ...)):
+
+    cross_entropy_ex(logits, target, weight=None, ignore_index=-100,
+                     reduction="mean", label_smoothing=0.0, return_grad=False)
+    cross_entropy_probs(logits, probs, weight=None, reduction="mean",
+                        label_smoothing=0.0, return_grad=False)
+    binary_cross_entropy_with_logits(logits, target, weight=None,
+                                     pos_weight=None, reduction="mean",
+                                     return_grad=False)
+
 Runtime: version(), version_info, isa(), set_isa(name=None),
 set_num_threads(n), get_num_threads(), library_path, Status.
 
@@ -83,6 +93,7 @@ from . import _capi, _ops, _table
 from ._errors import Status
 from ._losses import cross_entropy, nll_loss, nll_loss_backward
 from ._masked import logsumexp, logsumexp_backward, masked_log_softmax, masked_softmax
+from ._losses_ex import binary_cross_entropy_with_logits, cross_entropy_ex, cross_entropy_probs
 from ._runtime import (_version_info, get_num_threads, isa, set_isa, set_num_threads,
                        version)
 from ._version import __version__
@@ -125,7 +136,8 @@ if __doc__:  # None under python -OO
     del _marker, _text
 del _listing
 
-__all__ = ["Status", "cross_entropy", "get_num_threads", "isa", "library_path",
-           "nll_loss", "nll_loss_backward", "set_isa", "set_num_threads", "version",
+__all__ = ["Status", "binary_cross_entropy_with_logits", "cross_entropy", "cross_entropy_ex",
+           "cross_entropy_probs", "get_num_threads", "isa", "library_path", "nll_loss",
+           "nll_loss_backward", "set_isa", "set_num_threads", "version",
            "version_info"] + sorted(_generated)
 __all__ += ["logsumexp", "logsumexp_backward", "masked_log_softmax", "masked_softmax"]

@@ -39,6 +39,16 @@ _OTHERS = {
     # rows, classes, logits, target, loss, dlogits, ignore_index, reduction
     "nonlin_cross_entropy_f32": (c_int, [c_size_t, c_size_t, _ptr, _ptr, _ptr, _ptr, c_int64,
                                          c_int]),
+    # outer, classes, inner, logits, target, weight, loss, dlogits, ignore_index,
+    # label_smoothing, reduction
+    "nonlin_cross_entropy_ex_f32": (c_int, [c_size_t, c_size_t, c_size_t, _ptr, _ptr, _ptr, _ptr,
+                                            _ptr, c_int64, c_float, c_int]),
+    # outer, classes, inner, logits, probs, weight, loss, dlogits, label_smoothing, reduction
+    "nonlin_cross_entropy_probs_f32": (c_int, [c_size_t, c_size_t, c_size_t, _ptr, _ptr, _ptr,
+                                               _ptr, _ptr, c_float, c_int]),
+    # rows, classes, logits, target, weight, pos_weight, loss, dlogits, reduction
+    "nonlin_binary_cross_entropy_with_logits_f32": (c_int, [c_size_t, c_size_t, _ptr, _ptr,
+                                                            _ptr, _ptr, _ptr, _ptr, c_int]),
 }
 
 # The masked softmax family and logsumexp.

@@ -62,11 +62,13 @@ def _fail(status, where, name, shape, target, classes, ignore_index):
 
 
 class _Loss:
-    """Where the loss goes: one value per row (``none``) or one float."""
+    """Where the loss goes: one value per row (``none``; ``rows`` may be a
+    shape) or one float."""
 
     def __init__(self, reduction, rows, flavor, where):
         if reduction == _REDUCTIONS["none"]:
-            self.holder, self.address, self._finish = float_output(None, (rows,), flavor,
+            shape = rows if isinstance(rows, tuple) else (rows,)
+            self.holder, self.address, self._finish = float_output(None, shape, flavor,
                                                                    "loss", where)
         else:
             self.holder = ctypes.c_float()

@@ -42,4 +42,8 @@ ROW_BOUNDS = {
     "masked_log_softmax_maximum": (2, 2, 2),
     "logsumexp": (2, 2, 2),
     "logsumexp_backward": (2, 2, 2),
+    "cross_entropy_ex_loss": (2, 2, 2),
+    "cross_entropy_ex_gradient": (4, 4, 4),
+    "bce_with_logits_loss": (2, 2, 2),
+    "bce_with_logits_gradient": (2, 2, 2),
 }

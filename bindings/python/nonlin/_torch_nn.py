@@ -17,7 +17,7 @@ _CLASS_NAMES = {
 }
 WITHOUT_MODULE = ("exp", "gelu_tanh")
 
-__all__ = ["Softmax", "LogSoftmax", "CrossEntropyLoss", "NLLLoss"]
+__all__ = ["Softmax", "LogSoftmax", "CrossEntropyLoss", "NLLLoss", "BCEWithLogitsLoss"]
 
 
 def _activation_module(name, params):
@@ -82,12 +82,14 @@ class LogSoftmax(Softmax):
 
 
 class CrossEntropyLoss(_torch.nn.Module):
-    """torch.nn.CrossEntropyLoss computed by nonlin.torch.cross_entropy."""
+    """torch.nn.CrossEntropyLoss computed by nonlin.torch.cross_entropy; the
+    weight is a buffer, as torch's (it moves with .to() and is saved)."""
 
     def __init__(self, weight=None, size_average=None, ignore_index=-100, reduce=None,
                  reduction="mean", label_smoothing=0.0):
         super().__init__()
-        self.weight, self.size_average, self.reduce = weight, size_average, reduce
+        self.register_buffer("weight", weight)
+        self.size_average, self.reduce = size_average, reduce
         self.ignore_index, self.reduction = ignore_index, reduction
         self.label_smoothing = label_smoothing
 
@@ -109,3 +111,21 @@ class NLLLoss(_torch.nn.Module):
     def forward(self, input, target):
         return _F.nll_loss(input, target, self.weight, self.size_average, self.ignore_index,
                            self.reduce, self.reduction)
+
+
+class BCEWithLogitsLoss(_torch.nn.Module):
+    """torch.nn.BCEWithLogitsLoss computed by
+    nonlin.torch.binary_cross_entropy_with_logits; weight and pos_weight are
+    buffers, as torch's."""
+
+    def __init__(self, weight=None, size_average=None, reduce=None, reduction="mean",
+                 pos_weight=None):
+        super().__init__()
+        self.register_buffer("weight", weight)
+        self.register_buffer("pos_weight", pos_weight)
+        self.size_average, self.reduce, self.reduction = size_average, reduce, reduction
+
+    def forward(self, input, target):
+        return _F.binary_cross_entropy_with_logits(input, target, self.weight,
+                                                   self.size_average, self.reduce,
+                                                   self.reduction, self.pos_weight)

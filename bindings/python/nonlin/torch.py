@@ -14,9 +14,9 @@ and ``nonlin.torch.nn`` holds the matching modules (``nn.GELU()``,
 Tensors must be float32 (targets int64) and on the CPU: anything else is
 a TypeError naming what is supported, never a silent copy to another
 dtype. Contiguous tensors are passed to the kernels without a copy; others
-are made contiguous first. Options that the kernels do not have yet
-(``weight`` and ``label_smoothing`` of cross_entropy, ``weight`` of
-nll_loss, class axes beyond the second of a 2-D input) raise
+are made contiguous first. Options that the kernels do not have
+(``weight`` of nll_loss, gradients with respect to targets or weights,
+torch's deprecated ``size_average`` and ``reduce``) raise
 NotImplementedError rather than fall back to another implementation.
 ``inplace=True`` writes into the input only where no gradient is recorded
 (as torch, which refuses in-place changes that autograd needs).
@@ -32,8 +32,8 @@ from nonlin._arrays import INT64_MAX as _INT64_MAX, INT64_MIN as _INT64_MIN
 from nonlin._capi import lib as _lib
 from nonlin._losses import _REDUCTIONS
 
-__all__ = ["softmax", "log_softmax", "cross_entropy", "nll_loss", "nn", "masked_softmax",
-           "logsumexp"]
+__all__ = ["softmax", "log_softmax", "cross_entropy", "binary_cross_entropy_with_logits",
+           "nll_loss", "nn", "masked_softmax", "logsumexp"]
 
 # torch.nn.functional's activations that take an `inplace` keyword.
 _INPLACE = {"relu", "relu6", "leaky_relu", "hardtanh", "hardsigmoid", "hardswish", "elu",
@@ -253,19 +253,12 @@ def _loss_arguments(where, input, target, weight, reduction, **unsupported):
     if not isinstance(target, _torch.Tensor) or target.dtype is not _torch.int64 \
             or not target.is_cpu:
         raise TypeError("%s: target must be an int64 CPU tensor of class indices" % where)
-    if reduction not in ("none", "mean", "sum"):
-        raise ValueError("%s: reduction %r is not one of 'none', 'mean', 'sum'"
-                         % (where, reduction))
+    _check_reduction(reduction, where)
     return x, target.contiguous()
 
 
 def _loss_value(value, like):
     return value if isinstance(value, _torch.Tensor) else _torch.tensor(value, dtype=like.dtype)
-
-
-def _scaled_grad(grad, dloss, reduction):
-    """The gradient of the returned loss times its incoming gradient."""
-    return grad * (dloss[:, None] if reduction == "none" else dloss)
 
 
 def _cross_entropy(x, target, ignore_index, reduction, with_grad):
@@ -286,30 +279,139 @@ def _cross_entropy(x, target, ignore_index, reduction, with_grad):
     return _loss_value(loss, x), grad
 
 
-class _CrossEntropy(_torch.autograd.Function):
+class _LossWithGrad(_torch.autograd.Function):
+    """A loss whose forward also computes its gradient (the fused kernels):
+    the backward scales that gradient by the incoming one."""
+
     @staticmethod
-    def forward(ctx, x, target, ignore_index, reduction):
-        loss, grad = _cross_entropy(x, target, ignore_index, reduction, True)
+    def forward(ctx, x, compute, reduction):
+        loss, grad = compute()
         ctx.reduction = reduction
         ctx.save_for_backward(grad)
-        return loss
+        return _loss_value(loss, x)
 
     @staticmethod
     def backward(ctx, dloss):
         (grad,) = ctx.saved_tensors
-        return _scaled_grad(grad, dloss, ctx.reduction), None, None, None
+        if dloss.dim() and dloss.dim() < grad.dim():
+            # reduction 'none' of cross-entropy: the loss has the input's
+            # shape without the class axis.
+            dloss = dloss.unsqueeze(1)
+        return grad * dloss, None, None
+
+
+def _apply_loss(x, reduction, kernel, *args, **kwargs):
+    """kernel's loss, recording its gradient when autograd needs it."""
+    if not _records_grad(x):
+        return _loss_value(kernel(x, *args, reduction=reduction, **kwargs), x)
+    return _LossWithGrad.apply(
+        x, lambda: kernel(x.detach(), *args, reduction=reduction, return_grad=True, **kwargs),
+        reduction)
+
+
+def _no_legacy(where, size_average, reduce):
+    if size_average is not None or reduce is not None:
+        raise NotImplementedError("%s: size_average and reduce are deprecated in torch; give "
+                                  "reduction" % where)
+
+
+def _check_reduction(reduction, where):
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError("%s: reduction %r is not one of 'none', 'mean', 'sum'"
+                         % (where, reduction))
+
+
+def _per_class(t, name, classes, where):
+    """A per-class float32 tensor of shape (classes,), or None. A tensor of
+    one value, or of shape (1, ..., 1, classes), is taken as per-class."""
+    if t is None:
+        return None
+    t = _check_float(t, name, where).detach()
+    if t.numel() == 1:
+        return t.reshape(1).expand(classes).contiguous()
+    if t.dim() >= 1 and t.shape[-1] == classes and t.numel() == classes:
+        return t.reshape(classes)
+    raise ValueError("%s: argument '%s' has shape %s; nonlin takes one value per class, "
+                     "shape (%d,) (or one value in all)" % (where, name, tuple(t.shape), classes))
 
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100,
                   reduce=None, reduction="mean", label_smoothing=0.0):
-    """torch.nn.functional.cross_entropy on (N, C) logits and class indices,
-    computed in one fused pass by nonlin, with its gradient."""
-    x, t = _loss_arguments("nonlin.torch.cross_entropy", input, target, weight, reduction,
-                           size_average=size_average, reduce=reduce,
+    """torch.nn.functional.cross_entropy computed by nonlin, with its gradient.
+
+    input: (C), (N, C) or (N, C, d1, ...) float32 logits; target: int64
+    class indices of shape (), (N) or (N, d1, ...), or float32
+    probabilities of the input's shape. weight: None or one float32 per
+    class (it gets no gradient). ignore_index applies to class indices.
+    The gradient is computed in the forward pass, together with the loss.
+    """
+    where = "nonlin.torch.cross_entropy"
+    _no_legacy(where, size_average, reduce)
+    _check_reduction(reduction, where)
+    x = _check_float(input, "input", where)
+    if x.dim() == 0:
+        raise ValueError("%s: input is 0-d; it needs a class axis" % where)
+    if not isinstance(target, _torch.Tensor) or target.device.type != "cpu":
+        raise TypeError("%s: target must be a CPU tensor: int64 class indices or float32 "
+                        "probabilities" % where)
+    unbatched = x.dim() == 1
+    if unbatched:
+        x, target = x.unsqueeze(0), target.unsqueeze(0)
+    if weight is None and label_smoothing == 0.0 and x.dim() == 2 \
+            and target.dtype == _torch.int64:
+        # PyTorch's defaults on (N, C): the fused kernel, called directly
+        # (most calls; the per-call cost matters at small sizes).
+        t = target.contiguous()
+        if _records_grad(x):
+            loss = _LossWithGrad.apply(
+                x, lambda: _cross_entropy(x.detach(), t, ignore_index, reduction, True),
+                reduction)
+        else:
+            loss = _cross_entropy(x, t, ignore_index, reduction, False)[0]
+        return loss.squeeze(0) if unbatched and reduction == "none" else loss
+    w = _per_class(weight, "weight", x.shape[1], where)
+    if target.dtype == _torch.int64:
+        loss = _apply_loss(x, reduction, _nonlin.cross_entropy_ex, target.contiguous(), w,
+                           ignore_index=ignore_index, label_smoothing=label_smoothing)
+    elif target.dtype == _torch.float32:
+        if _records_grad(target):
+            raise NotImplementedError("%s: probability targets that require grad are not "
+                                      "supported (nonlin computes the input's gradient only)"
+                                      % where)
+        loss = _apply_loss(x, reduction, _nonlin.cross_entropy_probs, target.contiguous(), w,
                            label_smoothing=label_smoothing)
-    if _grad_enabled() and x.requires_grad:
-        return _CrossEntropy.apply(x, t, ignore_index, reduction)
-    return _cross_entropy(x, t, ignore_index, reduction, False)[0]
+    else:
+        raise TypeError("%s: target is a %s tensor; nonlin takes int64 class indices or "
+                        "float32 probabilities" % (where, target.dtype))
+    return loss.squeeze(0) if unbatched and reduction == "none" else loss
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None,
+                                     reduce=None, reduction="mean", pos_weight=None):
+    """torch.nn.functional.binary_cross_entropy_with_logits computed by
+    nonlin, with its gradient, stable for any logit.
+
+    input and target: float32 tensors of one shape, the classes along the
+    last axis. weight and pos_weight: None or one float32 per class
+    (shape (C,) or (1, ..., 1, C), or one value); torch's other broadcasts
+    of weight (per sample, per element) raise ValueError. Neither they nor
+    the target get a gradient.
+    """
+    where = "nonlin.torch.binary_cross_entropy_with_logits"
+    _no_legacy(where, size_average, reduce)
+    _check_reduction(reduction, where)
+    x = _check_float(input, "input", where)
+    t = _check_float(target, "target", where)
+    if t.shape != x.shape:
+        raise ValueError("%s: target of shape %s for input of shape %s; they must match (as "
+                         "torch requires)" % (where, tuple(t.shape), tuple(x.shape)))
+    if _records_grad(t):
+        raise NotImplementedError("%s: targets that require grad are not supported (nonlin "
+                                  "computes the input's gradient only)" % where)
+    classes = x.shape[-1] if x.dim() else 1
+    w = _per_class(weight, "weight", classes, where)
+    pw = _per_class(pos_weight, "pos_weight", classes, where)
+    return _apply_loss(x, reduction, _nonlin.binary_cross_entropy_with_logits, t, w, pw)
 
 
 class _NllLoss(_torch.autograd.Function):

@@ -128,3 +128,40 @@ def test_any_integer_target_is_converted_to_int64(target):
     expected = nonlin.cross_entropy(logits, np.array([2, 0, 1], np.int64), reduction="none")
     np.testing.assert_array_equal(nonlin.cross_entropy(logits, target, reduction="none"),
                                   expected)
+
+
+def test_losses_with_options_on_every_isa(isa):
+    """The numpy entry points of the losses with PyTorch's options: shapes,
+    result types, agreement between the forms (a one-hot probability target
+    is the class index), and the errors; their accuracy against PyTorch is
+    in test_torch_losses.py."""
+    rng = np.random.default_rng(31)
+    x = rng.normal(0.0, 3.0, (5, 4, 3)).astype(np.float32)
+    t = rng.integers(0, 4, (5, 3))
+    w = rng.random(4).astype(np.float32) + 0.1
+    onehot = np.moveaxis(np.eye(4, dtype=np.float32)[t], -1, 1)
+    for reduction in REDUCTIONS:
+        a, ga = nonlin.cross_entropy_ex(x, t, weight=w, reduction=reduction,
+                                        label_smoothing=0.2, return_grad=True)
+        b, gb = nonlin.cross_entropy_probs(x, onehot, weight=w, reduction=reduction,
+                                           label_smoothing=0.2, return_grad=True)
+        assert ga.shape == x.shape and gb.shape == x.shape
+        if reduction == "none":
+            assert a.shape == (5, 3) and np.allclose(a, b, rtol=1e-6)
+        elif reduction == "sum":  # the mean's divisors differ: weights, positions
+            assert isinstance(a, float) and abs(a - b) <= 1e-6 * abs(a)
+        bce = nonlin.binary_cross_entropy_with_logits(x, onehot, weight=np.ones(3, np.float32),
+                                                      reduction=reduction)
+        assert np.ndim(bce) == (3 if reduction == "none" else 0)
+    with pytest.raises(ValueError, match="outside"):
+        nonlin.cross_entropy_ex(x, np.full((5, 3), 4))
+    with pytest.raises(ValueError, match="one value per class"):
+        nonlin.cross_entropy_ex(x, t, weight=np.ones(3, np.float32))
+    with pytest.raises(ValueError, match="label_smoothing"):
+        nonlin.cross_entropy_probs(x, onehot, label_smoothing=-0.5)
+    with pytest.raises(ValueError, match="shape"):
+        nonlin.cross_entropy_probs(x, onehot[:, :, :2])
+    with pytest.raises(ValueError, match="shape"):
+        nonlin.binary_cross_entropy_with_logits(x, onehot[:, :, :2])
+    with pytest.raises(TypeError):
+        nonlin.binary_cross_entropy_with_logits(x, x.astype(np.float64))

@@ -21,6 +21,8 @@
 //   ignored rows have loss 0 and gradient +0;
 //   the masked softmax family and logsumexp (family byte 0xff) as
 //     fuzz_masked says;
+//   the losses with PyTorch's options (fuzz_losses_ex): losses >= 0 and
+//     no NaN for finite logits and non-negative weights;
 //   no NaN anywhere except where an input NaN or a documented special case
 //     gives it: a row with NaN, +inf or only -inf; a mean over no counted
 //     rows; an infinite gradient input.
@@ -796,6 +798,152 @@ void fuzz_losses(reader& in, int fn, const call_setup& cs) {
 
 // A child forked after a threaded call: its calls (threaded ones asked for
 // again) must finish, with the parent's results. A hang is an alarm.
+// cross_entropy_ex (fn 0), cross_entropy_probs (1) and
+// binary_cross_entropy_with_logits (2) over outer x classes x inner (BCE:
+// outer rows of classes * inner), with or without weights (and
+// pos_weight), every smoothing, valid or not. Checks the status and that a
+// failing call writes nothing; on success, that ignored positions give loss
+// 0 and gradient +0, and that with finite logits and non-negative finite
+// weights (probabilities and BCE targets in [0, 1]) the losses are >= 0 and
+// nothing is NaN but a mean over zero weight and its gradient.
+void fuzz_losses_ex(reader& in, int fn, const call_setup& cs) {
+    std::size_t outer = in.byte() % 6, classes = in.byte() % 10, inner = in.byte() % 5;
+    const uint8_t rb = in.byte();
+    nonlin_reduction red = static_cast<nonlin_reduction>(rb % 3);
+    if (rb >= 250) red = static_cast<nonlin_reduction>(3);
+    const float smoothings[] = {0.0f, 0.1f, 1.0f, 0.5f, -0.1f, 1.5f, std::nanf("")};
+    const float eps = smoothings[in.byte() % 7];
+    const bool weighted = in.byte() % 2, pos_weighted = in.byte() % 2;
+    const int64_t ignore = pick_ignore(in);
+    const bool allow_bad_target = in.byte() < 40;
+    const bool grad = in.byte() % 4 != 0;
+    if (cs.f == fault::huge_shape) {
+        outer = 3;
+        inner = 1;
+        classes = std::numeric_limits<std::size_t>::max() / 8 + in.byte();
+    }
+    const char* names[] = {"cross_entropy_ex", "cross_entropy_probs",
+                           "binary_cross_entropy_with_logits"};
+    g_call += std::string(" ") + names[fn] + " " + std::to_string(outer) + "x" +
+              std::to_string(classes) + "x" + std::to_string(inner) +
+              " reduction=" + std::to_string(static_cast<int>(red)) + " eps=" +
+              std::to_string(eps) + (weighted ? " weight" : "") +
+              (pos_weighted ? " pos_weight" : "") + (grad ? " with gradient" : "");
+
+    const bool huge = cs.f == fault::huge_shape;
+    // BCE: outer rows of classes * inner.
+    const bool shape_bad = overflows(outer, classes, inner, sizeof(float)) ||
+                           (fn == 2 ? classes * inner == 0 && outer != 0
+                                    : overflows(outer, inner, 1, sizeof(int64_t)) ||
+                                          (classes == 0 && outer * inner != 0));
+    const std::size_t total = huge ? 4 : outer * classes * inner, positions = outer * inner;
+    const std::size_t n_weights = huge ? 4 : classes * (fn == 2 ? inner : 1);
+    const std::size_t reduced =
+        red != NONLIN_REDUCTION_NONE ? 1 : fn == 2 ? total : positions;
+    block<float> x(total), second(total), w(n_weights), pw(n_weights), lossv(reduced),
+        g(total);
+    block<int64_t> target(positions);
+    bool nice = true;
+    for (std::size_t i = 0; i < total; ++i) nice &= finite(x.data[i] = in.value());
+    for (std::size_t i = 0; i < total; ++i) {
+        second.data[i] = in.value();
+        nice &= fn == 0 || (second.data[i] >= 0.0f && second.data[i] <= 1.0f);
+    }
+    for (std::size_t i = 0; i < n_weights; ++i) {
+        w.data[i] = in.value();
+        pw.data[i] = in.value();
+        nice &= finite(w.data[i]) && w.data[i] >= 0.0f && finite(pw.data[i]) && pw.data[i] >= 0.0f;
+    }
+    for (std::size_t i = 0; i < reduced; ++i) lossv.data[i] = -1234.5f;
+    for (std::size_t i = 0; i < total; ++i) g.data[i] = -1234.5f;
+    bool targets_ok = true;
+    double divisor = 0.0;
+    for (std::size_t p = 0; p < positions; ++p) {
+        target.data[p] = pick_target(in, classes, ignore, allow_bad_target);
+        if (!valid_target(target.data[p], classes, ignore))
+            targets_ok = false;
+        else if (target.data[p] != ignore && !huge)
+            divisor += weighted ? w.data[target.data[p]] : 1.0;
+    }
+    if (fn != 0) targets_ok = true;
+
+    const float* logits = x.data;
+    const float* targets_f = second.data;
+    const int64_t* tgt = target.data;
+    const float* weight = weighted ? w.data : nullptr;
+    const float* pos_weight = pos_weighted ? pw.data : nullptr;
+    float* loss = lossv.data;
+    float* dlogits = grad ? g.data : nullptr;
+    if (cs.variant == 1 && grad) dlogits = x.data;                 // in place over the logits
+    if (cs.variant == 2 && grad && fn != 0) dlogits = second.data;  // over the targets
+
+    nonlin_status want = NONLIN_OK;
+    const bool bad_eps = fn != 2 && !(eps >= 0.0f && eps <= 1.0f);
+    if (rb >= 250 || bad_eps)
+        want = NONLIN_ERR_BAD_ARGUMENT;
+    else if (shape_bad)
+        want = NONLIN_ERR_BAD_SHAPE;
+    const bool has_data = (fn == 2 ? total : positions) != 0;
+    if (want == NONLIN_OK && cs.f == fault::null_pointer && (has_data || reduced)) {
+        const int which = cs.null_which % 3;
+        if (which == 0 && reduced) loss = nullptr;
+        else if (which == 1 && has_data) logits = nullptr;
+        else if (has_data && fn == 0) tgt = nullptr;
+        else if (has_data) targets_f = nullptr;
+        else loss = nullptr;
+        want = NONLIN_ERR_NULL_POINTER;
+    }
+    if (want == NONLIN_OK && cs.f == fault::overlap && grad && total >= 2) {
+        dlogits = x.data + 1;  // partially over the logits
+        want = NONLIN_ERR_OVERLAP;
+    } else if (want == NONLIN_OK && cs.f == fault::overlap && weighted && reduced &&
+               n_weights >= reduced) {
+        loss = w.data;  // weights are read for every row: no alias at all
+        want = NONLIN_ERR_OVERLAP;
+    }
+    if (want == NONLIN_OK && !targets_ok) want = NONLIN_ERR_BAD_TARGET;
+
+    const auto s1 = x.snapshot(), s2 = second.snapshot(), s3 = w.snapshot(), s4 = pw.snapshot(),
+               s5 = lossv.snapshot(), s6 = g.snapshot(), s7 = target.snapshot();
+    nonlin_status got;
+    if (fn == 0)
+        got = nonlin_cross_entropy_ex_f32(outer, classes, inner, logits, tgt, weight, loss,
+                                          dlogits, ignore, eps, red);
+    else if (fn == 1)
+        got = nonlin_cross_entropy_probs_f32(outer, classes, inner, logits, targets_f, weight,
+                                             loss, dlogits, eps, red);
+    else
+        got = nonlin_binary_cross_entropy_with_logits_f32(outer, classes * inner, logits,
+                                                          targets_f, weight, pos_weight, loss,
+                                                          dlogits, red);
+    expect_status(got, want);
+    require(target.same_as(s7) && w.same_as(s3) && pw.same_as(s4), "an input changed");
+    if (got != NONLIN_OK) {
+        require(x.same_as(s1) && second.same_as(s2) && lossv.same_as(s5) && g.same_as(s6),
+                "a failing call wrote");
+        return;
+    }
+    if (fn == 0 && dlogits)
+        for (std::size_t p = 0; p < positions; ++p) {
+            if (target.data[p] != ignore) continue;
+            if (red == NONLIN_REDUCTION_NONE)
+                require(loss[p] == 0.0f, "ignored position %zu loss %a", p, loss[p]);
+            for (std::size_t c = 0; c < classes; ++c) {
+                const float v = dlogits[(p / inner) * classes * inner + c * inner + p % inner];
+                require(v == 0.0f && !std::signbit(v), "ignored position %zu gradient %a", p, v);
+            }
+        }
+    if (!nice || cs.variant != 0) return;
+    const bool zero_mean = red == NONLIN_REDUCTION_MEAN &&
+                           (fn == 0 ? divisor == 0.0 : (fn == 2 ? total : positions) == 0);
+    for (std::size_t i = 0; i < reduced; ++i)
+        require((loss[i] >= 0.0f) || (zero_mean && std::isnan(loss[i])), "loss[%zu] = %a", i,
+                loss[i]);
+    if (dlogits && !(zero_mean && fn == 0))
+        for (std::size_t i = 0; i < total; ++i)
+            require(!std::isnan(dlogits[i]), "gradient[%zu] NaN", i);
+}
+
 void fuzz_fork() {
     g_call += " fork";
     static const std::vector<float> x = [] {
@@ -1014,7 +1162,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
     else switch (family % 8) {
     case 0: case 1: case 2: fuzz_elementwise(in, cs); break;
     case 3: case 4: fuzz_rows(in, (family >> 3) % 4, cs); break;
-    case 5: case 6: fuzz_losses(in, (family >> 3) % 3, cs); break;
+    case 5: case 6:  // bits 3..5: 0..2 the losses, 3..5 those with PyTorch's options
+        if ((family >> 3) % 6 < 3)
+            fuzz_losses(in, (family >> 3) % 6, cs);
+        else
+            fuzz_losses_ex(in, (family >> 3) % 6 - 3, cs);
+        break;
     default:
         switch ((family >> 3) % 4) {
         case 1: case 3: fuzz_runtime(in); break;

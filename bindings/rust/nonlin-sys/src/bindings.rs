@@ -385,3 +385,45 @@ extern "C" {
         reduction: nonlin_reduction,
     ) -> nonlin_status;
 }
+extern "C" {
+    pub fn nonlin_cross_entropy_ex_f32(
+        outer: usize,
+        classes: usize,
+        inner: usize,
+        logits: *const f32,
+        target: *const i64,
+        weight: *const f32,
+        loss: *mut f32,
+        dlogits: *mut f32,
+        ignore_index: i64,
+        label_smoothing: f32,
+        reduction: nonlin_reduction,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_cross_entropy_probs_f32(
+        outer: usize,
+        classes: usize,
+        inner: usize,
+        logits: *const f32,
+        probs: *const f32,
+        weight: *const f32,
+        loss: *mut f32,
+        dlogits: *mut f32,
+        label_smoothing: f32,
+        reduction: nonlin_reduction,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_binary_cross_entropy_with_logits_f32(
+        rows: usize,
+        classes: usize,
+        logits: *const f32,
+        target: *const f32,
+        weight: *const f32,
+        pos_weight: *const f32,
+        loss: *mut f32,
+        dlogits: *mut f32,
+        reduction: nonlin_reduction,
+    ) -> nonlin_status;
+}

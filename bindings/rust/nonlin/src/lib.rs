@@ -45,6 +45,7 @@
 mod elementwise;
 mod error;
 mod loss;
+mod loss_ex;
 mod runtime;
 mod softmax;
 #[cfg(test)]
@@ -53,6 +54,7 @@ mod tests;
 pub use elementwise::*;
 pub use error::Error;
 pub use loss::{cross_entropy, cross_entropy_inplace, nll_loss, nll_loss_backward, Reduction};
+pub use loss_ex::{binary_cross_entropy_with_logits, cross_entropy_ex, cross_entropy_probs, ClassAxis};
 pub use runtime::{isa, num_threads, set_isa, set_num_threads, version, Isa, Version};
 pub use softmax::{
     log_softmax, log_softmax_backward, log_softmax_backward_inplace, log_softmax_inplace, softmax,

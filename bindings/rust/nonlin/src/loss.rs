@@ -34,7 +34,7 @@ impl Default for Reduction {
 }
 
 impl Reduction {
-    fn raw(self) -> sys::nonlin_reduction {
+    pub(crate) fn raw(self) -> sys::nonlin_reduction {
         match self {
             Reduction::None => sys::NONLIN_REDUCTION_NONE,
             Reduction::Mean => sys::NONLIN_REDUCTION_MEAN,
@@ -43,7 +43,7 @@ impl Reduction {
     }
 
     /// How many loss values a call over `rows` rows takes or gives.
-    fn outputs(self, rows: usize) -> usize {
+    pub(crate) fn outputs(self, rows: usize) -> usize {
         if self == Reduction::None {
             rows
         } else {

@@ -16,6 +16,7 @@ pub(crate) struct Op {
 
 mod elementwise;
 mod loss;
+mod loss_ex;
 mod reference;
 mod registry;
 mod runtime;
