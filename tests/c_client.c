@@ -62,6 +62,9 @@ static void masked_rows(void) {
     check(nonlin_masked_softmax_f32(2, 3, 1, 1, x, mask, y, 1.0f, (nonlin_empty_row)2) ==
               NONLIN_ERR_BAD_ARGUMENT,
           "masked softmax with an unknown empty-row mode");
+    check(nonlin_masked_log_softmax_f32(2, 3, 1, 1, x, mask, y, 1.0f, (nonlin_empty_row)-1) ==
+              NONLIN_ERR_BAD_ARGUMENT,
+          "masked log_softmax with a negative empty-row mode");
     check(nonlin_logsumexp_f32(2, 3, 1, x, lse) == NONLIN_OK &&
               fabsf(lse[0] - 3.40760596f) < 1e-6f,
           "logsumexp");
