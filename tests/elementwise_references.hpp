@@ -129,7 +129,6 @@ struct ref_selu : ref_defaults {
 
 struct ref_softplus : ref_defaults {
     static constexpr float b = 2.0f, threshold = 20.0f;
-    static constexpr bool monotone = false;  // can step back an ulp where exp's reduction turns
     static double forward(double x) {
         const double z = b * x;
         return z > threshold ? x : softplus_of(z) / b;
@@ -141,7 +140,6 @@ struct ref_softplus : ref_defaults {
 };
 
 struct ref_logsigmoid : ref_defaults {
-    static constexpr bool monotone = false;  // as softplus
     static double forward(double x) { return -softplus_of(-x); }
     static double backward(double x, double dy) { return dy * sigmoid_of(-x); }
 };

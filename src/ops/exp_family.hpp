@@ -104,7 +104,11 @@ struct softplus_op {
         const vfloat n = math::softplus_parts(z, z_lo, &n_lo);
         const vfloat q = n / b;
         const vfloat y = q + (division_residual(n, q, b) + n_lo) / b;
-        const vfloat main = select(z > threshold, x, y);
+        // Near 0: the series, divided by b (rounded once more: both steps
+        // keep the order of z, and z = b x rounded keeps the order of x).
+        const vfloat near = select_rare(abs(z) < splat(math::kSoftplusSeriesLimit),
+                                        [&] { return math::softplus_near_zero(z) / b; }, y);
+        const vfloat main = select(z > threshold, x, near);
         // exp(z) / b, divided before the one rounding: exp(z) alone may be
         // subnormal (b = 0.001, x = -95445) where the quotient is not.
         return select_rare(z < splat(-64.0f), [&] {
@@ -128,8 +132,10 @@ struct logsigmoid_op {
     static vfloat forward(vfloat x) {
         vfloat lo;
         const vfloat hi = math::softplus_parts(-x, splat(0.0f), &lo);
+        const vfloat near = select_rare(abs(x) < splat(math::kSoftplusSeriesLimit),
+                                        [&] { return math::softplus_near_zero(-x); }, hi + lo);
         return select_rare(x > splat(64.0f), [&] { return math::times_exp(splat(-1.0f), -x); },
-                           -(hi + lo));
+                           -near);
     }
     static vfloat backward(vfloat x, vfloat dy) {
         vfloat s_lo;
