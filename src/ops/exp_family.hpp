@@ -139,7 +139,7 @@ struct logsigmoid_op {
     }
     static vfloat backward(vfloat x, vfloat dy) {
         vfloat s_lo;
-        const vfloat s = logistic_of(-x, splat(0.0f), &s_lo);
+        const vfloat s = logistic_of<false>(-x, splat(0.0f), &s_lo);
         return select_rare(x > splat(64.0f), [&] { return math::times_exp(dy, -x); },
                            fmadd(dy, s, dy * s_lo));
     }

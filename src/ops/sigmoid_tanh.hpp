@@ -44,15 +44,44 @@ struct tanh_op {
     }
 };
 
-// The logistic function of zh + zl as q + q_lo, rounded by the caller.
-inline vfloat logistic_of(vfloat zh, vfloat zl, vfloat* q_lo) {
+// exp(-|zh + zl|) as e + *e_lo. Without a low part (HasLow false: zl is 0)
+// the tail's selects are skipped; the value is the same.
+template <bool HasLow = true>
+inline vfloat exp_minus_abs(vfloat zh, vfloat zl, vfloat* e_lo) {
+    if (!HasLow) return math::exp_core<true, false>(-abs(zh), splat(0.0f), e_lo);
     const vfloat tail = select(abs(zh) == splat(kInfinity), splat(0.0f),
                                select(zh < splat(0.0f), zl, -zl));
-    vfloat e_lo;
-    const vfloat e = math::exp_core<true, true>(-abs(zh), tail, &e_lo);
-    const math::logistic_parts l = math::logistic(zh < splat(0.0f), e, e_lo);
+    return math::exp_core<true, true>(-abs(zh), tail, e_lo);
+}
+
+inline vfloat logistic_q(vmask ratio, vfloat e, vfloat e_lo, vfloat* q_lo) {
+    const math::logistic_parts l = math::logistic(ratio, e, e_lo);
     *q_lo = l.residual * l.inverse;
     return l.q;
+}
+
+// The logistic function of zh + zl as q + q_lo, rounded by the caller.
+template <bool HasLow = true>
+inline vfloat logistic_of(vfloat zh, vfloat zl, vfloat* q_lo) {
+    vfloat e_lo;
+    const vfloat e = exp_minus_abs<HasLow>(zh, zl, &e_lo);
+    return logistic_q(zh < splat(0.0f), e, e_lo, q_lo);
+}
+
+// sigmoid(z) and sigmoid(-z) = 1 - sigmoid(z), each as hi + lo, from one
+// exponential: the values of two logistic_of calls at half the cost.
+struct logistic_pair {
+    vfloat s, s_lo, c, c_lo;
+};
+
+template <bool HasLow = true>
+inline logistic_pair logistic_both(vfloat zh, vfloat zl) {
+    vfloat e_lo;
+    const vfloat e = exp_minus_abs<HasLow>(zh, zl, &e_lo);
+    logistic_pair p;
+    p.s = logistic_q(zh < splat(0.0f), e, e_lo, &p.s_lo);
+    p.c = logistic_q(zh > splat(0.0f), e, e_lo, &p.c_lo);
+    return p;
 }
 
 }  // namespace ops

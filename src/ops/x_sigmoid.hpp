@@ -48,13 +48,14 @@ inline vfloat x_exp_gradient(vfloat x, vfloat dy, vfloat wh, vfloat wl, vfloat u
 // 1 + x w' (1 - s) is formed with its exact error, and the products are
 // rounded once. Below w = -32, 1 - s = 1 and s = e^w: dy (1 + x w') e^w
 // through times_exp; above 32, dx = dy.
+// HasLow false: wl is 0 (silu), and the exponential skips the tail.
+template <bool HasLow = true>
 inline vfloat x_sigmoid_gradient(vfloat x, vfloat dy, vfloat wh, vfloat wl, vfloat u,
                                  vfloat u_lo) {
-    vfloat s_lo, wc_lo;
+    vfloat wc_lo;
     const vfloat wc = moderate_argument(wh, wl, wc_lo);
-    const vfloat s = logistic_of(wc, wc_lo, &s_lo);
-    vfloat c_lo;
-    const vfloat c = logistic_of(-wc, -wc_lo, &c_lo);  // 1 - s
+    const logistic_pair sc = logistic_both<HasLow>(wc, wc_lo);
+    const vfloat s = sc.s, s_lo = sc.s_lo, c = sc.c, c_lo = sc.c_lo;  // c = 1 - s
     const vfloat t = u * c;
     const vfloat t_lo = product_error(u, c, t) + u * c_lo + u_lo * c;
     vfloat w_lo;
@@ -69,10 +70,11 @@ inline vfloat x_sigmoid_gradient(vfloat x, vfloat dy, vfloat wh, vfloat wl, vflo
 
 // x * sigmoid(w) for w = wh + wl, rounded once; below w = -32 as
 // x * exp(w) through times_exp. -0 at x = -inf, x at +inf.
+template <bool HasLow = true>
 inline vfloat x_sigmoid(vfloat x, vfloat wh, vfloat wl) {
     vfloat s_lo, wc_lo;
     const vfloat wc = moderate_argument(wh, wl, wc_lo);
-    const vfloat s = logistic_of(wc, wc_lo, &s_lo);
+    const vfloat s = logistic_of<HasLow>(wc, wc_lo, &s_lo);
     const vfloat main = select(x == splat(kInfinity), x, fmadd(x, s, x * s_lo));
     return select_rare(wh < splat(-kFarArgument), [&] { return x_exp(x, wh, wl); }, main);
 }
@@ -83,9 +85,9 @@ inline vfloat x_sigmoid(vfloat x, vfloat wh, vfloat wl) {
 // dx = dy * s * (1 + x (1 - s)).
 struct silu_op {
     explicit silu_op(op_params) {}
-    static vfloat forward(vfloat x) { return x_sigmoid(x, x, splat(0.0f)); }
+    static vfloat forward(vfloat x) { return x_sigmoid<false>(x, x, splat(0.0f)); }
     static vfloat backward(vfloat x, vfloat dy) {
-        return x_sigmoid_gradient(x, dy, x, splat(0.0f), x, splat(0.0f));
+        return x_sigmoid_gradient<false>(x, dy, x, splat(0.0f), x, splat(0.0f));
     }
 };
 
