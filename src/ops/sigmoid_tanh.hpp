@@ -63,8 +63,11 @@ inline vfloat logistic_slope(vfloat x, vfloat dy) {
     // (d + d_lo)^2 = sq + sq_lo, dropping d_lo^2 (below 2^-48 of sq).
     const vfloat sq = d * d;
     const vfloat sq_lo = fmadd(d + d, d_lo, product_error(d, d, sq));
-    const vfloat q = s.hi / sq;
-    const vfloat q_lo = (division_residual(s.hi, q, sq) + fmadd(-q, sq_lo, s.lo)) / sq;
+    // One division: q = hi / sq to about an ulp, its exact residual and the
+    // low terms then divided by the same reciprocal.
+    const vfloat inverse = splat(1.0f) / sq;
+    const vfloat q = s.hi * inverse;
+    const vfloat q_lo = (division_residual(s.hi, q, sq) + fmadd(-q, sq_lo, s.lo)) * inverse;
     // k^2 = 2^(2k - 2), exact in the power.
     return math::times(dy, splat(0.0f), {q, q_lo, s.power + splat(2.0f * (K - 1))});
 }
