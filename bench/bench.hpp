@@ -18,7 +18,9 @@ namespace bench {
 // (dlogits == NULL): a read-only pass over the logits.
 enum class Op {
 #define NONLIN_ELEMENTWISE(name, functor, from, arity, params, valid, fwd_ulp, bwd_ulp, scale) name, name##_backward,
+#define NONLIN_GRADIENT(name, functor, of, bwd_ulp, scale) name,
 #include "../src/ops/registry.def"
+#undef NONLIN_GRADIENT
 #undef NONLIN_ELEMENTWISE
     softmax, softmax_backward, log_softmax, log_softmax_backward,
     nll_loss, nll_loss_backward, cross_entropy, cross_entropy_loss,
@@ -36,7 +38,10 @@ struct Elementwise {
 inline constexpr Elementwise kElementwise[] = {
 #define NONLIN_ELEMENTWISE(name, functor, from, arity, params, valid, fwd_ulp, bwd_ulp, scale) \
     {#name, Op::name, Op::name##_backward},
+// No peer computes them: they compare with nonlin's own backward from y.
+#define NONLIN_GRADIENT(name, functor, of, bwd_ulp, scale)
 #include "../src/ops/registry.def"
+#undef NONLIN_GRADIENT
 #undef NONLIN_ELEMENTWISE
 };
 

@@ -43,7 +43,10 @@ inline constexpr OpInfo kOps[] = {
      Params BENCH_DEFAULTS_##arity names},                                             \
     {Op::name##_backward, #name "_backward", Family::elementwise,                      \
      BENCH_BACKWARD_FROM_##from(name), true, 3, 0, "mul3", Params BENCH_DEFAULTS_##arity names},
+#define NONLIN_GRADIENT(name, functor, of, bwd_ulp, scale) \
+    {Op::name, #name, Family::elementwise, Op::copy, true, 3, 0, "mul3"},
 #include "../src/ops/registry.def"
+#undef NONLIN_GRADIENT
 #undef NONLIN_ELEMENTWISE
     {Op::softmax, "softmax", Family::rows, Op::copy, false, 2, 0, "copy"},
     {Op::softmax_backward, "softmax_backward", Family::rows, Op::softmax, true, 3, 0, "mul3"},

@@ -37,12 +37,14 @@ nonlin_status run_forward(elementwise_op op, std::size_t n, const float* x, floa
     return NONLIN_OK;
 }
 
-nonlin_status run_backward(elementwise_op op, std::size_t n, const float* a, const float* dy,
+// kernel_of picks the backward kernel from the call's table.
+template <class KernelOf>
+nonlin_status run_backward(KernelOf kernel_of, std::size_t n, const float* a, const float* dy,
                            float* dx, op_params p) {
     NONLIN_CHECK(check_elements(n, {a, dy, dx}, {region_of(dx, n)},
                                 {region_of(a, n), region_of(dy, n)}));
     const call_settings settings = settings_for_call();
-    const auto kernel = settings.kernels.backward[static_cast<std::size_t>(op)];
+    const auto kernel = kernel_of(settings.kernels);
     parallel_for(settings, n, kElementwiseGrain, kChunkAlign,
                  [&](std::size_t b, std::size_t e) { kernel(e - b, a + b, dy + b, dx + b, p); });
     return NONLIN_OK;
@@ -73,9 +75,22 @@ extern "C" {
                                                float* dx NONLIN_PARAMS_##arity params) {        \
         const nonlin::op_params p = NONLIN_PACK_##arity params;                                \
         NONLIN_CHECK(nonlin::check_params(p, valid));                                           \
-        return nonlin::run_backward(nonlin::elementwise_op::name, n, from, dy, dx, p);         \
+        return nonlin::run_backward(                                                            \
+            [](const nonlin::kernel_table& t) {                                                 \
+                return t.backward[static_cast<std::size_t>(nonlin::elementwise_op::name)];      \
+            },                                                                                  \
+            n, from, dy, dx, p);                                                                \
+    }
+#define NONLIN_GRADIENT(name, functor, of, bwd_ulp, scale)                                      \
+    nonlin_status nonlin_##name##_f32(size_t n, const float* x, const float* dy, float* dx) {   \
+        return nonlin::run_backward(                                                            \
+            [](const nonlin::kernel_table& t) {                                                 \
+                return t.gradient[static_cast<std::size_t>(nonlin::gradient_op::name)];         \
+            },                                                                                  \
+            n, x, dy, dx, nonlin::op_params{0.0f, 0.0f});                                       \
     }
 #include "../src/ops/registry.def"
+#undef NONLIN_GRADIENT
 #undef NONLIN_ELEMENTWISE
 #undef NONLIN_PARAMS_0
 #undef NONLIN_PARAMS_1

@@ -98,6 +98,10 @@ int main(void) {
     FWD(tanh, -0.761594156);
     fill(ys, 0.5f);
     BWD(tanh, ys, 1.5);
+    check_all(nonlin_sigmoid_backward_from_input_f32(N, xs, dys, out), out, 0.393223866,
+              "sigmoid_backward_from_input");
+    check_all(nonlin_tanh_backward_from_input_f32(N, xs, dys, out), out, 0.839948683,
+              "tanh_backward_from_input");
     FWD(relu, 0.0);
     BWD(relu, xs, 0.0);
     FWD(relu6, 0.0);

@@ -3,8 +3,12 @@
 // parameters of its reference), its bounds from the registry and its exact
 // reference from tests/elementwise_references.hpp. Every elementwise test
 // iterates this table, so a registry line is tested with no edit here.
+// A backward-only line (NONLIN_GRADIENT) is a row with the forward of the
+// op it differentiates, for the tests that need f (finite differences, y
+// for in-place calls), marked gradient_only: the forward's own tests skip it.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "elementwise_references.hpp"
@@ -14,13 +18,15 @@ namespace nonlin_test {
 
 struct elementwise_case {
     const char* name;
+    const char* backward_name;  // as the header's Bound sentence names it
+    bool gradient_only;
     nonlin_status (*forward)(size_t, const float*, float*);
     nonlin_status (*backward)(size_t, const float*, const float*, float*);
     double (*reference)(double x);
     // The backward reference as a function of what the backward takes
     // (the forward output y, or the input x) and dy.
     double (*backward_reference)(double from, double dy);
-    double forward_ulp;   // the registry's bounds
+    double forward_ulp;   // the registry's bounds (gradient_only: the forward's is not tested)
     double backward_ulp;
     bool backward_from_output;
     double range_lo, range_hi;  // the forward's output range, for backward inputs
@@ -46,6 +52,8 @@ struct elementwise_case {
 inline const elementwise_case kElementwiseCases[] = {
 #define NONLIN_ELEMENTWISE(name, functor, from, arity, params, valid, fwd_ulp, bwd_ulp, scale) \
     {#name,                                                                                    \
+     #name "_backward",                                                                        \
+     false,                                                                                    \
      [](size_t n, const float* x, float* y) {                                                  \
          using ref = ref_##name;                                                               \
          return nonlin_##name##_f32(n, x, y NONLIN_TEST_ARGS_##arity params);                  \
@@ -64,9 +72,33 @@ inline const elementwise_case kElementwiseCases[] = {
      ref_##name::monotone,                                                                     \
      NONLIN_TEST_SCALE_##scale(ref_##name),                                                    \
      ref_##name::kinks()},
+#define NONLIN_GRADIENT(name, functor, of, bwd_ulp, scale)                                      \
+    {#name,                                                                                    \
+     #name,                                                                                    \
+     true,                                                                                     \
+     &nonlin_##of##_f32,                                                                       \
+     &nonlin_##name##_f32,                                                                     \
+     &ref_##of::forward,                                                                       \
+     &ref_##name::backward,                                                                    \
+     0,                                                                                        \
+     bwd_ulp,                                                                                  \
+     false,                                                                                    \
+     ref_##of::range_lo,                                                                       \
+     ref_##of::range_hi,                                                                       \
+     ref_##of::monotone,                                                                       \
+     NONLIN_TEST_SCALE_##scale(ref_##name),                                                    \
+     ref_##of::kinks()},
 #include "../src/ops/registry.def"
+#undef NONLIN_GRADIENT
 #undef NONLIN_ELEMENTWISE
 };
+
+// The registry's bound of the backward the header names `backward_name`.
+inline double backward_bound(const std::string& backward_name) {
+    for (const elementwise_case& c : kElementwiseCases)
+        if (backward_name == c.backward_name) return c.backward_ulp;
+    return -1.0;  // fails every check against it
+}
 
 #undef NONLIN_TEST_ARGS_0
 #undef NONLIN_TEST_ARGS_1

@@ -45,6 +45,22 @@ struct ref_tanh : ref_defaults {
     static double backward(double y, double dy) { return dy * (1.0 - y * y); }
 };
 
+// The gradients of sigmoid and tanh from x (NONLIN_GRADIENT lines), with
+// e = exp(-|x|) so that nothing cancels or overflows in double.
+struct ref_sigmoid_backward_from_input {
+    static double backward(double x, double dy) {
+        const double e = std::exp(-std::fabs(x));
+        return dy * (e / ((1.0 + e) * (1.0 + e)));
+    }
+};
+
+struct ref_tanh_backward_from_input {
+    static double backward(double x, double dy) {
+        const double e = std::exp(-2.0 * std::fabs(x));
+        return dy * (4.0 * e / ((1.0 + e) * (1.0 + e)));
+    }
+};
+
 struct ref_relu : ref_defaults {
     static double forward(double x) { return x > 0 ? x : 0.0; }
     static double backward(double x, double dy) { return x > 0 ? dy : 0.0; }

@@ -85,6 +85,12 @@ inline void report_accuracy(const std::string& isa, const std::string& what, dou
     std::printf("accuracy: %-8s %-28s max %.3f ulp\n", isa.c_str(), what.c_str(), ulp);
 }
 
+inline uint32_t bits_of(float f) {
+    uint32_t b;
+    std::memcpy(&b, &f, sizeof b);
+    return b;
+}
+
 inline float from_bits(uint32_t b) {
     float f;
     std::memcpy(&f, &b, sizeof f);

@@ -195,11 +195,6 @@ namespace {
 const uint32_t kNaNBits[] = {0x7fc00000u, 0xffc00000u, 0x7f800001u, 0xff812345u,
                              0x7fc54321u, 0xffffffffu, 0x7fbfffffu};
 
-uint32_t bits_of(float f) {
-    uint32_t b;
-    std::memcpy(&b, &f, sizeof b);
-    return b;
-}
 
 // The NaN an op must return for NaN input bits b: b, quieted.
 uint32_t quieted(uint32_t b) { return b | 0x00400000u; }

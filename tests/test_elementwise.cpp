@@ -30,6 +30,7 @@ TEST_CASE("every length 0..130 at every alignment gives the per-element result",
     FOR_EACH_ISA();
     const std::vector<float> x = uniform_values(200, -12.0f, 12.0f, 1);
     for (const elementwise_case& op : kElementwiseCases) {
+        if (op.gradient_only) continue;
         INFO("op " << op.name);
         for (std::size_t n = 0; n <= 130; ++n) {
             for (std::size_t offset : {0, 1, 3}) {
@@ -84,7 +85,7 @@ TEST_CASE("backward kernels match their formula evaluated in double", "[elementw
             worst = std::max(worst, e);
         }
         INFO("max error " << worst << " ulp");
-        report_accuracy(isa_name, std::string(op.name) + "_backward", worst);
+        report_accuracy(isa_name, op.backward_name, worst);
         CHECK(worst <= op.backward_ulp);
     }
 }
@@ -133,6 +134,53 @@ TEST_CASE("backward special values", "[elementwise][gradient]") {
     CHECK(dx[1] == 0.0f);
     CHECK(std::isnan(dx[2]));
     CHECK(dx[3] == 2.0f);
+}
+
+// The gradients from x: the limits, the tails where f'(x) alone underflows
+// but dy * f'(x) does not, and the NaN rule (x's NaN before dy's).
+TEST_CASE("backward from the input: special values", "[elementwise][gradient]") {
+    FOR_EACH_ISA();
+    const float big = std::numeric_limits<float>::max();
+    struct row {
+        float x, dy, sigmoid, tanh;  // the exact results, rounded
+    };
+    const row rows[] = {
+        {0.0f, 4.0f, 1.0f, 4.0f},
+        {-0.0f, -2.0f, -0.5f, -2.0f},
+        {kInf, 3.0f, 0.0f, 0.0f},
+        {-kInf, -3.0f, -0.0f, -0.0f},
+        {1e-30f, 1.0f, 0.25f, 1.0f},
+        // sigmoid'(-100) = 3.72e-44: subnormal, rounded, not flushed.
+        {-100.0f, 1.0f, static_cast<float>(std::exp(-100.0)), 0.0f},
+        // f'(x) underflows, dy * f'(x) does not.
+        {120.0f, big, static_cast<float>(3.4028234663852886e38 * std::exp(-120.0)), 0.0f},
+        {60.0f, big, static_cast<float>(3.4028234663852886e38 * std::exp(-60.0)),
+         static_cast<float>(4.0 * 3.4028234663852886e38 * std::exp(-120.0))},
+        {-200.0f, big, 0.0f, 0.0f},
+    };
+    for (const row& r : rows) {
+        INFO("x = " << r.x << ", dy = " << r.dy);
+        float s, t;
+        REQUIRE(nonlin_sigmoid_backward_from_input_f32(1, &r.x, &r.dy, &s) == NONLIN_OK);
+        REQUIRE(nonlin_tanh_backward_from_input_f32(1, &r.x, &r.dy, &t) == NONLIN_OK);
+        CHECK(ulp_error(s, r.sigmoid) <= backward_bound("sigmoid_backward_from_input"));
+        CHECK(ulp_error(t, r.tanh) <= backward_bound("tanh_backward_from_input"));
+        // The sign of dy, on every nonzero result.
+        CHECK((s == 0.0f || std::signbit(s) == std::signbit(r.dy)));
+        CHECK((t == 0.0f || std::signbit(t) == std::signbit(r.dy)));
+    }
+    // NaN: x's, quieted, before dy's; infinite dy at an infinite x: 0 * dy.
+    const float x[] = {kNaN, 1.0f, -kNaN, kInf, 0.5f};
+    const float dy[] = {1.0f, kNaN, kNaN, kInf, kInf};
+    float dx[5];
+    for (auto f : {&nonlin_sigmoid_backward_from_input_f32, &nonlin_tanh_backward_from_input_f32}) {
+        REQUIRE(f(5, x, dy, dx) == NONLIN_OK);
+        CHECK(bits_of(dx[0]) == (bits_of(x[0]) | 0x400000u));
+        CHECK(bits_of(dx[1]) == (bits_of(dy[1]) | 0x400000u));
+        CHECK(bits_of(dx[2]) == (bits_of(x[2]) | 0x400000u));
+        CHECK(std::isnan(dx[3]));
+        CHECK(dx[4] == kInf);
+    }
 }
 
 TEST_CASE("every elementwise op gives the same bits for every thread count", "[threads]") {

@@ -33,6 +33,14 @@ const bad_call kBadCalls[] = {
      [](buffers& m) { return nonlin_tanh_f32(4, m.a.data(), nullptr); }},
     {"sigmoid backward null dy", NONLIN_ERR_NULL_POINTER,
      [](buffers& m) { return nonlin_sigmoid_backward_f32(4, m.a.data(), nullptr, m.out.data()); }},
+    {"sigmoid backward from input null x", NONLIN_ERR_NULL_POINTER,
+     [](buffers& m) {
+         return nonlin_sigmoid_backward_from_input_f32(4, nullptr, m.b.data(), m.out.data());
+     }},
+    {"tanh backward from input null dx", NONLIN_ERR_NULL_POINTER,
+     [](buffers& m) {
+         return nonlin_tanh_backward_from_input_f32(4, m.a.data(), m.b.data(), nullptr);
+     }},
     {"softmax null x", NONLIN_ERR_NULL_POINTER,
      [](buffers& m) { return nonlin_softmax_f32(2, 4, 1, nullptr, m.out.data()); }},
     {"log_softmax backward null y", NONLIN_ERR_NULL_POINTER,
@@ -57,6 +65,10 @@ const bad_call kBadCalls[] = {
     // Shapes.
     {"elementwise size overflows bytes", NONLIN_ERR_BAD_SHAPE,
      [](buffers& m) { return nonlin_sigmoid_f32(kBig, m.a.data(), m.out.data()); }},
+    {"backward from input size overflows bytes", NONLIN_ERR_BAD_SHAPE,
+     [](buffers& m) {
+         return nonlin_tanh_backward_from_input_f32(kBig, m.a.data(), m.b.data(), m.out.data());
+     }},
     {"softmax size product overflows", NONLIN_ERR_BAD_SHAPE,
      [](buffers& m) { return nonlin_softmax_f32(kBig, 4, 3, m.a.data(), m.out.data()); }},
     {"cross_entropy zero classes", NONLIN_ERR_BAD_SHAPE,
@@ -75,6 +87,11 @@ const bad_call kBadCalls[] = {
     {"tanh backward dx shifted over dy", NONLIN_ERR_OVERLAP,
      [](buffers& m) {
          return nonlin_tanh_backward_f32(8, m.a.data(), m.out.data() + 2, m.out.data());
+     }},
+    {"sigmoid backward from input dx shifted over x", NONLIN_ERR_OVERLAP,
+     [](buffers& m) {
+         return nonlin_sigmoid_backward_from_input_f32(8, m.out.data() + 1, m.b.data(),
+                                                       m.out.data());
      }},
     {"softmax y inside x", NONLIN_ERR_OVERLAP,
      [](buffers& m) { return nonlin_softmax_f32(2, 8, 1, m.out.data(), m.out.data() + 8); }},
@@ -203,6 +220,8 @@ TEST_CASE("bad calls return their status and leave outputs untouched", "[errors]
 TEST_CASE("empty calls are no-ops, even with NULL pointers", "[errors]") {
     CHECK(nonlin_sigmoid_f32(0, nullptr, nullptr) == NONLIN_OK);
     CHECK(nonlin_tanh_backward_f32(0, nullptr, nullptr, nullptr) == NONLIN_OK);
+    CHECK(nonlin_sigmoid_backward_from_input_f32(0, nullptr, nullptr, nullptr) == NONLIN_OK);
+    CHECK(nonlin_tanh_backward_from_input_f32(0, nullptr, nullptr, nullptr) == NONLIN_OK);
     CHECK(nonlin_softmax_f32(0, 5, 3, nullptr, nullptr) == NONLIN_OK);
     CHECK(nonlin_softmax_f32(4, 5, 0, nullptr, nullptr) == NONLIN_OK);
     CHECK(nonlin_log_softmax_f32(0, 0, 0, nullptr, nullptr) == NONLIN_OK);
@@ -225,6 +244,7 @@ TEST_CASE("empty calls are no-ops, even with NULL pointers", "[errors]") {
 TEST_CASE("exact aliasing of same-size arrays is allowed", "[errors]") {
     std::vector<float> v(16, 0.5f);
     CHECK(nonlin_sigmoid_backward_f32(16, v.data(), v.data(), v.data()) == NONLIN_OK);
+    CHECK(nonlin_tanh_backward_from_input_f32(16, v.data(), v.data(), v.data()) == NONLIN_OK);
     CHECK(nonlin_softmax_backward_f32(4, 4, 1, v.data(), v.data(), v.data()) == NONLIN_OK);
     // Same start but a different length is a partial overlap.
     std::vector<int64_t> t(4, 0);

@@ -87,7 +87,7 @@ TEST_CASE("backward is within its bound for dy of any magnitude", "[accuracy][gr
                 }
             }
         }
-        report_accuracy(isa_name, std::string(op.name) + "_backward any dy", worst);
+        report_accuracy(isa_name, std::string(op.backward_name) + " any dy", worst);
         INFO("max error " << worst << " ulp at x = " << worst_x << ", dy = " << worst_dy);
         CHECK(worst <= op.backward_ulp);
     }

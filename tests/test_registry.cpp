@@ -46,7 +46,10 @@ std::map<std::string, bound> registry_bounds() {
 #define NONLIN_ELEMENTWISE(name, functor, from, arity, params, valid, fwd_ulp, bwd_ulp, scale) \
     out[#name] = {fwd_ulp, ""};                                                                 \
     out[#name "_backward"] = {bwd_ulp, std::string(#scale) == "terms" ? " of max(|dx|," : ""};
+#define NONLIN_GRADIENT(name, functor, of, bwd_ulp, scale) \
+    out[#name] = {bwd_ulp, std::string(#scale) == "terms" ? " of max(|dx|," : ""};
 #include "../src/ops/registry.def"
+#undef NONLIN_GRADIENT
 #undef NONLIN_ELEMENTWISE
 #define NONLIN_ROW_BOUND(name, short_rows, long_rows, strided, scale)                     \
     out[#name] = {std::max({double{short_rows}, double{long_rows}, double{strided}}),    \
@@ -119,11 +122,22 @@ std::string python_registry() {
 #define NONLIN_ELEMENTWISE(name, functor, from, arity, params, valid, fwd_ulp, bwd_ulp, scale) \
     py << "    (\"" #name "\", \"" #from "\", (" NONLIN_PY_PARAMS_##arity params << "), "       \
        << #fwd_ulp ", " #bwd_ulp ", \"" #scale "\"),\n";
+#define NONLIN_GRADIENT(name, functor, of, bwd_ulp, scale)
 #include "../src/ops/registry.def"
+#undef NONLIN_GRADIENT
 #undef NONLIN_ELEMENTWISE
 #undef NONLIN_PY_PARAMS_0
 #undef NONLIN_PY_PARAMS_1
 #undef NONLIN_PY_PARAMS_2
+    py << ")\n\n# Backward-only functions: (name, the op they differentiate, from its\n"
+          "#  input x; backward ulp, backward scale), in the registry's order.\n"
+          "GRADIENTS = (\n";
+#define NONLIN_ELEMENTWISE(name, functor, from, arity, params, valid, fwd_ulp, bwd_ulp, scale)
+#define NONLIN_GRADIENT(name, functor, of, bwd_ulp, scale) \
+    py << "    (\"" #name "\", \"" #of "\", " #bwd_ulp ", \"" #scale "\"),\n";
+#include "../src/ops/registry.def"
+#undef NONLIN_GRADIENT
+#undef NONLIN_ELEMENTWISE
     py << ")\n\n# name: ulp bound on (short rows, long rows, strided axes).\nROW_BOUNDS = {\n";
 #define NONLIN_ROW_BOUND(name, short_rows, long_rows, strided, scale) \
     py << "    \"" #name "\": (" #short_rows ", " #long_rows ", " #strided "),\n";
@@ -233,7 +247,16 @@ TEST_CASE("the README's API table lists every registry op with its parameters", 
             CHECK(listed);                                                                      \
         }                                                                                       \
     }
+#define NONLIN_GRADIENT(name, functor, of, bwd_ulp, scale)                                      \
+    {                                                                                           \
+        INFO("README.md: nonlin_" #name "_f32");                                                \
+        bool listed = false;                                                                    \
+        for (const std::string& line : lines)                                                   \
+            listed |= line.rfind("| `nonlin_" #name "_f32(n, x, dy, dx)`", 0) == 0;             \
+        CHECK(listed);                                                                          \
+    }
 #include "../src/ops/registry.def"
+#undef NONLIN_GRADIENT
 #undef NONLIN_ELEMENTWISE
 #undef NONLIN_README_PARAMS_0
 #undef NONLIN_README_PARAMS_1

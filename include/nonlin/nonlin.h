@@ -154,6 +154,23 @@ NONLIN_API nonlin_status nonlin_tanh_f32(size_t n, const float* x, float* y);
 NONLIN_API nonlin_status nonlin_tanh_backward_f32(size_t n, const float* y,
                                                   const float* dy, float* dx);
 
+/* The same gradients from the forward INPUT x, for callers that keep x:
+ * dx[i] = dy[i] * s (1 - s) with s = sigmoid(x[i]), and dy[i] * (1 - t^2)
+ * with t = tanh(x[i]), computed as dy e / (1 + e)^2 with e = exp(-|x|) and
+ * as dy 4e / (1 + e)^2 with e = exp(-2|x|). No cancellation as |y| nears
+ * 1, where the formulas in y lose the low bits of y: the bounds hold
+ * against the exact gradient at x, over the whole float range of x and dy
+ * (as for the backwards below: dy from 2^-149 to FLT_MAX, subnormal results
+ * rounded, not flushed; 0 only where the exact result rounds to 0).
+ * x = +-inf gives 0 (NaN where dy is infinite, as 0 * dy). NaN: the rule
+ * below. dx may be x or dy.
+ * Bound (sigmoid_backward_from_input): 2 ulp.
+ * Bound (tanh_backward_from_input): 2 ulp. */
+NONLIN_API nonlin_status nonlin_sigmoid_backward_from_input_f32(size_t n, const float* x,
+                                                                const float* dy, float* dx);
+NONLIN_API nonlin_status nonlin_tanh_backward_from_input_f32(size_t n, const float* x,
+                                                             const float* dy, float* dx);
+
 /* ------------------------------------------ more activations, f32 */
 
 /* The activations of PyTorch's torch.nn.functional, with its definitions,

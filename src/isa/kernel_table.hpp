@@ -13,12 +13,26 @@ namespace nonlin {
 
 enum class elementwise_op {
 #define NONLIN_ELEMENTWISE(name, functor, from, arity, params, valid, fwd_ulp, bwd_ulp, scale) name,
+#define NONLIN_GRADIENT(name, functor, of, bwd_ulp, scale)
 #include "../ops/registry.def"
+#undef NONLIN_GRADIENT
 #undef NONLIN_ELEMENTWISE
     count
 };
 
 constexpr std::size_t kElementwiseOpCount = static_cast<std::size_t>(elementwise_op::count);
+
+// The backward-only lines of the registry (NONLIN_GRADIENT).
+enum class gradient_op {
+#define NONLIN_ELEMENTWISE(name, functor, from, arity, params, valid, fwd_ulp, bwd_ulp, scale)
+#define NONLIN_GRADIENT(name, functor, of, bwd_ulp, scale) name,
+#include "../ops/registry.def"
+#undef NONLIN_GRADIENT
+#undef NONLIN_ELEMENTWISE
+    count
+};
+
+constexpr std::size_t kGradientOpCount = static_cast<std::size_t>(gradient_op::count);
 
 // What a masked softmax call adds to a row function's arguments: the mask
 // (NULL: keep all) repeating every mask_outer slices, the outer index of the
@@ -72,6 +86,7 @@ struct kernel_table {
     const char* name;
     unary_fn forward[kElementwiseOpCount];
     binary_fn backward[kElementwiseOpCount];
+    binary_fn gradient[kGradientOpCount];
     row_fn softmax;
     row_fn log_softmax;
     row_backward_fn softmax_backward;

@@ -1,4 +1,5 @@
-// sigmoid and tanh, whose gradients are computed from the output y, and
+// sigmoid and tanh, whose gradients are computed from the output y or from
+// the input x, and
 // the logistic function of a two-part argument, which softplus, logsigmoid
 // and the x * sigmoid family (x_sigmoid.hpp) share.
 #pragma once
@@ -42,6 +43,48 @@ struct tanh_op {
         const vfloat u = one_minus(p, u_lo);
         return times_sum(dy, u, u_lo - product_error(y, y, p));
     }
+};
+
+// dy * k^2 e / (1 + e)^2 with e = exp(-k|x|): sigmoid'(x) for k = 1, tanh'(x)
+// for k = 2, from the input. Well conditioned in x, where 1 - y loses the
+// low bits of y as |y| nears 1. e comes unscaled, (hi + lo) 2^power, so
+// that a huge dy times an e below the float range keeps its precision;
+// 1 + e and its square are carried as hi + lo, and math::times rounds once
+// (into the subnormals too). x = +-inf: 0 * dy.
+template <int K>
+inline vfloat logistic_slope(vfloat x, vfloat dy) {
+    const math::scaled_exp s = math::scaled_exp_of(splat(-static_cast<float>(K)) * abs(x),
+                                                   splat(0.0f));
+    // 1 + e needs e only down to 2^-60 or so; scale_pow2 takes powers from -252.
+    const vfloat p = clamp(s.power, splat(-252.0f), splat(0.0f));
+    vfloat d_lo;
+    const vfloat d = fast_two_sum(splat(1.0f), scale_pow2(s.hi, p), d_lo);
+    d_lo = d_lo + scale_pow2(s.lo, p);
+    // (d + d_lo)^2 = sq + sq_lo, dropping d_lo^2 (below 2^-48 of sq).
+    const vfloat sq = d * d;
+    const vfloat sq_lo = fmadd(d + d, d_lo, product_error(d, d, sq));
+    // One division: q = hi / sq to about an ulp, its exact residual and the
+    // low terms then divided by the same reciprocal.
+    const vfloat inverse = splat(1.0f) / sq;
+    const vfloat q = s.hi * inverse;
+    const vfloat q_lo = (division_residual(s.hi, q, sq) + fmadd(-q, sq_lo, s.lo)) * inverse;
+    // k^2 = 2^(2k - 2), exact in the power.
+    return math::times(dy, splat(0.0f), {q, q_lo, s.power + splat(2.0f * (K - 1))});
+}
+
+// The gradients of sigmoid and tanh from x (registry lines NONLIN_GRADIENT):
+// backward only.
+struct sigmoid_slope_op {
+    // math::times takes any dy: nothing for the careful path to redo.
+    static constexpr bool kScalesDy = true;
+    explicit sigmoid_slope_op(op_params) {}
+    static vfloat backward(vfloat x, vfloat dy) { return logistic_slope<1>(x, dy); }
+};
+
+struct tanh_slope_op {
+    static constexpr bool kScalesDy = true;
+    explicit tanh_slope_op(op_params) {}
+    static vfloat backward(vfloat x, vfloat dy) { return logistic_slope<2>(x, dy); }
 };
 
 // exp(-|zh + zl|) as e + *e_lo. Without a low part (HasLow false: zl is 0)

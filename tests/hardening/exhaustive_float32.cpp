@@ -100,8 +100,10 @@ int main(int argc, char** argv) {
     std::vector<std::string> wanted(argv + std::min(argc, 2), argv + argc);
     if (wanted.empty()) wanted = {"sigmoid", "tanh"};
     std::vector<elementwise_case> cases;
+    // Forwards only: a gradient_only row's forward is another row's.
     for (const elementwise_case& op : kElementwiseCases)
-        if (wanted[0] == "all" || std::find(wanted.begin(), wanted.end(), op.name) != wanted.end())
+        if (!op.gradient_only &&
+            (wanted[0] == "all" || std::find(wanted.begin(), wanted.end(), op.name) != wanted.end()))
             cases.push_back(op);
     if (cases.size() != wanted.size() && wanted[0] != "all") {
         std::fprintf(stderr, "unknown op among the arguments\n");

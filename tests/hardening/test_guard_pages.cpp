@@ -353,9 +353,10 @@ void elementwise_plans(std::vector<call_plan>& out, std::size_t n) {
     for (const elementwise_case& op : kElementwiseCases) {
         const auto fwd = op.forward;
         const auto bwd = op.backward;
-        unary_plans(out, op.name, n, shape, [n, fwd](const float* x, float* y) { return fwd(n, x, y); });
-        const std::string bname = std::string(op.name) + "_backward";
-        binary_plans(out, bname.c_str(), n, shape,
+        if (!op.gradient_only)
+            unary_plans(out, op.name, n, shape,
+                        [n, fwd](const float* x, float* y) { return fwd(n, x, y); });
+        binary_plans(out, op.backward_name, n, shape,
                      [n, bwd](const float* a, const float* dy, float* dx) { return bwd(n, a, dy, dx); });
     }
 }

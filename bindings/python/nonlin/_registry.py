@@ -26,6 +26,13 @@ ELEMENTWISE = (
     ("mish", "input", (), 2, 2, "terms"),
 )
 
+# Backward-only functions: (name, the op they differentiate, from its
+#  input x; backward ulp, backward scale), in the registry's order.
+GRADIENTS = (
+    ("sigmoid_backward_from_input", "sigmoid", 2, "result"),
+    ("tanh_backward_from_input", "tanh", 2, "result"),
+)
+
 # name: ulp bound on (short rows, long rows, strided axes).
 ROW_BOUNDS = {
     "softmax": (4, 4, 4),

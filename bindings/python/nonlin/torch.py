@@ -70,11 +70,19 @@ def _function(name, forward, backward):
                 {"forward": staticmethod(forward), "backward": staticmethod(backward)})
 
 
+# The ops with a registry gradient from the input (sigmoid, tanh): their
+# autograd saves x and uses it, more accurate than the gradient from y where
+# y nears its limits.
+_GRADIENT_FROM_INPUT = {of: name for name, of, _, _ in _registry.GRADIENTS}
+
+
 def _elementwise_function(name, from_input, params, forward_c, kernel):
     """The autograd Function of y = op(x, *params); the backward takes x or
-    y as the registry says."""
-    backward_c = getattr(_lib, "nonlin_%s_backward_f32" % name)
-    kernel_backward = getattr(_nonlin, name + "_backward")
+    y as the registry says, x where a gradient from the input exists."""
+    backward_name = _GRADIENT_FROM_INPUT.get(name, name + "_backward")
+    from_input = from_input or name in _GRADIENT_FROM_INPUT
+    backward_c = getattr(_lib, "nonlin_%s_f32" % backward_name)
+    kernel_backward = getattr(_nonlin, backward_name)
     no_grads = (None,) * len(params)
 
     def forward(ctx, x, *p):

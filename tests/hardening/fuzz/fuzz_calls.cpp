@@ -231,12 +231,13 @@ void fuzz_elementwise(reader& in, const call_setup& cs) {
     const nonlin_test::elementwise_case& op =
         nonlin_test::kElementwiseCases[slot < ops ? slot : slot % ops];
     const bool backward = (pick / 64u) % 2 == 1;
-    const std::string name = op.name;
+    const std::string name = op.gradient_only && !backward ? "forward of " + std::string(op.name)
+                                                           : op.name;
     std::size_t n = in.byte();
     if (n >= 200) n = 32768 * 2 + in.byte() * 37;  // split over threads
     // Its byte count overflows size_t.
     if (cs.f == fault::huge_shape) n = std::numeric_limits<std::size_t>::max() / 4 + 1 + in.byte();
-    g_call += " " + name + (backward ? "_backward" : "") + " n=" + std::to_string(n) +
+    g_call += " " + (backward ? std::string(op.backward_name) : name) + " n=" + std::to_string(n) +
               " variant=" + std::to_string(cs.variant);
 
     const std::size_t alloc = cs.f == fault::huge_shape ? 4 : n;
@@ -305,10 +306,12 @@ void fuzz_elementwise(reader& in, const call_setup& cs) {
         // NaN only from a NaN or an infinite input (inf * 0).
         if (!finite(xi) || !finite(gi)) continue;
         require(!std::isnan(r), "x or y=%a dy=%a gave NaN", xi, gi);
-        if (name == "sigmoid" || name == "tanh") {
-            const double limit = name == "tanh" ? std::fabs(gi) : std::fabs(gi) / 4.0;
+        // sigmoid' <= 1/4 and tanh' <= 1, from y or from x.
+        const bool tanh_like = name == "tanh" || name == "tanh_backward_from_input";
+        if (tanh_like || name == "sigmoid" || name == "sigmoid_backward_from_input") {
+            const double limit = tanh_like ? std::fabs(gi) : std::fabs(gi) / 4.0;
             require(std::fabs(r) <= limit * (1.0 + 0x1p-21) + 0x1p-149,
-                    "y=%a dy=%a gave %a beyond |dy|%s", xi, gi, r, name == "tanh" ? "" : "/4");
+                    "x or y=%a dy=%a gave %a beyond |dy|%s", xi, gi, r, tanh_like ? "" : "/4");
         }
     }
     // Read last, so that the inputs above keep their meaning.

@@ -59,6 +59,22 @@ extern "C" {
     ) -> nonlin_status;
 }
 extern "C" {
+    pub fn nonlin_sigmoid_backward_from_input_f32(
+        n: usize,
+        x: *const f32,
+        dy: *const f32,
+        dx: *mut f32,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_tanh_backward_from_input_f32(
+        n: usize,
+        x: *const f32,
+        dy: *const f32,
+        dx: *mut f32,
+    ) -> nonlin_status;
+}
+extern "C" {
     pub fn nonlin_relu_f32(n: usize, x: *const f32, y: *mut f32) -> nonlin_status;
 }
 extern "C" {

@@ -219,3 +219,69 @@ elementwise! {
         => nonlin_mish_f32, nonlin_mish_backward_f32, [],
         "`y = x * tanh(softplus(x))`", "`dx = dy * d/dx mish(x)`";
 }
+
+/// Defines, for each row of the registry's backward-only lines
+/// (`NONLIN_GRADIENT`), `name(x, dy, dx)` and `name_inplace(x, dy)`: the
+/// gradient of a forward computed from its input `x`.
+macro_rules! gradient {
+    ($($name:ident, $inplace:ident => $c:ident, $doc:literal;)*) => {
+        $(
+        #[doc = concat!("Computes ", $doc, " from the forward's input `x`, into `dx` (`",
+                        stringify!($c), "`): accurate where the gradient from `y` loses the \
+                        low bits of `y` near its limits.")]
+        #[doc = ""]
+        #[doc = "Errors: [`Error::Length`] if `dy` or `dx` is not as long as `x`. Bounds and \
+                 special values: `include/nonlin/nonlin.h`."]
+        #[doc = ""]
+        #[doc = "# Example"]
+        #[doc = ""]
+        #[doc = concat!("```\nlet x = [-3.5_f32, -0.25, 0.0, 2.0];\nlet dy = [1.0_f32; 4];\n",
+                        "let mut dx = [0.0_f32; 4];\n",
+                        "nonlin::", stringify!($name), "(&x, &dy, &mut dx)?;\n",
+                        "assert!(dx.iter().all(|v| *v > 0.0));\n",
+                        "# Ok::<(), nonlin::Error>(())\n```")]
+        #[inline]
+        pub fn $name(x: &[f32], dy: &[f32], dx: &mut [f32]) -> Result<(), Error> {
+            expect_len("dy", x.len(), dy.len())?;
+            expect_len("dx", x.len(), dx.len())?;
+            // SAFETY: the three slices hold the same number of floats; dx is
+            // a mutable borrow, so it overlaps neither input.
+            check(unsafe { sys::$c(x.len(), x.as_ptr(), dy.as_ptr(), dx.as_mut_ptr()) })
+        }
+
+        #[doc = concat!("[`", stringify!($name), "`] in place: `dy` is replaced by the \
+                         gradient `dx`.")]
+        #[doc = ""]
+        #[doc = "# Example"]
+        #[doc = ""]
+        #[doc = concat!("```\nlet x = [-3.5_f32, -0.25, 0.0, 2.0];\n",
+                        "let mut grad = [1.0_f32, -1.0, 0.5, 2.0];\nlet mut dx = [0.0_f32; 4];\n",
+                        "nonlin::", stringify!($name), "(&x, &grad, &mut dx)?;\n",
+                        "nonlin::", stringify!($inplace), "(&x, &mut grad)?;\n",
+                        "assert_eq!(grad, dx);\n",
+                        "# Ok::<(), nonlin::Error>(())\n```")]
+        #[inline]
+        pub fn $inplace(x: &[f32], dy: &mut [f32]) -> Result<(), Error> {
+            expect_len("dy", x.len(), dy.len())?;
+            let p = dy.as_mut_ptr();
+            // SAFETY: both slices hold the same number of floats; the C
+            // function allows dx == dy, and dy is a mutable borrow, so it
+            // does not overlap x.
+            check(unsafe { sys::$c(x.len(), x.as_ptr(), p, p) })
+        }
+        )*
+
+        /// Every gradient of the table, for the tests.
+        #[cfg(test)]
+        pub(crate) const GRADIENTS: &[&str] = &[$(stringify!($name)),*];
+    };
+}
+
+gradient! {
+    sigmoid_backward_from_input, sigmoid_backward_from_input_inplace
+        => nonlin_sigmoid_backward_from_input_f32,
+        "`dx = dy * s * (1 - s)`, `s = sigmoid(x)`, within 2 ulp";
+    tanh_backward_from_input, tanh_backward_from_input_inplace
+        => nonlin_tanh_backward_from_input_f32,
+        "`dx = dy * (1 - tanh(x)^2)`, within 2 ulp";
+}

@@ -1,7 +1,7 @@
 //! The crate's table of elementwise ops against src/ops/registry.def, the
 //! one list of them: same ops in the same order, same backward input, same
 //! parameters (C name, PyTorch keyword, default) in the same order.
-use crate::elementwise::OPS;
+use crate::elementwise::{GRADIENTS, OPS};
 
 const REGISTRY: &str = include_str!("../../../../../src/ops/registry.def");
 
@@ -124,4 +124,41 @@ fn the_crate_has_every_op_of_the_registry_in_its_order_with_its_parameters() {
             op.name
         );
     }
+}
+
+#[test]
+fn the_crate_has_every_gradient_of_the_registry_in_its_order() {
+    let code: String = REGISTRY
+        .lines()
+        .filter(|line| !line.trim_start().starts_with("//"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let registry: Vec<&str> = code
+        .split("NONLIN_GRADIENT(")
+        .skip(1)
+        .map(|chunk| chunk.split(',').next().unwrap().trim())
+        .collect();
+    assert!(!registry.is_empty(), "no NONLIN_GRADIENT line in registry.def");
+    assert_eq!(GRADIENTS, registry.as_slice(), "the gradient! table and registry.def differ");
+}
+
+#[test]
+fn gradients_from_the_input_match_the_formulas_in_double() {
+    let x = [-30.0_f32, -3.5, -0.25, 0.0, 1e-20, 2.0, 9.0];
+    let dy = [1.5_f32, -2.0, 0.5, 3.0, 1.0, -1.0, 1e30];
+    let mut dx = [0.0_f32; 7];
+    crate::sigmoid_backward_from_input(&x, &dy, &mut dx).unwrap();
+    for i in 0..x.len() {
+        let e = (-(x[i] as f64).abs()).exp();
+        let want = dy[i] as f64 * e / ((1.0 + e) * (1.0 + e));
+        assert!((dx[i] as f64 - want).abs() <= 2.5e-7 * want.abs(), "sigmoid' at {}", x[i]);
+    }
+    crate::tanh_backward_from_input(&x, &dy, &mut dx).unwrap();
+    for i in 0..x.len() {
+        let e = (-2.0 * (x[i] as f64).abs()).exp();
+        let want = dy[i] as f64 * 4.0 * e / ((1.0 + e) * (1.0 + e));
+        assert!((dx[i] as f64 - want).abs() <= 2.5e-7 * want.abs(), "tanh' at {}", x[i]);
+    }
+    let mut short = [0.0_f32; 6];
+    assert!(crate::tanh_backward_from_input(&x, &dy, &mut short).is_err());
 }
