@@ -23,7 +23,7 @@ constexpr std::size_t kShortRowGroup = 4;
 template <class Traversal>
 void softmax_one(const Traversal& t, const float* x, float* y) {
     const vfloat m = max_pass(t, x);
-    const lane_sum s = exp_sum_pass<true>(t, x, m, y);
+    const lane_sum s = exp_sum_pass<true>(t, x, m, y, softmax_output_terms{});
     const vfloat r = t.finish_sum(s, reciprocal);
     t.for_each([&](std::size_t off, std::size_t k) {
         store_n(y + off, k, load_n(y + off, k, 0.0f) * r);
@@ -77,7 +77,8 @@ void short_row_group(std::size_t axis, const float* x, float* y) {
         m[g] = splat(reduce_max(v[g]));
     }
     for (std::size_t g = 0; g < G; ++g) {
-        e[g] = exp_shifted(v[g], m[g]);
+        // log_softmax keeps exp_shifted: its rest (below) is held to 2 ulp.
+        e[g] = Log ? exp_shifted(v[g], m[g]) : math::exp_difference(v[g], m[g]);
         s[g] = reduce_add(widen_lo(e[g]) + (kWidth > 1 ? widen_hi(e[g]) : vdouble(0.0)));
     }
     for (std::size_t g = 0; g < G; ++g) {

@@ -57,7 +57,7 @@ inline row_stats contiguous_stats(const float* x, std::size_t n) {
 inline void softmax_apply(std::size_t n, const float* x, float* y, row_stats st) {
     const vfloat m = splat(st.max), r = splat(reciprocal(st.sum));
     contiguous_row{n}.for_each([&](std::size_t off, std::size_t k) {
-        store_n(y + off, k, exp_shifted(load_n(x + off, k, kNegInf), m) * r);
+        store_n(y + off, k, math::exp_difference(load_n(x + off, k, kNegInf), m) * r);
     });
 }
 
