@@ -55,6 +55,30 @@ TEST_CASE("softmax of a long row stays within its bound (blocked path)", "[softm
     }
 }
 
+TEST_CASE("a long row's parts may differ widely (part-wise path)", "[softmax]") {
+    FOR_EACH_ISA();
+    // Parts of kLongRow elements: the first far below the row's maximum
+    // (its factor exp(part max - max) / sum is subnormal or 0), the second
+    // all -inf, the last one partial and highest.
+    const std::size_t part = std::size_t{1} << 16, n = 3 * part + 1000;
+    std::vector<float> x = normal_values(n, 2.0, 16);
+    for (std::size_t i = 0; i < part; ++i) x[i] -= 95.0f;
+    for (std::size_t i = part; i < 2 * part; ++i) x[i] = -kInf;
+    for (std::size_t i = 3 * part; i < n; ++i) x[i] += 3.0f;
+    for (const bool log : {false, true}) {
+        INFO("log " << log);
+        const row_fn fn = log ? nonlin_log_softmax_f32 : nonlin_softmax_f32;
+        std::vector<float> y(n);
+        REQUIRE(fn(1, n, 1, x.data(), y.data()) == NONLIN_OK);
+        CHECK(max_error(y, reference_softmax(x, 1, n, 1, log), log) <=
+              bound_of(log ? row_bound::log_softmax : row_bound::softmax, n, 1));
+        for (std::size_t i = part; i < 2 * part; ++i) REQUIRE(y[i] == (log ? -kInf : 0.0f));
+        std::vector<float> in_place = x;
+        REQUIRE(fn(1, n, 1, in_place.data(), in_place.data()) == NONLIN_OK);
+        CHECK(in_place == y);
+    }
+}
+
 TEST_CASE("softmax special values", "[softmax]") {
     FOR_EACH_ISA();
     const float big = std::numeric_limits<float>::max();
@@ -62,9 +86,11 @@ TEST_CASE("softmax special values", "[softmax]") {
         std::vector<float> row;
         const char* what;
     };
-    // Rows long enough (and short enough) to cover the single-block and the
-    // blocked path, with the special value in the first and in a later block.
-    for (std::size_t n : {std::size_t{5}, std::size_t{40}, std::size_t{4100}}) {
+    // Rows long enough (and short enough) to cover the single-block, the
+    // blocked and the part-wise path, with the special value in the first
+    // and in a later block or part.
+    for (std::size_t n : {std::size_t{5}, std::size_t{40}, std::size_t{4100},
+                          std::size_t{3} << 16}) {
         INFO("row length " << n);
         auto row = [n](float fill) { return std::vector<float>(n, fill); };
         std::vector<float> y(n);
