@@ -191,6 +191,44 @@ TEST_CASE("softmax backward matches its formula in double", "[softmax][gradient]
     report_accuracy(isa_name, "log_softmax_backward", overall_log);
 }
 
+TEST_CASE("softmax backward keeps its bound where dy - dot cancels, dy is huge or y tiny",
+          "[softmax][gradient]") {
+    FOR_EACH_ISA();
+    // Rows of 1000 (contiguous) and 64 x 3 (strided). Kinds: dy a constant
+    // plus noise of 2^-20 (dy - dot cancels to a few bits); dy near
+    // FLT_MAX with both signs (dy - dot overflows float); x spread over
+    // [-150, 0] (y down to subnormal, dx subnormal).
+    for (const shape& s : {shape{2, 1000, 1}, shape{2, 64, 3}}) {
+        for (int kind = 0; kind < 3; ++kind) {
+            INFO("kind " << kind << ", " << s.outer << "x" << s.axis << "x" << s.inner);
+            std::vector<float> x = normal_values(total(s), 2.0, 18);
+            std::vector<float> dy = normal_values(total(s), 1.0, 19);
+            for (std::size_t i = 0; i < x.size(); ++i) {
+                if (kind == 0) dy[i] = 3.0f + dy[i] * 0x1p-20f;
+                if (kind == 1) dy[i] = (i % 2 ? 3.0e38f : -3.0e38f) + dy[i] * 1e31f;
+                if (kind == 2) x[i] = -150.0f * static_cast<float>(i % 97) / 96.0f;
+            }
+            std::vector<float> y(x.size()), dx(x.size());
+            REQUIRE(nonlin_softmax_f32(s.outer, s.axis, s.inner, x.data(), y.data()) == NONLIN_OK);
+            REQUIRE(nonlin_softmax_backward_f32(s.outer, s.axis, s.inner, y.data(), dy.data(),
+                                                dx.data()) == NONLIN_OK);
+            double worst = 0.0;
+            for (const row_index r : rows_of(s.outer, s.axis, s.inner)) {
+                double dot = 0.0;
+                for (std::size_t a = 0; a < s.axis; ++a)
+                    dot += static_cast<double>(y[r.base + a * r.stride]) * dy[r.base + a * r.stride];
+                for (std::size_t a = 0; a < s.axis; ++a) {
+                    const std::size_t k = r.base + a * r.stride;
+                    const double want = y[k] * (dy[k] - dot);
+                    const double scale = std::max(std::fabs(want), std::fabs(double(y[k]) * dy[k]));
+                    worst = std::max(worst, scaled_error(dx[k], want, scale));
+                }
+            }
+            CHECK(worst <= bound_of(row_bound::softmax_backward, s.axis, s.inner));
+        }
+    }
+}
+
 TEST_CASE("row gradients agree with central differences of the forward", "[softmax][gradient]") {
     FOR_EACH_ISA();
     // d/dx_j of L = sum_i w_i f(x)_i, checked through the backward with dy = w.

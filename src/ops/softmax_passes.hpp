@@ -53,6 +53,10 @@ struct lane_sum {
         lo = fmadd(widen_lo(a), widen_lo(b), lo);
         if (kWidth > 1) hi = fmadd(widen_hi(a), widen_hi(b), hi);
     }
+    void add(const lane_sum& o) {
+        lo = lo + o.lo;
+        hi = hi + o.hi;
+    }
     double total() const { return reduce_add(lo) + (kWidth > 1 ? reduce_add(hi) : 0.0); }
     // The per-lane sums, lane i of the float vector it was fed.
     void lanes(double* out) const {
