@@ -55,6 +55,30 @@ TEST_CASE("softmax of a long row stays within its bound (blocked path)", "[softm
     }
 }
 
+TEST_CASE("a long row's parts may differ widely (part-wise path)", "[softmax]") {
+    FOR_EACH_ISA();
+    // Parts of kLongRow elements: the first far below the row's maximum
+    // (its factor exp(part max - max) / sum is subnormal or 0), the second
+    // all -inf, the last one partial and highest.
+    const std::size_t part = std::size_t{1} << 16, n = 3 * part + 1000;
+    std::vector<float> x = normal_values(n, 2.0, 16);
+    for (std::size_t i = 0; i < part; ++i) x[i] -= 95.0f;
+    for (std::size_t i = part; i < 2 * part; ++i) x[i] = -kInf;
+    for (std::size_t i = 3 * part; i < n; ++i) x[i] += 3.0f;
+    for (const bool log : {false, true}) {
+        INFO("log " << log);
+        const row_fn fn = log ? nonlin_log_softmax_f32 : nonlin_softmax_f32;
+        std::vector<float> y(n);
+        REQUIRE(fn(1, n, 1, x.data(), y.data()) == NONLIN_OK);
+        CHECK(max_error(y, reference_softmax(x, 1, n, 1, log), log) <=
+              bound_of(log ? row_bound::log_softmax : row_bound::softmax, n, 1));
+        for (std::size_t i = part; i < 2 * part; ++i) REQUIRE(y[i] == (log ? -kInf : 0.0f));
+        std::vector<float> in_place = x;
+        REQUIRE(fn(1, n, 1, in_place.data(), in_place.data()) == NONLIN_OK);
+        CHECK(in_place == y);
+    }
+}
+
 TEST_CASE("softmax special values", "[softmax]") {
     FOR_EACH_ISA();
     const float big = std::numeric_limits<float>::max();
@@ -62,9 +86,11 @@ TEST_CASE("softmax special values", "[softmax]") {
         std::vector<float> row;
         const char* what;
     };
-    // Rows long enough (and short enough) to cover the single-block and the
-    // blocked path, with the special value in the first and in a later block.
-    for (std::size_t n : {std::size_t{5}, std::size_t{40}, std::size_t{4100}}) {
+    // Rows long enough (and short enough) to cover the single-block, the
+    // blocked and the part-wise path, with the special value in the first
+    // and in a later block or part.
+    for (std::size_t n : {std::size_t{5}, std::size_t{40}, std::size_t{4100},
+                          std::size_t{3} << 16}) {
         INFO("row length " << n);
         auto row = [n](float fill) { return std::vector<float>(n, fill); };
         std::vector<float> y(n);
@@ -163,6 +189,44 @@ TEST_CASE("softmax backward matches its formula in double", "[softmax][gradient]
     }
     report_accuracy(isa_name, "softmax_backward", overall);
     report_accuracy(isa_name, "log_softmax_backward", overall_log);
+}
+
+TEST_CASE("softmax backward keeps its bound where dy - dot cancels, dy is huge or y tiny",
+          "[softmax][gradient]") {
+    FOR_EACH_ISA();
+    // Rows of 1000 (contiguous) and 64 x 3 (strided). Kinds: dy a constant
+    // plus noise of 2^-20 (dy - dot cancels to a few bits); dy near
+    // FLT_MAX with both signs (dy - dot overflows float); x spread over
+    // [-150, 0] (y down to subnormal, dx subnormal).
+    for (const shape& s : {shape{2, 1000, 1}, shape{2, 64, 3}}) {
+        for (int kind = 0; kind < 3; ++kind) {
+            INFO("kind " << kind << ", " << s.outer << "x" << s.axis << "x" << s.inner);
+            std::vector<float> x = normal_values(total(s), 2.0, 18);
+            std::vector<float> dy = normal_values(total(s), 1.0, 19);
+            for (std::size_t i = 0; i < x.size(); ++i) {
+                if (kind == 0) dy[i] = 3.0f + dy[i] * 0x1p-20f;
+                if (kind == 1) dy[i] = (i % 2 ? 3.0e38f : -3.0e38f) + dy[i] * 1e31f;
+                if (kind == 2) x[i] = -150.0f * static_cast<float>(i % 97) / 96.0f;
+            }
+            std::vector<float> y(x.size()), dx(x.size());
+            REQUIRE(nonlin_softmax_f32(s.outer, s.axis, s.inner, x.data(), y.data()) == NONLIN_OK);
+            REQUIRE(nonlin_softmax_backward_f32(s.outer, s.axis, s.inner, y.data(), dy.data(),
+                                                dx.data()) == NONLIN_OK);
+            double worst = 0.0;
+            for (const row_index r : rows_of(s.outer, s.axis, s.inner)) {
+                double dot = 0.0;
+                for (std::size_t a = 0; a < s.axis; ++a)
+                    dot += static_cast<double>(y[r.base + a * r.stride]) * dy[r.base + a * r.stride];
+                for (std::size_t a = 0; a < s.axis; ++a) {
+                    const std::size_t k = r.base + a * r.stride;
+                    const double want = y[k] * (dy[k] - dot);
+                    const double scale = std::max(std::fabs(want), std::fabs(double(y[k]) * dy[k]));
+                    worst = std::max(worst, scaled_error(dx[k], want, scale));
+                }
+            }
+            CHECK(worst <= bound_of(row_bound::softmax_backward, s.axis, s.inner));
+        }
+    }
 }
 
 TEST_CASE("row gradients agree with central differences of the forward", "[softmax][gradient]") {

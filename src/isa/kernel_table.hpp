@@ -59,6 +59,9 @@ struct kernel_table {
                                      const float* dy, float* dx);
     using stats_fn = row_stats (*)(const float* x, std::size_t n);
     using apply_fn = void (*)(std::size_t n, const float* x, float* y, row_stats st);
+    // y = exp(x - the part's max) and the part's statistics; then y *= factor.
+    using exp_part_fn = row_stats (*)(const float* x, std::size_t n, float* y);
+    using scale_fn = void (*)(std::size_t n, float* y, float factor);
     // Sum of exp(x - max) over the entries below max (row_stats::rest).
     using rest_fn = double (*)(const float* x, std::size_t n, float max);
     using cross_entropy_fn = double (*)(std::size_t rows, std::size_t classes,
@@ -92,7 +95,8 @@ struct kernel_table {
     row_backward_fn softmax_backward;
     row_backward_fn log_softmax_backward;
     stats_fn stats;
-    apply_fn softmax_apply;
+    exp_part_fn softmax_exp_part;
+    scale_fn scale_part;
     apply_fn log_softmax_apply;
     rest_fn rest;
     cross_entropy_fn cross_entropy;

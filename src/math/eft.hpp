@@ -37,13 +37,20 @@ inline vfloat one_minus(vfloat a, vfloat& lo) {
     return hi;
 }
 
-// d = a - b and err with d + err == a - b exactly (TwoSum of a and -b). err
-// is 0 where d is infinite (the formula would give NaN there).
-inline vfloat two_diff(vfloat a, vfloat b, vfloat& err) {
+// d = a - b and err with d + err == a - b exactly (TwoSum of a and -b),
+// where d is finite; err is NaN where d is infinite, for callers that
+// discard it there anyway.
+inline vfloat two_diff_finite(vfloat a, vfloat b, vfloat& err) {
     const vfloat d = a - b;
     const vfloat a_part = d + b;
     const vfloat b_part = d - a_part;
     err = (a - a_part) - (b + b_part);
+    return d;
+}
+
+// The same with err = 0 where d is infinite (the formula gives NaN there).
+inline vfloat two_diff(vfloat a, vfloat b, vfloat& err) {
+    const vfloat d = two_diff_finite(a, b, err);
     err = select(abs(d) == splat(std::numeric_limits<float>::infinity()), splat(0.0f), err);
     return d;
 }

@@ -23,7 +23,7 @@ constexpr std::size_t kShortRowGroup = 4;
 template <class Traversal>
 void softmax_one(const Traversal& t, const float* x, float* y) {
     const vfloat m = max_pass(t, x);
-    const lane_sum s = exp_sum_pass<true>(t, x, m, y);
+    const lane_sum s = exp_sum_pass<true>(t, x, m, y, softmax_output_terms{});
     const vfloat r = t.finish_sum(s, reciprocal);
     t.for_each([&](std::size_t off, std::size_t k) {
         store_n(y + off, k, load_n(y + off, k, 0.0f) * r);
@@ -37,15 +37,73 @@ void log_softmax_output(const Traversal& t, const float* x, float* y, vfloat m, 
     });
 }
 
+// Sum of y * dy in double (each product exact) and the largest |dy|.
+template <class Traversal>
+lane_sum dot_pass(const Traversal& t, const float* y, const float* dy, vfloat& dy_max) {
+    lane_sum dot;
+    vfloat m = splat(0.0f);
+    t.for_each([&](std::size_t off, std::size_t k) {
+        const vfloat d = load_n(dy + off, k, 0.0f);
+        dot.add_product(load_n(y + off, k, 0.0f), d);
+        m = max(m, abs(d));
+    });
+    dy_max = m;
+    return dot;
+}
+
+// The same along a contiguous row in four independent chains: one would
+// wait for each fused multiply-add's latency. The chains are fixed by the
+// row's length alone.
+inline lane_sum dot_pass(const contiguous_row& t, const float* y, const float* dy,
+                         vfloat& dy_max) {
+    lane_sum dot[4];
+    vfloat m[4] = {splat(0.0f), splat(0.0f), splat(0.0f), splat(0.0f)};
+    std::size_t i = 0;
+    for (; i + 4 * kWidth <= t.n; i += 4 * kWidth) {
+        for (std::size_t c = 0; c < 4; ++c) {
+            const vfloat d = load(dy + i + c * kWidth);
+            dot[c].add_product(load(y + i + c * kWidth), d);
+            m[c] = max(m[c], abs(d));
+        }
+    }
+    for (; i < t.n; i += kWidth) {
+        const std::size_t k = t.n - i < kWidth ? t.n - i : kWidth;
+        const vfloat d = load_n(dy + i, k, 0.0f);
+        dot[0].add_product(load_n(y + i, k, 0.0f), d);
+        m[0] = max(m[0], abs(d));
+    }
+    dot[0].add(dot[1]);
+    dot[2].add(dot[3]);
+    dot[0].add(dot[2]);
+    dy_max = max(max(m[0], m[1]), max(m[2], m[3]));
+    return dot[0];
+}
+
+// dx = y (dy - dot), bound 1 ulp of max(|dx|, |y dy|). With a fused
+// multiply-add, in float: dot = d_hi + d_lo, dy - d_hi = a_hi + a_lo
+// exactly (two_diff), and dx = y a_hi + y (a_lo - d_lo) rounded once by
+// the fma; the low terms are below ulp(a_hi) and their own roundings
+// 2^-24 of that, so dx is within 0.5 ulp plus 2^-23 ulp (plus 2^-150 from
+// y (a_lo - d_lo) where dx is subnormal: still within 1 ulp). Where
+// dy - d_hi could overflow (|dy| or |dot| of 2^126 or more, or NaN), and
+// without an fma, in double: dy - dot neither cancels nor overflows there,
+// and a zero y gives exactly zero.
 template <class Traversal>
 void softmax_backward_one(const Traversal& t, const float* y, const float* dy, float* dx) {
-    lane_sum dot;
-    t.for_each([&](std::size_t off, std::size_t k) {
-        dot.add_product(load_n(y + off, k, 0.0f), load_n(dy + off, k, 0.0f));
-    });
-    // In double: dy - dot neither cancels nor overflows (dy near FLT_MAX),
-    // and a zero y gives exactly zero.
-    const lane_sum d = t.finish_exact(dot);
+    vfloat dy_max;
+    const lane_sum d = t.finish_exact(dot_pass(t, y, dy, dy_max));
+    const auto large = [](double v) { return !(std::fabs(v) < 0x1p126); };
+    if (kHasFma && reduce_max(dy_max) < 0x1p126f && !t.any_lane(d, large)) {
+        const vfloat d_hi = narrow(d.lo, d.hi);
+        const vfloat d_lo = narrow(d.lo - widen_lo(d_hi), d.hi - widen_hi(d_hi));
+        t.for_each([&](std::size_t off, std::size_t k) {
+            const vfloat yv = load_n(y + off, k, 0.0f);
+            vfloat a_lo;
+            const vfloat a_hi = two_diff_finite(load_n(dy + off, k, 0.0f), d_hi, a_lo);
+            store_n(dx + off, k, fmadd(yv, a_hi, yv * (a_lo - d_lo)));
+        });
+        return;
+    }
     t.for_each([&](std::size_t off, std::size_t k) {
         store_n(dx + off, k,
                 in_double(load_n(y + off, k, 0.0f), load_n(dy + off, k, 0.0f), d.lo, d.hi,
@@ -77,7 +135,8 @@ void short_row_group(std::size_t axis, const float* x, float* y) {
         m[g] = splat(reduce_max(v[g]));
     }
     for (std::size_t g = 0; g < G; ++g) {
-        e[g] = exp_shifted(v[g], m[g]);
+        // log_softmax keeps exp_shifted: its rest (below) is held to 2 ulp.
+        e[g] = Log ? exp_shifted(v[g], m[g]) : math::exp_difference(v[g], m[g]);
         s[g] = reduce_add(widen_lo(e[g]) + (kWidth > 1 ? widen_hi(e[g]) : vdouble(0.0)));
     }
     for (std::size_t g = 0; g < G; ++g) {

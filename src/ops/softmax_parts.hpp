@@ -1,6 +1,7 @@
 // A contiguous softmax row, or a part of one, through its statistics: the
 // max and sum of exp(x - max), computed block by block, and the output
-// passes that apply them. The C layer runs rows longer than kLongRow
+// passes that apply them (for softmax, the exp terms of a part and the
+// factor that scales them). The C layer runs rows longer than kLongRow
 // (row_stats.hpp) through these part by part, over threads; log_softmax and
 // cross_entropy use them for whole rows.
 //
@@ -52,16 +53,34 @@ inline row_stats contiguous_stats(const float* x, std::size_t n) {
     return finish_row_stats(st);
 }
 
-// The output passes of a contiguous row (or a part of one) from its
-// statistics: softmax recomputes exp, log_softmax subtracts.
-inline void softmax_apply(std::size_t n, const float* x, float* y, row_stats st) {
-    const vfloat m = splat(st.max), r = splat(reciprocal(st.sum));
+// A part of a long softmax row, in one exp per element: y = exp(x - the
+// part's maximum), and the part's statistics. scale_part later multiplies
+// y by exp(part max - row max) / sum, rounded once to float: the output is
+// then e * factor with one rounding each, as e * (1 / sum) is for a short
+// row (exp_difference's bound analysis), and where the factor is subnormal
+// its absolute error (at most 2^-150, times e <= 1) is half an ulp of the
+// subnormal output. y may be x.
+inline row_stats softmax_exp_part(const float* x, std::size_t n, float* y) {
+    const contiguous_row part{n};
+    const vfloat m = max_pass(part, x);
+    const float part_max = reduce_max(m);
+    if (part_max == kNegInf) {  // exp would see -inf - -inf
+        const row_stats st = has_nan(part, x) ? nan_row_stats() : row_stats{kNegInf, 0.0};
+        part.for_each([&](std::size_t off, std::size_t k) { store_n(y + off, k, splat(0.0f)); });
+        return st;
+    }
+    return {part_max, exp_sum_pass<true>(part, x, m, y, softmax_output_terms{}).total()};
+}
+
+inline void scale_part(std::size_t n, float* y, float factor) {
+    const vfloat f = splat(factor);
     contiguous_row{n}.for_each([&](std::size_t off, std::size_t k) {
-        store_n(y + off, k, exp_shifted(load_n(x + off, k, kNegInf), m) * r);
+        store_n(y + off, k, load_n(y + off, k, 0.0f) * f);
     });
 }
 
-// st.rest is filled in for a confident row (with_rest).
+// The output pass of a contiguous log_softmax row (or a part of one) from
+// its statistics; st.rest is filled in for a confident row (with_rest).
 inline void log_softmax_apply(std::size_t n, const float* x, float* y, row_stats st) {
     const vfloat m = splat(st.max), log_sum = splat(static_cast<float>(log_of_sum(st)));
     contiguous_row{n}.for_each([&](std::size_t off, std::size_t k) {

@@ -53,6 +53,10 @@ struct lane_sum {
         lo = fmadd(widen_lo(a), widen_lo(b), lo);
         if (kWidth > 1) hi = fmadd(widen_hi(a), widen_hi(b), hi);
     }
+    void add(const lane_sum& o) {
+        lo = lo + o.lo;
+        hi = hi + o.hi;
+    }
     double total() const { return reduce_add(lo) + (kWidth > 1 ? reduce_add(hi) : 0.0); }
     // The per-lane sums, lane i of the float vector it was fed.
     void lanes(double* out) const {
@@ -142,12 +146,35 @@ struct plain_terms {
     vfloat exp(vfloat v, vfloat m) const { return exp_shifted(v, m); }
 };
 
+// The terms of a softmax output: x as it is, exp by exp_difference (its
+// bound analysis assumes exactly one exp and one product per output).
+struct softmax_output_terms : plain_terms {
+    vfloat exp(vfloat v, vfloat m) const { return math::exp_difference(v, m); }
+};
+
 template <class Traversal, class Terms = plain_terms>
 vfloat max_pass(const Traversal& t, const float* x, const Terms& terms = Terms{}) {
     vfloat m = splat(kNegInf);
     // A NaN may be dropped here: it reaches the sum, which makes the row NaN.
     t.for_each([&](std::size_t off, std::size_t k) { m = max(m, terms.load(x, off, k)); });
     return t.finish_max(m);
+}
+
+// A contiguous row's maximum with four independent chains: one chain
+// would wait for each max's latency. The maximum is exact, so the order
+// cannot change it.
+template <class Terms = plain_terms>
+vfloat max_pass(const contiguous_row& t, const float* x, const Terms& terms = Terms{}) {
+    vfloat m0 = splat(kNegInf), m1 = m0, m2 = m0, m3 = m0;
+    std::size_t i = 0;
+    for (; i + 4 * kWidth <= t.n; i += 4 * kWidth) {
+        m0 = max(m0, terms.load(x, i, kWidth));
+        m1 = max(m1, terms.load(x, i + kWidth, kWidth));
+        m2 = max(m2, terms.load(x, i + 2 * kWidth, kWidth));
+        m3 = max(m3, terms.load(x, i + 3 * kWidth, kWidth));
+    }
+    for (; i < t.n; i += kWidth) m0 = max(m0, terms.load(x, i, t.n - i < kWidth ? t.n - i : kWidth));
+    return t.finish_max(max(max(m0, m1), max(m2, m3)));
 }
 
 // Whether the elements hold a NaN.
