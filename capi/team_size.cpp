@@ -61,10 +61,20 @@ std::size_t runnable_tasks() {
 
 std::atomic<std::int64_t> next_sample{0};
 std::atomic<std::size_t> sampled_cores{0};
-std::atomic<std::size_t> sampled_runnable{0};
-std::atomic<std::size_t> sampled_own{0};
+// The last two samples of (runnable, own workers), each packed into one
+// word so that a concurrent caller never reads half of one.
+std::atomic<std::uint64_t> samples[2] = {{0}, {0}};
 std::atomic<std::int64_t> last_team_end{0};
 std::atomic<std::size_t> last_team{1};
+
+std::uint64_t pack(std::size_t runnable, std::size_t own) {
+    return (static_cast<std::uint64_t>(runnable) << 32) | static_cast<std::uint32_t>(own);
+}
+
+machine_state unpack(std::size_t cores, std::uint64_t sample) {
+    return {cores, static_cast<std::size_t>(sample >> 32),
+            static_cast<std::size_t>(sample & 0xffffffffu)};
+}
 
 }  // namespace
 
@@ -73,15 +83,14 @@ std::size_t team_size(std::size_t requested) {
     if (now >= next_sample.load(std::memory_order_relaxed)) {
         next_sample.store(now + kSampleInterval, std::memory_order_relaxed);
         sampled_cores.store(usable_cores(), std::memory_order_relaxed);
-        sampled_runnable.store(runnable_tasks(), std::memory_order_relaxed);
         const bool spinning = now - last_team_end.load(std::memory_order_relaxed) < kSpinWindow;
-        sampled_own.store(spinning ? last_team.load(std::memory_order_relaxed) - 1 : 0,
-                          std::memory_order_relaxed);
+        const std::size_t own = spinning ? last_team.load(std::memory_order_relaxed) - 1 : 0;
+        samples[0].store(samples[1].load(std::memory_order_relaxed), std::memory_order_relaxed);
+        samples[1].store(pack(runnable_tasks(), own), std::memory_order_relaxed);
     }
-    const machine_state m{sampled_cores.load(std::memory_order_relaxed),
-                          sampled_runnable.load(std::memory_order_relaxed),
-                          sampled_own.load(std::memory_order_relaxed)};
-    return team_for(requested, m);
+    const std::size_t cores = sampled_cores.load(std::memory_order_relaxed);
+    return team_for(requested, quieter(unpack(cores, samples[0].load(std::memory_order_relaxed)),
+                                       unpack(cores, samples[1].load(std::memory_order_relaxed))));
 }
 
 void note_team_finished(std::size_t team) {

@@ -34,3 +34,24 @@ TEST_CASE("a call takes only the cores nobody else keeps busy", "[threads]") {
         CHECK(team_for(r.requested, r.machine) == r.team);
     }
 }
+
+TEST_CASE("a load cuts the team only if two samples in a row see it", "[threads]") {
+    struct row {
+        machine_state earlier, later;
+        std::size_t team;  // of 2 requested
+        const char* why;
+    };
+    const row rows[] = {
+        {{2, 3, 0}, {2, 3, 0}, 1, "a busy loop on each core at both samples"},
+        {{2, 1, 0}, {2, 3, 0}, 2, "the load has just come, or was a moment's"},
+        {{2, 3, 0}, {2, 1, 0}, 2, "the load has gone"},
+        {{2, 2, 1}, {2, 3, 1}, 2, "a spinning worker and a kernel thread for a moment"},
+        {{2, 2, 0}, {2, 4, 1}, 1, "one core busy, then both and a spinning worker"},
+        {{2, 3, 0}, {2, 0, 0}, 2, "/proc gone: as requested"},
+        {{2, 0, 0}, {2, 3, 0}, 1, "the first sample"},
+    };
+    for (const row& r : rows) {
+        INFO(r.why);
+        CHECK(team_for(2, nonlin::quieter(r.earlier, r.later)) == r.team);
+    }
+}
