@@ -34,12 +34,14 @@ void parallel_for(const call_settings& settings, std::size_t count, std::size_t 
         const std::size_t end = begin + chunk < count ? begin + chunk : count;
         body(begin, end);
     };
+    // Before the team is sized: whether a forked child may start a team
+    // must not depend on the load its parent happened to see.
+    note_team_started();
     const std::size_t team = team_size(threads);
     if (team <= 1) {
         for (long c = 0; c < chunks; ++c) run_chunk(c);
         return;
     }
-    note_team_started();
 #pragma omp parallel for num_threads(static_cast<int>(team)) schedule(dynamic, 1)
     for (long c = 0; c < chunks; ++c) run_chunk(c);
     note_team_finished(team);
