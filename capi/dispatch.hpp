@@ -20,4 +20,13 @@ call_settings settings_for_call();
 // runtime.cpp: a process forked after this runs single-threaded).
 void note_team_started();
 
+// The threads a call wanting `requested` (>= 2) of them gets: team_for
+// (team_policy.hpp) of what the machine has free, sampled at most every few
+// milliseconds (team_size.cpp).
+std::size_t team_size(std::size_t requested);
+
+// Called when a team of `team` threads has finished: its workers keep
+// spinning for a while, and team_size must not count them as other load.
+void note_team_finished(std::size_t team);
+
 }  // namespace nonlin

@@ -11,7 +11,11 @@
 namespace nonlin {
 
 // Calls body(begin, end) over [0, count) in contiguous chunks whose
-// boundaries are multiples of `align`, on at most settings.threads threads.
+// boundaries are multiples of `align`, one chunk per requested thread. The
+// chunks run on a team of at most that many threads, fewer when other
+// processes keep the cores busy (team_size); each thread claims the next
+// chunk left, so the caller goes on with the chunks of a worker that has not
+// started yet.
 template <class Body>
 void parallel_for(const call_settings& settings, std::size_t count, std::size_t grain,
                   std::size_t align, Body&& body) {
@@ -25,13 +29,22 @@ void parallel_for(const call_settings& settings, std::size_t count, std::size_t 
     std::size_t chunk = (count + threads - 1) / threads;
     chunk = (chunk + align - 1) / align * align;
     const long chunks = static_cast<long>((count + chunk - 1) / chunk);
-    note_team_started();
-#pragma omp parallel for num_threads(static_cast<int>(threads)) schedule(static, 1)
-    for (long c = 0; c < chunks; ++c) {
+    const auto run_chunk = [&](long c) {
         const std::size_t begin = static_cast<std::size_t>(c) * chunk;
         const std::size_t end = begin + chunk < count ? begin + chunk : count;
         body(begin, end);
+    };
+    // Before the team is sized: whether a forked child may start a team
+    // must not depend on the load its parent happened to see.
+    note_team_started();
+    const std::size_t team = team_size(threads);
+    if (team <= 1) {
+        for (long c = 0; c < chunks; ++c) run_chunk(c);
+        return;
     }
+#pragma omp parallel for num_threads(static_cast<int>(team)) schedule(dynamic, 1)
+    for (long c = 0; c < chunks; ++c) run_chunk(c);
+    note_team_finished(team);
 }
 
 // Work per thread below which splitting does not pay, in elements: at 4096

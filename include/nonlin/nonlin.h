@@ -114,7 +114,17 @@ NONLIN_API nonlin_status nonlin_set_isa(const char* name);
 /* Sets the number of threads large calls may use: n >= 1, or 0 for the
  * default (the OpenMP default, usually the number of cores). Negative n:
  * NONLIN_ERR_BAD_ARGUMENT. Process-wide; calls already running are not
- * affected. Results do not depend on it. */
+ * affected. Results do not depend on it.
+ *
+ * A large call is cut into one chunk per thread it may use, and runs them
+ * on a team no larger than the cores nobody else keeps busy: the cores of
+ * this process's affinity mask, minus the other tasks running or ready to
+ * run system-wide (/proc/loadavg, read at most every 2 ms). On a busy
+ * machine a call therefore runs on fewer threads, down to its calling
+ * thread alone, instead of waiting for workers that get no core; each
+ * thread of the team takes the next chunk left, so the caller never waits
+ * for a worker to start before working. Where the affinity mask or /proc
+ * cannot be read, calls use the threads set here. */
 NONLIN_API nonlin_status nonlin_set_num_threads(int n);
 
 /* fork(): OpenMP's threads do not survive it, and a new team in the child
