@@ -136,6 +136,41 @@ TEST_CASE("backward special values", "[elementwise][gradient]") {
     CHECK(dx[3] == 2.0f);
 }
 
+// dx = dy * f'(x): an infinite dy times any f'(x) other than 0, however
+// small, is infinite with the product's sign; the formulas' low-order terms
+// must not turn it into inf * 0 = NaN. Lanes of finite dy in the same
+// vectors keep their results.
+TEST_CASE("an infinite dy gives an infinite dx wherever the gradient is not 0",
+          "[elementwise][gradient]") {
+    FOR_EACH_ISA();
+    std::vector<float> x = uniform_values(253, -30.0f, 30.0f, 9);
+    for (float v : {0.0f, -0.0f, 1e-3f, -1e-3f, 0.5f, -0.5f, 1.0f, -1.0f, 3.0f, -3.0f})
+        x.push_back(v);
+    std::vector<float> dy(x.size());
+    for (std::size_t i = 0; i < dy.size(); ++i) dy[i] = i % 3 == 0 ? kInf : i % 3 == 1 ? -kInf : 1.0f;
+    const std::vector<float> ones(x.size(), 1.0f);
+    for (const elementwise_case& op : kElementwiseCases) {
+        INFO("op " << op.backward_name);
+        std::vector<float> from(x.size()), unit(x.size()), dx(x.size());
+        if (op.backward_from_output) {
+            REQUIRE(op.forward(x.size(), x.data(), from.data()) == NONLIN_OK);
+        } else {
+            from = x;
+        }
+        REQUIRE(op.backward(x.size(), from.data(), ones.data(), unit.data()) == NONLIN_OK);
+        REQUIRE(op.backward(x.size(), from.data(), dy.data(), dx.data()) == NONLIN_OK);
+        for (std::size_t i = 0; i < x.size(); ++i) {
+            INFO("x = " << x[i] << ", dy = " << dy[i] << ", dx = " << dx[i]);
+            if (std::isfinite(dy[i])) {
+                CHECK(bits_of(dx[i]) == bits_of(unit[i]));
+            } else if (unit[i] != 0.0f) {
+                CHECK(std::isinf(dx[i]));
+                CHECK(std::signbit(dx[i]) == (std::signbit(unit[i]) != std::signbit(dy[i])));
+            }
+        }
+    }
+}
+
 // The gradients from x: the limits, the tails where f'(x) alone underflows
 // but dy * f'(x) does not, and the NaN rule (x's NaN before dy's).
 TEST_CASE("backward from the input: special values", "[elementwise][gradient]") {

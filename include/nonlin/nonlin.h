@@ -206,7 +206,12 @@ NONLIN_API nonlin_status nonlin_tanh_backward_from_input_f32(size_t n, const flo
  * takes precedence over a NaN dy. This holds even where the formula would
  * ignore the value (relu's gradient at a NaN x is NaN, where PyTorch passes
  * dy through), and gives the same bits on every path and thread count. No
- * NaN comes from a non-NaN input. */
+ * NaN comes from a non-NaN input, except 0 * dy with dy infinite: an
+ * infinite dy gives +-inf (the sign of dy times that of f') wherever the
+ * gradient factor is not 0 (wherever |f'| >= 2^-276), and where it is 0,
+ * NaN (0 * inf) for the smooth ops (at
+ * x = +-inf, or at y = 0 or +-1 for the gradients from y), 0 on the flat
+ * pieces of the piecewise ops (relu below 0, say), as for any dy. */
 
 /* y = max(x, 0); relu(-0) = +0. Backward: dy where x > 0, else 0.
  * Bound (relu): exact. Bound (relu_backward): exact. */

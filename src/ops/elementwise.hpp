@@ -121,6 +121,24 @@ vfloat backward_careful(const Op& op, vfloat v, vfloat g) {
     return pass_nan(v, pass_nan(g, out));
 }
 
+// An infinite dy: dx = dy * f'(x) is +-inf wherever f'(x) is not 0, however
+// small f'(x) is, but the ops' formulas meet inf * 0 in their low-order
+// terms and give NaN. Lanes of an infinite dy are computed again on dy's
+// sign times 2^127 (through the careful path where the op has one), which
+// is 0 only where |f'(x)| < 2^-276, and that is scaled to +-inf; where it is
+// 0 the first result stands (0 on a piecewise op's flat piece, NaN at an
+// infinite x of a smooth op: 0 * dy).
+template <class Backward>
+vfloat infinite_dy(vfloat v, vfloat g, vfloat r, Backward&& backward) {
+    const vfloat inf = splat(std::numeric_limits<float>::infinity());
+    return select_rare(abs(g) == inf, [&] {
+        const vint sign = as_int(splat(-0.0f));
+        const vfloat unit = as_float((as_int(g) & sign) | as_int(splat(0x1p127f)));
+        const vfloat scaled = backward(v, unit);
+        return pass_nan(v, select(scaled == splat(0.0f), r, scaled * inf));
+    }, r);
+}
+
 // Ops whose dx is dy times a bounded factor chosen by x (or y), applied
 // with one rounding (relu, hardtanh, sigmoid, ...), declare kScalesDy: no
 // dy can overflow or underflow them beyond the result.
@@ -136,13 +154,18 @@ NONLIN_KERNEL_LOOP void map_backward(std::size_t n, const float* from, const flo
     map_driver(n, dx, [&op, from, dy](std::size_t i, std::size_t k) {
         const vfloat g = load_n(dy + i, k, 0.0f);
         const vfloat v = load_n(from + i, k, 0.0f);
-        if (scales_dy<Op>::value) return pass_nan(v, pass_nan(g, op.backward(v, g)));
+        if (scales_dy<Op>::value) {
+            const vfloat r = pass_nan(v, pass_nan(g, op.backward(v, g)));
+            return infinite_dy(v, g, r, [&op](vfloat a, vfloat b) { return op.backward(a, b); });
+        }
         const vfloat ag = abs(g);
         // NaN g fails both compares; a NaN v makes v + g NaN.
         const vmask usual = (ag <= splat(0x1p100f)) &
                             ((ag >= splat(0x1p-100f)) | (g == splat(0.0f))) & !is_nan(v + g);
         if (all(usual)) return op.backward(v, g);
-        return backward_careful(op, v, g);
+        return infinite_dy(v, g, backward_careful(op, v, g), [&op](vfloat a, vfloat b) {
+            return backward_careful(op, a, b);
+        });
     }, from, dy);
 }
 
