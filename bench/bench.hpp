@@ -17,8 +17,8 @@ namespace bench {
 // cross_entropy_loss is nonlin_cross_entropy_f32 without a gradient
 // (dlogits == NULL): a read-only pass over the logits.
 enum class Op {
-#define NONLIN_ELEMENTWISE(name, functor, from, arity, params, valid, fwd_ulp, bwd_ulp, scale) name, name##_backward,
-#define NONLIN_GRADIENT(name, functor, of, bwd_ulp, scale) name,
+#define NONLIN_ELEMENTWISE(name, functor, from, arity, params, valid, fwd_ulp, bwd_ulp, scale, fast, fast_fwd_ulp, fast_bwd_ulp) name, name##_backward,
+#define NONLIN_GRADIENT(name, functor, of, bwd_ulp, scale, fast, fast_bwd_ulp) name,
 #include "../src/ops/registry.def"
 #undef NONLIN_GRADIENT
 #undef NONLIN_ELEMENTWISE
@@ -36,10 +36,10 @@ struct Elementwise {
 };
 
 inline constexpr Elementwise kElementwise[] = {
-#define NONLIN_ELEMENTWISE(name, functor, from, arity, params, valid, fwd_ulp, bwd_ulp, scale) \
+#define NONLIN_ELEMENTWISE(name, functor, from, arity, params, valid, fwd_ulp, bwd_ulp, scale, fast, fast_fwd_ulp, fast_bwd_ulp) \
     {#name, Op::name, Op::name##_backward},
 // No peer computes them: they compare with nonlin's own backward from y.
-#define NONLIN_GRADIENT(name, functor, of, bwd_ulp, scale)
+#define NONLIN_GRADIENT(name, functor, of, bwd_ulp, scale, fast, fast_bwd_ulp)
 #include "../src/ops/registry.def"
 #undef NONLIN_GRADIENT
 #undef NONLIN_ELEMENTWISE

@@ -81,12 +81,12 @@ bool call_nonlin(Op op, const Args& a) {
 #define BENCH_PARAMS_0
 #define BENCH_PARAMS_1 , a.params[0]
 #define BENCH_PARAMS_2 , a.params[0], a.params[1]
-#define NONLIN_ELEMENTWISE(name, functor, from, arity, names, valid, fwd_ulp, bwd_ulp, scale)                           \
+#define NONLIN_ELEMENTWISE(name, functor, from, arity, names, valid, fwd_ulp, bwd_ulp, scale, fast, fast_fwd_ulp, fast_bwd_ulp)                           \
     case Op::name: s = nonlin_##name##_f32(n, a.a, a.out BENCH_PARAMS_##arity); break;         \
     case Op::name##_backward:                                                                  \
         s = nonlin_##name##_backward_f32(n, a.a, a.b, a.out BENCH_PARAMS_##arity);              \
         break;
-#define NONLIN_GRADIENT(name, functor, of, bwd_ulp, scale) \
+#define NONLIN_GRADIENT(name, functor, of, bwd_ulp, scale, fast, fast_bwd_ulp) \
     case Op::name: s = nonlin_##name##_f32(n, a.a, a.b, a.out); break;
 #include "../src/ops/registry.def"
 #undef NONLIN_GRADIENT

@@ -38,12 +38,12 @@ struct OpInfo {
 // Elementwise forwards stream two arrays (x -> y) like copy, backwards
 // three (y or x, dy -> dx) like mul3.
 inline constexpr OpInfo kOps[] = {
-#define NONLIN_ELEMENTWISE(name, functor, from, arity, names, valid, fwd_ulp, bwd_ulp, scale)                  \
+#define NONLIN_ELEMENTWISE(name, functor, from, arity, names, valid, fwd_ulp, bwd_ulp, scale, fast, fast_fwd_ulp, fast_bwd_ulp)                  \
     {Op::name, #name, Family::elementwise, Op::copy, false, 2, 0, "copy",              \
      Params BENCH_DEFAULTS_##arity names},                                             \
     {Op::name##_backward, #name "_backward", Family::elementwise,                      \
      BENCH_BACKWARD_FROM_##from(name), true, 3, 0, "mul3", Params BENCH_DEFAULTS_##arity names},
-#define NONLIN_GRADIENT(name, functor, of, bwd_ulp, scale) \
+#define NONLIN_GRADIENT(name, functor, of, bwd_ulp, scale, fast, fast_bwd_ulp) \
     {Op::name, #name, Family::elementwise, Op::copy, true, 3, 0, "mul3"},
 #include "../src/ops/registry.def"
 #undef NONLIN_GRADIENT

@@ -64,7 +64,7 @@ extern "C" {
 #define NONLIN_PACK_1(a, ka, da) nonlin::op_params{a, 0.0f}
 #define NONLIN_PACK_2(a, ka, da, b, kb, db) nonlin::op_params{a, b}
 
-#define NONLIN_ELEMENTWISE(name, functor, from, arity, params, valid, fwd_ulp, bwd_ulp, scale) \
+#define NONLIN_ELEMENTWISE(name, functor, from, arity, params, valid, fwd_ulp, bwd_ulp, scale, fast, fast_fwd_ulp, fast_bwd_ulp) \
     nonlin_status nonlin_##name##_f32(size_t n, const float* x,                                 \
                                       float* y NONLIN_PARAMS_##arity params) {                  \
         const nonlin::op_params p = NONLIN_PACK_##arity params;                                \
@@ -81,7 +81,7 @@ extern "C" {
             },                                                                                  \
             n, from, dy, dx, p);                                                                \
     }
-#define NONLIN_GRADIENT(name, functor, of, bwd_ulp, scale)                                      \
+#define NONLIN_GRADIENT(name, functor, of, bwd_ulp, scale, fast, fast_bwd_ulp)                                      \
     nonlin_status nonlin_##name##_f32(size_t n, const float* x, const float* dy, float* dx) {   \
         return nonlin::run_backward(                                                            \
             [](const nonlin::kernel_table& t) {                                                 \

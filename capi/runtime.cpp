@@ -2,6 +2,7 @@
 #include <pthread.h>
 
 #include <atomic>
+#include <cstdio>
 #include <cstdlib>
 #include <string_view>
 
@@ -18,31 +19,49 @@
 namespace nonlin {
 namespace {
 
-// The table of each ISA of src/isa/isa_list.def this build has; the scalar
-// one for the others (never chosen: they are not available).
-const kernel_table* table_for(isa i) {
+// The table of each ISA of src/isa/isa_list.def this build has, in tier t;
+// the scalar one for the others (never chosen: they are not available).
+const kernel_table* table_for(isa i, tier t) {
     switch (i) {
 #define NONLIN_ISA(name, arch, xsimd_arch, cpu_check, flags) \
-    NONLIN_ISA_ON_##arch(case isa::name: return isa_##name::table();)
+    NONLIN_ISA_ON_##arch(case isa::name: return isa_##name::table(t);)
 #include "../src/isa/isa_list.def"
 #undef NONLIN_ISA
-    default: return isa_scalar::table();
+    default: return isa_scalar::table(t);
     }
 }
 
-// The table chosen at first use: the best ISA, unless NONLIN_ISA names an
+// The ISA chosen at first use: the best one, unless NONLIN_ISA names an
 // available one.
-const kernel_table* initial_table() {
-    isa chosen = best_isa();
+isa initial_isa() {
     const char* requested = std::getenv("NONLIN_ISA");
     isa i;
-    if (requested && isa_from_name(requested, &i) && isa_available(i)) chosen = i;
-    return table_for(chosen);
+    if (requested && isa_from_name(requested, &i) && isa_available(i)) return i;
+    return best_isa();
 }
 
-std::atomic<const kernel_table*>& current_table() {
-    static std::atomic<const kernel_table*> table{initial_table()};
-    return table;
+// The tier at first use: NONLIN_ACCURACY=strict|fast; unset, strict; any
+// other value, strict with one line on stderr (a misspelt "fast" would
+// otherwise pass unnoticed as a slow run).
+tier initial_tier() {
+    const char* requested = std::getenv("NONLIN_ACCURACY");
+    if (requested == nullptr) return tier::strict;
+    const std::string_view name(requested);
+    if (name == "fast") return tier::fast;
+    if (name != "strict")
+        std::fprintf(stderr, "nonlin: NONLIN_ACCURACY=%s is neither strict nor fast; using strict\n",
+                     requested);
+    return tier::strict;
+}
+
+std::atomic<isa>& current_isa() {
+    static std::atomic<isa> chosen{initial_isa()};
+    return chosen;
+}
+
+std::atomic<tier>& current_tier() {
+    static std::atomic<tier> chosen{initial_tier()};
+    return chosen;
 }
 
 std::atomic<int> requested_threads{0};
@@ -83,7 +102,8 @@ void note_team_started() {
 }
 
 call_settings settings_for_call() {
-    return {*current_table().load(std::memory_order_acquire),
+    return {*table_for(current_isa().load(std::memory_order_relaxed),
+                       current_tier().load(std::memory_order_relaxed)),
             static_cast<std::size_t>(max_threads())};
 }
 
@@ -128,8 +148,22 @@ nonlin_status nonlin_set_isa(const char* name) {
         if (!isa_from_name(name, &chosen)) return NONLIN_ERR_BAD_ARGUMENT;
         if (!isa_available(chosen)) return NONLIN_ERR_UNSUPPORTED;
     }
-    current_table().store(table_for(chosen), std::memory_order_release);
+    current_isa().store(chosen, std::memory_order_relaxed);
     return NONLIN_OK;
+}
+
+nonlin_status nonlin_set_accuracy(nonlin_accuracy a) {
+    switch (enum_value(a)) {
+    case NONLIN_ACCURACY_STRICT: current_tier().store(tier::strict, std::memory_order_relaxed); break;
+    case NONLIN_ACCURACY_FAST: current_tier().store(tier::fast, std::memory_order_relaxed); break;
+    default: return NONLIN_ERR_BAD_ARGUMENT;
+    }
+    return NONLIN_OK;
+}
+
+nonlin_accuracy nonlin_get_accuracy(void) {
+    return current_tier().load(std::memory_order_relaxed) == tier::fast ? NONLIN_ACCURACY_FAST
+                                                                         : NONLIN_ACCURACY_STRICT;
 }
 
 nonlin_status nonlin_set_num_threads(int n) {

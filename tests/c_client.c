@@ -86,6 +86,16 @@ int main(void) {
     check(nonlin_set_isa("scalar") == NONLIN_OK && strcmp(nonlin_isa(), "scalar") == 0, "set_isa");
     check(nonlin_set_isa("no-such-isa") == NONLIN_ERR_BAD_ARGUMENT, "bad isa name");
     check(nonlin_set_isa(NULL) == NONLIN_OK, "auto isa");
+    check(nonlin_set_accuracy(NONLIN_ACCURACY_FAST) == NONLIN_OK &&
+              nonlin_get_accuracy() == NONLIN_ACCURACY_FAST,
+          "fast tier");
+    check(nonlin_set_accuracy((nonlin_accuracy)2) == NONLIN_ERR_BAD_ARGUMENT &&
+              nonlin_set_accuracy((nonlin_accuracy)-1) == NONLIN_ERR_BAD_ARGUMENT &&
+              nonlin_get_accuracy() == NONLIN_ACCURACY_FAST,
+          "unknown tiers refused, the tier unchanged");
+    check(nonlin_set_accuracy(NONLIN_ACCURACY_STRICT) == NONLIN_OK &&
+              nonlin_get_accuracy() == NONLIN_ACCURACY_STRICT,
+          "strict tier");
     check(nonlin_set_num_threads(2) == NONLIN_OK && nonlin_get_num_threads() == 2, "threads");
     check(nonlin_set_num_threads(0) == NONLIN_OK, "default threads");
 

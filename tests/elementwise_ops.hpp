@@ -9,6 +9,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "elementwise_references.hpp"
@@ -28,6 +29,10 @@ struct elementwise_case {
     double (*backward_reference)(double from, double dy);
     double forward_ulp;   // the registry's bounds (gradient_only: the forward's is not tested)
     double backward_ulp;
+    double fast_forward_ulp;  // the same in the fast tier
+    double fast_backward_ulp;
+    // Whether the fast tier has a kernel of its own (else it runs the strict one).
+    bool fast_kernel;
     bool backward_from_output;
     double range_lo, range_hi;  // the forward's output range, for backward inputs
     bool monotone;
@@ -37,6 +42,9 @@ struct elementwise_case {
     double (*backward_scale)(double x, double dy);
     // Points where f' jumps: finite differences skip them.
     std::vector<double> kinks;
+
+    double forward_bound(bool fast) const { return fast ? fast_forward_ulp : forward_ulp; }
+    double backward_bound(bool fast) const { return fast ? fast_backward_ulp : backward_ulp; }
 };
 
 // The reference's parameters (`ref` is the op's reference struct), as
@@ -50,7 +58,7 @@ struct elementwise_case {
 #define NONLIN_TEST_FROM_input false
 
 inline const elementwise_case kElementwiseCases[] = {
-#define NONLIN_ELEMENTWISE(name, functor, from, arity, params, valid, fwd_ulp, bwd_ulp, scale) \
+#define NONLIN_ELEMENTWISE(name, functor, from, arity, params, valid, fwd_ulp, bwd_ulp, scale, fast, fast_fwd_ulp, fast_bwd_ulp) \
     {#name,                                                                                    \
      #name "_backward",                                                                        \
      false,                                                                                    \
@@ -66,13 +74,16 @@ inline const elementwise_case kElementwiseCases[] = {
      &ref_##name::backward,                                                                    \
      fwd_ulp,                                                                                  \
      bwd_ulp,                                                                                  \
+     fast_fwd_ulp,                                                                             \
+     fast_bwd_ulp,                                                                             \
+     std::string_view(#fast) != #functor,                                                      \
      NONLIN_TEST_FROM_##from,                                                                  \
      ref_##name::range_lo,                                                                     \
      ref_##name::range_hi,                                                                     \
      ref_##name::monotone,                                                                     \
      NONLIN_TEST_SCALE_##scale(ref_##name),                                                    \
      ref_##name::kinks()},
-#define NONLIN_GRADIENT(name, functor, of, bwd_ulp, scale)                                      \
+#define NONLIN_GRADIENT(name, functor, of, bwd_ulp, scale, fast, fast_bwd_ulp)                                      \
     {#name,                                                                                    \
      #name,                                                                                    \
      true,                                                                                     \
@@ -82,6 +93,9 @@ inline const elementwise_case kElementwiseCases[] = {
      &ref_##name::backward,                                                                    \
      0,                                                                                        \
      bwd_ulp,                                                                                  \
+     0,                                                                                        \
+     fast_bwd_ulp,                                                                             \
+     std::string_view(#fast) != #functor,                                                      \
      false,                                                                                    \
      ref_##of::range_lo,                                                                       \
      ref_##of::range_hi,                                                                       \

@@ -46,6 +46,25 @@ struct isa_scope {
     INFO("isa " << isa_name);                                                            \
     nonlin_test::isa_scope isa_guard(isa_name)
 
+// Selects an accuracy tier for the lifetime of the object.
+struct tier_scope {
+    explicit tier_scope(bool fast) {
+        REQUIRE(nonlin_set_accuracy(fast ? NONLIN_ACCURACY_FAST : NONLIN_ACCURACY_STRICT) ==
+                NONLIN_OK);
+    }
+    ~tier_scope() { nonlin_set_accuracy(NONLIN_ACCURACY_STRICT); }
+    tier_scope(const tier_scope&) = delete;
+    tier_scope& operator=(const tier_scope&) = delete;
+};
+
+// Runs the enclosing test case once per available ISA and accuracy tier;
+// `fast_tier` tells which tier.
+#define FOR_EACH_ISA_AND_TIER()                                  \
+    FOR_EACH_ISA();                                              \
+    const bool fast_tier = GENERATE(false, true);                \
+    INFO("tier " << (fast_tier ? "fast" : "strict"));            \
+    nonlin_test::tier_scope tier_guard(fast_tier)
+
 constexpr float kInf = std::numeric_limits<float>::infinity();
 constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
 
@@ -69,6 +88,13 @@ inline double ulp_error(float got, double want) {
     return std::fabs(static_cast<double>(got) - want) / ulp_of(want);
 }
 
+// ulp_error in a tier: the fast tier may flush a result below FLT_MIN to
+// 0, so there an absolute error up to FLT_MIN counts as none.
+inline double tier_ulp_error(float got, double want, bool fast) {
+    if (fast && std::fabs(want) < 0x1p-126 && std::fabs(got - want) <= 0x1p-126) return 0.0;
+    return ulp_error(got, want);
+}
+
 // Absolute error in ulps of a given scale (for bounds stated as "k ulp of
 // max(|y|, 1)" and the like).
 inline double scaled_error(float got, double want, double scale) {
@@ -83,6 +109,12 @@ inline double scaled_error(float got, double want, double scale) {
 // built from: `nonlin_tests | grep '^accuracy:'`.
 inline void report_accuracy(const std::string& isa, const std::string& what, double ulp) {
     std::printf("accuracy: %-8s %-28s max %.3f ulp\n", isa.c_str(), what.c_str(), ulp);
+}
+
+// The same for a measurement in a tier: the fast tier's lines name it.
+inline void report_accuracy(const std::string& isa, bool fast, const std::string& what,
+                            double ulp) {
+    report_accuracy(isa, fast ? "fast " + what : what, ulp);
 }
 
 inline uint32_t bits_of(float f) {

@@ -70,12 +70,13 @@ struct worst {
     float at = 0.0f;
 };
 
-worst measure(const elementwise_case& op, const std::vector<float>& x, std::vector<float>& y) {
+worst measure(const elementwise_case& op, const std::vector<float>& x, std::vector<float>& y,
+              bool fast) {
     y.assign(x.size(), 0.0f);
     REQUIRE(op.forward(x.size(), x.data(), y.data()) == NONLIN_OK);
     worst w;
     for (std::size_t i = 0; i < x.size(); ++i) {
-        const double e = ulp_error(y[i], op.reference(x[i]));
+        const double e = tier_ulp_error(y[i], op.reference(x[i]), fast);
         if (e > w.ulp) w = {e, x[i]};
     }
     return w;
@@ -92,16 +93,16 @@ std::size_t first_decrease(const std::vector<float>& y, std::size_t begin, std::
 
 TEST_CASE("forward ops are within their ulp bound and monotone over the float range",
           "[accuracy]") {
-    FOR_EACH_ISA();
+    FOR_EACH_ISA_AND_TIER();
     const sweep& s = the_sweep();
     for (const elementwise_case& op : kElementwiseCases) {
-        if (op.gradient_only) continue;
+        if (op.gradient_only || (fast_tier && !op.fast_kernel)) continue;
         INFO("op " << op.name);
         std::vector<float> y;
-        const worst spread = measure(op, s.ordered, y);
+        const worst spread = measure(op, s.ordered, y, fast_tier);
         if (op.monotone) CHECK(first_decrease(y, 0, y.size()) == std::string::npos);
         std::vector<float> yr;
-        const worst dense = measure(op, s.runs, yr);
+        const worst dense = measure(op, s.runs, yr, fast_tier);
         for (std::size_t r = 0; op.monotone && r < s.run_starts.size(); ++r) {
             const std::size_t end = r + 1 < s.run_starts.size() ? s.run_starts[r + 1] : yr.size();
             const std::size_t at = first_decrease(yr, s.run_starts[r], end);
@@ -109,9 +110,9 @@ TEST_CASE("forward ops are within their ulp bound and monotone over the float ra
             CHECK(at == std::string::npos);
         }
         const worst w = spread.ulp >= dense.ulp ? spread : dense;
-        report_accuracy(isa_name, op.name, w.ulp);
+        report_accuracy(isa_name, fast_tier, op.name, w.ulp);
         INFO("max error " << w.ulp << " ulp at x = " << w.at);
-        CHECK(w.ulp <= op.forward_ulp);
+        CHECK(w.ulp <= op.forward_bound(fast_tier));
     }
 }
 
@@ -120,14 +121,14 @@ TEST_CASE("forward ops are within their ulp bound and monotone over the float ra
 // magnitude the row names.
 TEST_CASE("backward from the input is within its bound over the float range",
           "[accuracy][gradient]") {
-    FOR_EACH_ISA();
+    FOR_EACH_ISA_AND_TIER();
     const sweep& s = the_sweep();
     std::vector<float> x = s.ordered;
     x.insert(x.end(), s.runs.begin(), s.runs.end());
     const std::vector<float> dy = uniform_values(x.size(), -5.0f, 5.0f, 11);
     std::vector<float> dx(x.size());
     for (const elementwise_case& op : kElementwiseCases) {
-        if (op.backward_from_output) continue;
+        if (op.backward_from_output || (fast_tier && !op.fast_kernel)) continue;
         INFO("op " << op.name);
         REQUIRE(op.backward(x.size(), x.data(), dy.data(), dx.data()) == NONLIN_OK);
         worst w;
@@ -137,12 +138,12 @@ TEST_CASE("backward from the input is within its bound over the float range",
                                  ? scaled_error(dx[i], want,
                                                 std::max(std::fabs(want),
                                                          op.backward_scale(x[i], dy[i])))
-                                 : ulp_error(dx[i], want);
+                                 : tier_ulp_error(dx[i], want, fast_tier);
             if (e > w.ulp) w = {e, x[i]};
         }
-        report_accuracy(isa_name, op.backward_name, w.ulp);
+        report_accuracy(isa_name, fast_tier, op.backward_name, w.ulp);
         INFO("max error " << w.ulp << " ulp at x = " << w.at);
-        CHECK(w.ulp <= op.backward_ulp);
+        CHECK(w.ulp <= op.backward_bound(fast_tier));
     }
 }
 
@@ -224,4 +225,31 @@ TEST_CASE("tanh is odd", "[accuracy]") {
     REQUIRE(nonlin_tanh_f32(x.size(), x.data(), y.data()) == NONLIN_OK);
     REQUIRE(nonlin_tanh_f32(neg.size(), neg.data(), yn.data()) == NONLIN_OK);
     for (std::size_t i = 0; i < x.size(); ++i) REQUIRE(yn[i] == -y[i]);
+}
+
+// The fast tier runs the strict kernel of every op that has no fast one:
+// bitwise the same results, so the sweeps above need not repeat them.
+TEST_CASE("ops without a fast kernel give the strict results in the fast tier", "[accuracy]") {
+    FOR_EACH_ISA();
+    const sweep& s = the_sweep();
+    const std::vector<float>& x = s.ordered;
+    const std::vector<float> dy = uniform_values(x.size(), -5.0f, 5.0f, 12);
+    for (const elementwise_case& op : kElementwiseCases) {
+        if (op.fast_kernel) continue;
+        INFO("op " << op.name);
+        std::vector<float> strict_y(x.size()), fast_y(x.size());
+        std::vector<float> strict_dx(x.size()), fast_dx(x.size());
+        {
+            tier_scope strict(false);
+            REQUIRE(op.forward(x.size(), x.data(), strict_y.data()) == NONLIN_OK);
+            REQUIRE(op.backward(x.size(), x.data(), dy.data(), strict_dx.data()) == NONLIN_OK);
+        }
+        {
+            tier_scope fast(true);
+            REQUIRE(op.forward(x.size(), x.data(), fast_y.data()) == NONLIN_OK);
+            REQUIRE(op.backward(x.size(), x.data(), dy.data(), fast_dx.data()) == NONLIN_OK);
+        }
+        CHECK(std::memcmp(strict_y.data(), fast_y.data(), x.size() * sizeof(float)) == 0);
+        CHECK(std::memcmp(strict_dx.data(), fast_dx.data(), x.size() * sizeof(float)) == 0);
+    }
 }

@@ -43,10 +43,10 @@ struct bound {
 // one per path.
 std::map<std::string, bound> registry_bounds() {
     std::map<std::string, bound> out;
-#define NONLIN_ELEMENTWISE(name, functor, from, arity, params, valid, fwd_ulp, bwd_ulp, scale) \
+#define NONLIN_ELEMENTWISE(name, functor, from, arity, params, valid, fwd_ulp, bwd_ulp, scale, fast, fast_fwd_ulp, fast_bwd_ulp) \
     out[#name] = {fwd_ulp, ""};                                                                 \
     out[#name "_backward"] = {bwd_ulp, std::string(#scale) == "terms" ? " of max(|dx|," : ""};
-#define NONLIN_GRADIENT(name, functor, of, bwd_ulp, scale) \
+#define NONLIN_GRADIENT(name, functor, of, bwd_ulp, scale, fast, fast_bwd_ulp) \
     out[#name] = {bwd_ulp, std::string(#scale) == "terms" ? " of max(|dx|," : ""};
 #include "../src/ops/registry.def"
 #undef NONLIN_GRADIENT
@@ -119,10 +119,10 @@ std::string python_registry() {
 #define NONLIN_PY_PARAMS_1(a, ka, da) << "(\"" #ka "\", " << python_float(#da) << "),"
 #define NONLIN_PY_PARAMS_2(a, ka, da, b, kb, db) \
     << "(\"" #ka "\", " << python_float(#da) << "), (\"" #kb "\", " << python_float(#db) << ")"
-#define NONLIN_ELEMENTWISE(name, functor, from, arity, params, valid, fwd_ulp, bwd_ulp, scale) \
+#define NONLIN_ELEMENTWISE(name, functor, from, arity, params, valid, fwd_ulp, bwd_ulp, scale, fast, fast_fwd_ulp, fast_bwd_ulp) \
     py << "    (\"" #name "\", \"" #from "\", (" NONLIN_PY_PARAMS_##arity params << "), "       \
        << #fwd_ulp ", " #bwd_ulp ", \"" #scale "\"),\n";
-#define NONLIN_GRADIENT(name, functor, of, bwd_ulp, scale)
+#define NONLIN_GRADIENT(name, functor, of, bwd_ulp, scale, fast, fast_bwd_ulp)
 #include "../src/ops/registry.def"
 #undef NONLIN_GRADIENT
 #undef NONLIN_ELEMENTWISE
@@ -132,8 +132,8 @@ std::string python_registry() {
     py << ")\n\n# Backward-only functions: (name, the op they differentiate, from its\n"
           "#  input x; backward ulp, backward scale), in the registry's order.\n"
           "GRADIENTS = (\n";
-#define NONLIN_ELEMENTWISE(name, functor, from, arity, params, valid, fwd_ulp, bwd_ulp, scale)
-#define NONLIN_GRADIENT(name, functor, of, bwd_ulp, scale) \
+#define NONLIN_ELEMENTWISE(name, functor, from, arity, params, valid, fwd_ulp, bwd_ulp, scale, fast, fast_fwd_ulp, fast_bwd_ulp)
+#define NONLIN_GRADIENT(name, functor, of, bwd_ulp, scale, fast, fast_bwd_ulp) \
     py << "    (\"" #name "\", \"" #of "\", " #bwd_ulp ", \"" #scale "\"),\n";
 #include "../src/ops/registry.def"
 #undef NONLIN_GRADIENT
@@ -234,7 +234,7 @@ TEST_CASE("the README's API table lists every registry op with its parameters", 
 #define NONLIN_README_PARAMS_0() ""
 #define NONLIN_README_PARAMS_1(a, ka, da) "(" #a ")"
 #define NONLIN_README_PARAMS_2(a, ka, da, b, kb, db) "(" #a ", " #b ")"
-#define NONLIN_ELEMENTWISE(name, functor, from, arity, params, valid, fwd_ulp, bwd_ulp, scale) \
+#define NONLIN_ELEMENTWISE(name, functor, from, arity, params, valid, fwd_ulp, bwd_ulp, scale, fast, fast_fwd_ulp, fast_bwd_ulp) \
     {                                                                                           \
         const std::string token = std::string(#name) + NONLIN_README_PARAMS_##arity params;     \
         INFO("README.md: " << token);                                                           \
@@ -247,7 +247,7 @@ TEST_CASE("the README's API table lists every registry op with its parameters", 
             CHECK(listed);                                                                      \
         }                                                                                       \
     }
-#define NONLIN_GRADIENT(name, functor, of, bwd_ulp, scale)                                      \
+#define NONLIN_GRADIENT(name, functor, of, bwd_ulp, scale, fast, fast_bwd_ulp)                                      \
     {                                                                                           \
         INFO("README.md: nonlin_" #name "_f32");                                                \
         bool listed = false;                                                                    \

@@ -53,3 +53,19 @@ TEST_CASE("thread setting", "[runtime]") {
     REQUIRE(nonlin_set_num_threads(0) == NONLIN_OK);
     CHECK(nonlin_get_num_threads() >= 1);
 }
+
+TEST_CASE("accuracy tier selection", "[runtime]") {
+    // The tests run with NONLIN_ACCURACY unset: strict at load.
+    CHECK(nonlin_get_accuracy() == NONLIN_ACCURACY_STRICT);
+    REQUIRE(nonlin_set_accuracy(NONLIN_ACCURACY_FAST) == NONLIN_OK);
+    CHECK(nonlin_get_accuracy() == NONLIN_ACCURACY_FAST);
+    // Values outside the enum (which only C can pass): tests/c_client.c.
+    // The tier and the ISA are independent settings.
+    REQUIRE(nonlin_set_isa("scalar") == NONLIN_OK);
+    CHECK(nonlin_get_accuracy() == NONLIN_ACCURACY_FAST);
+    CHECK(std::string(nonlin_isa()) == "scalar");
+    REQUIRE(nonlin_set_accuracy(NONLIN_ACCURACY_STRICT) == NONLIN_OK);
+    CHECK(nonlin_get_accuracy() == NONLIN_ACCURACY_STRICT);
+    CHECK(std::string(nonlin_isa()) == "scalar");
+    nonlin_set_isa(nullptr);
+}

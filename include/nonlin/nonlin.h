@@ -111,6 +111,30 @@ NONLIN_API const char* nonlin_isa(void);
  * with the instruction set it started with. */
 NONLIN_API nonlin_status nonlin_set_isa(const char* name);
 
+/* The accuracy tiers. The strict tier (the default) holds every bound this
+ * header states. The fast tier trades accuracy for speed within stated
+ * limits: each function keeps its strict bound unless a sentence
+ * "Fast bound (name): ..." states another, which is at most 4 ulp (8 ulp
+ * for softmax and log_softmax) for results of magnitude >= FLT_MIN;
+ * subnormal results may be flushed to 0 there. Both tiers keep every other
+ * rule: the special values, no NaN from a non-NaN input, no overflow for
+ * a finite input, monotone where the function is, no write on error,
+ * results independent of the thread count. */
+typedef enum {
+    NONLIN_ACCURACY_STRICT = 0,
+    NONLIN_ACCURACY_FAST = 1
+} nonlin_accuracy;
+
+/* Selects the accuracy tier. Any other value: NONLIN_ERR_BAD_ARGUMENT and
+ * the tier is unchanged. Process-wide, like the ISA: a call already running
+ * finishes in the tier it started with. At load the tier is the one the
+ * environment variable NONLIN_ACCURACY names ("strict" or "fast"); any
+ * other value there selects strict and prints one line on stderr. */
+NONLIN_API nonlin_status nonlin_set_accuracy(nonlin_accuracy a);
+
+/* The accuracy tier calls use now. */
+NONLIN_API nonlin_accuracy nonlin_get_accuracy(void);
+
 /* Sets the number of threads large calls may use: n >= 1, or 0 for the
  * default (the OpenMP default, usually the number of cores). Negative n:
  * NONLIN_ERR_BAD_ARGUMENT. Process-wide; calls already running are not

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 
 #include "../ops/op_params.hpp"
 #include "../ops/loss_ex_args.hpp"
@@ -12,8 +13,8 @@
 namespace nonlin {
 
 enum class elementwise_op {
-#define NONLIN_ELEMENTWISE(name, functor, from, arity, params, valid, fwd_ulp, bwd_ulp, scale) name,
-#define NONLIN_GRADIENT(name, functor, of, bwd_ulp, scale)
+#define NONLIN_ELEMENTWISE(name, functor, from, arity, params, valid, fwd_ulp, bwd_ulp, scale, fast, fast_fwd_ulp, fast_bwd_ulp) name,
+#define NONLIN_GRADIENT(name, functor, of, bwd_ulp, scale, fast, fast_bwd_ulp)
 #include "../ops/registry.def"
 #undef NONLIN_GRADIENT
 #undef NONLIN_ELEMENTWISE
@@ -24,8 +25,8 @@ constexpr std::size_t kElementwiseOpCount = static_cast<std::size_t>(elementwise
 
 // The backward-only lines of the registry (NONLIN_GRADIENT).
 enum class gradient_op {
-#define NONLIN_ELEMENTWISE(name, functor, from, arity, params, valid, fwd_ulp, bwd_ulp, scale)
-#define NONLIN_GRADIENT(name, functor, of, bwd_ulp, scale) name,
+#define NONLIN_ELEMENTWISE(name, functor, from, arity, params, valid, fwd_ulp, bwd_ulp, scale, fast, fast_fwd_ulp, fast_bwd_ulp)
+#define NONLIN_GRADIENT(name, functor, of, bwd_ulp, scale, fast, fast_bwd_ulp) name,
 #include "../ops/registry.def"
 #undef NONLIN_GRADIENT
 #undef NONLIN_ELEMENTWISE
@@ -108,10 +109,17 @@ struct kernel_table {
     bce_with_logits_fn bce_with_logits;
 };
 
-// One table per ISA of src/isa/isa_list.def, each defined in its own
+// The accuracy tiers of nonlin_set_accuracy, in the order of its enum.
+enum class tier { strict, fast };
+
+// The functor a tier uses of a registry line's two.
+template <tier Tier, class Strict, class Fast>
+using tier_functor = std::conditional_t<Tier == tier::fast, Fast, Strict>;
+
+// One table per ISA and tier of src/isa/isa_list.def, each defined in its own
 // translation unit, generated from src/isa/isa.cpp.in. Only the ISAs of the
 // build's architecture are defined (src/isa/isa_list.hpp).
-#define NONLIN_ISA(name, ...) namespace isa_##name { const kernel_table* table(); }
+#define NONLIN_ISA(name, ...) namespace isa_##name { const kernel_table* table(tier t); }
 #include "isa_list.def"
 #undef NONLIN_ISA
 

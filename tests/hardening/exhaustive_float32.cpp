@@ -9,6 +9,9 @@
 // over one thread per core. Prints each op's worst error and where it is,
 // the counts of failures and, if any, where a decrease is.
 //
+// The bounds are those of the tier NONLIN_ACCURACY selects (strict unless
+// it says fast); in the fast tier a result below FLT_MIN may be 0.
+//
 // usage: nonlin_exhaustive [ISA|best] [OP... | all]   (default: best sigmoid tanh)
 // Exit status 0 when every check holds, 1 when one fails, 2 for an
 // unavailable ISA or an unknown op.
@@ -63,8 +66,8 @@ void note_decrease(op_result& r, uint32_t bits) {
 }
 
 // Checks one block of 2^16 consecutive bit patterns for one op.
-void check_block(const elementwise_case& op, uint32_t block, const float* x, const float* y,
-                 op_result& r) {
+void check_block(const elementwise_case& op, bool fast, uint32_t block, const float* x,
+                 const float* y, op_result& r) {
     const uint32_t base = block << kBlockBits;
     for (uint32_t i = 0; i < kBlock; ++i) {
         const float xi = x[i];
@@ -75,9 +78,9 @@ void check_block(const elementwise_case& op, uint32_t block, const float* x, con
         const double want = op.reference(xi);
         // A correctly rounded result is within 0.5 ulp; measure the others.
         if (y[i] == static_cast<float>(want)) continue;
-        const double e = ulp_error(y[i], want);
+        const double e = tier_ulp_error(y[i], want, fast);
         if (e > r.w.ulp) r.w = {e, base + i};
-        if (e > op.forward_ulp) ++r.over_bound;
+        if (e > op.forward_bound(fast)) ++r.over_bound;
     }
     // Within a block: for sign bit 0 the values increase with the bits, for
     // sign bit 1 they decrease. NaNs (at the top of each half) are skipped.
@@ -109,6 +112,8 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "unknown op among the arguments\n");
         return 2;
     }
+    // The tier NONLIN_ACCURACY selected, and its bounds.
+    const bool fast = nonlin_get_accuracy() == NONLIN_ACCURACY_FAST;
     // One library thread per call; the blocks are spread over our own threads.
     nonlin_set_num_threads(1);
     const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
@@ -129,7 +134,7 @@ int main(int argc, char** argv) {
                 for (std::size_t k = 0; k < ops; ++k) {
                     if (cases[k].forward(kBlock, x.data(), y.data()) != NONLIN_OK)
                         call_failed = true;
-                    check_block(cases[k], b, x.data(), y.data(), per_thread[t][k]);
+                    check_block(cases[k], fast, b, x.data(), y.data(), per_thread[t][k]);
                     first[k][b] = y[0];
                     last[k][b] = y[kBlock - 1];
                 }
@@ -156,11 +161,12 @@ int main(int argc, char** argv) {
         edge(first[k][kBlocks / 2], first[k][0], 0);
         const elementwise_case& op = cases[k];
         if (!op.monotone) r.decreases = 0, r.any_decrease = false;  // not claimed
-        std::printf("exhaustive: %-7s %-8s max %.3f ulp at x = %a (bits 0x%08" PRIx32
+        std::printf("exhaustive: %-7s %-6s %-8s max %.3f ulp at x = %a (bits 0x%08" PRIx32
                     "), bound %.1f; over bound %" PRIu64 ", NaN mismatches %" PRIu64
                     ", decreases %" PRIu64 "\n",
-                    nonlin_isa(), op.name, r.w.ulp, static_cast<double>(from_bits(r.w.at)), r.w.at,
-                    op.forward_ulp, r.over_bound, r.nan_mismatch, r.decreases);
+                    nonlin_isa(), fast ? "fast" : "strict", op.name, r.w.ulp,
+                    static_cast<double>(from_bits(r.w.at)), r.w.at, op.forward_bound(fast),
+                    r.over_bound, r.nan_mismatch, r.decreases);
         if (r.any_decrease)
             std::printf("exhaustive: %s first decrease after x = %a\n", op.name,
                         static_cast<double>(from_bits(r.first_decrease)));

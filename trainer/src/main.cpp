@@ -78,6 +78,8 @@ int run(int argc, char** argv) {
     for (const std::string& a : o.compare) find_activation(output_activations(), a, "--compare");
     Model check_names(o.train.model);
     configure_threads(o.threads);
+    check(nonlin_set_accuracy(o.accuracy == "fast" ? NONLIN_ACCURACY_FAST : NONLIN_ACCURACY_STRICT),
+          "nonlin_set_accuracy");
     const Dataset data = load_dataset(resolve_data_dir(o.data), o.pixel_divisor);
     return o.compare.empty() ? run_single(o, data) : run_compare_command(o, data);
 }

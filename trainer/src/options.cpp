@@ -75,6 +75,7 @@ std::string usage() {
            "  --epochs N (2)  --batch N (64)  --lr X (0.5)  --seed N (0)\n"
            "  --shuffle                 reshuffle the training set each epoch (default: in order)\n"
            "  --threads N (1)           library threads; results do not depend on it\n"
+           "  --accuracy strict|fast    the library's accuracy tier (default strict)\n"
            "data\n"
            "  --data mnist|fashion|DIR  (default mnist: 8000/2000 real digits prepared by the\n"
            "                            mnist-data build target; fashion: Debian's Fashion-MNIST;\n"
@@ -107,6 +108,10 @@ Options parse_options(int argc, const char* const* argv) {
         {"--lr", [&](auto& f, auto& v) { o.train.lr = parse_positive_float(f, v); }},
         {"--seed", [&](auto& f, auto& v) { o.train.seed = parse_u64(f, v); }},
         {"--threads", [&](auto& f, auto& v) { o.threads = static_cast<int>(parse_int(f, v, 1, 1024)); }},
+        {"--accuracy", [&](auto& f, auto& v) {
+             if (v != "strict" && v != "fast") throw UsageError(f + " must be strict or fast, not '" + v + "'");
+             o.accuracy = v;
+         }},
         {"--pixel-divisor", [&](auto& f, auto& v) { o.pixel_divisor = parse_positive_float(f, v); }},
         {"--data", [&](auto&, auto& v) { o.data = v; }},
         {"--load", [&](auto&, auto& v) { o.train.load_path = v; }},

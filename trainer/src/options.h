@@ -14,6 +14,7 @@ struct Options {
     std::vector<std::string> compare;   // --compare a,b,c (empty: one run)
     std::string data = "mnist";
     int threads = 1;
+    std::string accuracy = "strict";    // --accuracy: the library's tier
     float pixel_divisor = 255.0f;
     std::string save_path, log_csv;
     std::string out_dir = "runs";

@@ -171,6 +171,11 @@ TEST_CASE("nonlin-train rejects bad flags and parameter files with one line", "[
     CHECK(testutil::count_lines(unknown.output) == 1);
     CHECK_THAT(unknown.output, Catch::Contains("unknown activation 'relu6'"));
 
+    const auto bad_tier = testutil::run_trainer("--accuracy quick" + data);
+    CHECK(bad_tier.status == 2);
+    CHECK(testutil::count_lines(bad_tier.output) == 1);
+    CHECK_THAT(bad_tier.output, Catch::Contains("--accuracy must be strict or fast"));
+
     const auto bad_number = testutil::run_trainer("--lr abc" + data);
     CHECK(bad_number.status == 2);
     CHECK(testutil::count_lines(bad_number.output) == 1);

@@ -48,6 +48,7 @@ Losses with PyTorch's options (class axis second: (N, C) or (N, C, d1, ...)):
                                      return_grad=False)
 
 Runtime: version(), version_info, isa(), set_isa(name=None),
+get_accuracy(), set_accuracy(tier), accuracy(tier) (a context manager),
 set_num_threads(n), get_num_threads(), library_path, Status.
 
 Arrays
@@ -94,8 +95,8 @@ from ._errors import Status
 from ._losses import cross_entropy, nll_loss, nll_loss_backward
 from ._masked import logsumexp, logsumexp_backward, masked_log_softmax, masked_softmax
 from ._losses_ex import binary_cross_entropy_with_logits, cross_entropy_ex, cross_entropy_probs
-from ._runtime import (_version_info, get_num_threads, isa, set_isa, set_num_threads,
-                       version)
+from ._runtime import (_version_info, accuracy, get_accuracy, get_num_threads, isa,
+                       set_accuracy, set_isa, set_num_threads, version)
 from ._version import __version__
 
 library_path = _capi.path
@@ -136,8 +137,8 @@ if __doc__:  # None under python -OO
     del _marker, _text
 del _listing
 
-__all__ = ["Status", "binary_cross_entropy_with_logits", "cross_entropy", "cross_entropy_ex",
-           "cross_entropy_probs", "get_num_threads", "isa", "library_path", "nll_loss",
-           "nll_loss_backward", "set_isa", "set_num_threads", "version",
+__all__ = ["Status", "accuracy", "binary_cross_entropy_with_logits", "cross_entropy", "cross_entropy_ex",
+           "cross_entropy_probs", "get_accuracy", "get_num_threads", "isa", "library_path", "nll_loss",
+           "nll_loss_backward", "set_accuracy", "set_isa", "set_num_threads", "version",
            "version_info"] + sorted(_generated)
 __all__ += ["logsumexp", "logsumexp_backward", "masked_log_softmax", "masked_softmax"]

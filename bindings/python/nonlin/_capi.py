@@ -29,6 +29,8 @@ _OTHERS = {
     "nonlin_version_string": (c_char_p, []),
     "nonlin_isa": (c_char_p, []),
     "nonlin_set_isa": (c_int, [c_char_p]),
+    "nonlin_set_accuracy": (c_int, [c_int]),
+    "nonlin_get_accuracy": (c_int, []),
     "nonlin_set_num_threads": (c_int, [c_int]),
     "nonlin_get_num_threads": (c_int, []),
     # rows, classes, input, target, loss, ignore_index, reduction

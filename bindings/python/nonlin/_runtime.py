@@ -1,5 +1,7 @@
-"""Process-wide settings and facts: version, instruction set, threads."""
+"""Process-wide settings and facts: version, instruction set, accuracy tier,
+threads."""
 
+import contextlib
 import operator
 
 from ._capi import lib
@@ -58,3 +60,43 @@ def set_num_threads(n):
 def get_num_threads():
     """The number of threads large calls will use (at least 1)."""
     return lib.nonlin_get_num_threads()
+
+
+# The tiers of nonlin_accuracy in nonlin.h, by their names.
+_TIERS = {"strict": 0, "fast": 1}
+
+
+def get_accuracy():
+    """The accuracy tier calls use now: ``"strict"`` (the default: every
+    bound of docs/ACCURACY.md) or ``"fast"``."""
+    code = lib.nonlin_get_accuracy()
+    return next(name for name, value in _TIERS.items() if value == code)
+
+
+def set_accuracy(tier):
+    """Selects the accuracy tier, ``"strict"`` or ``"fast"`` (see
+    nonlin_set_accuracy in nonlin.h for the fast tier's bounds). Process-wide,
+    like the instruction set: it overrides ``NONLIN_ACCURACY`` read at load.
+    Any other value is ValueError and changes nothing."""
+    if not isinstance(tier, str):
+        raise TypeError("nonlin.set_accuracy: argument 'tier' must be a string, not %s"
+                        % type(tier).__name__)
+    if tier not in _TIERS:
+        raise ValueError("nonlin.set_accuracy: unknown tier %r (expected 'strict' or 'fast')"
+                         % tier)
+    status = lib.nonlin_set_accuracy(_TIERS[tier])
+    if status:
+        raise error(status, "nonlin.set_accuracy", "tier", repr(tier))
+
+
+@contextlib.contextmanager
+def accuracy(tier):
+    """``with nonlin.accuracy("fast"):`` runs its block in that tier and then
+    restores the tier it found. The tier is process-wide: other threads'
+    calls during the block use it too."""
+    previous = get_accuracy()
+    set_accuracy(tier)
+    try:
+        yield
+    finally:
+        set_accuracy(previous)

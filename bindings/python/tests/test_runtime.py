@@ -1,6 +1,9 @@
 """Version, instruction set and thread settings; the version check."""
 
+import os
 import re
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -94,3 +97,41 @@ def test_docstrings_everywhere():
             assert obj.__doc__ and len(obj.__doc__) > 40, name
     assert "outer x axis x inner" in nonlin.softmax.__doc__
     assert nonlin.__doc__
+
+
+def test_accuracy_tier_is_settable_and_the_context_manager_restores_it():
+    assert nonlin.get_accuracy() == "strict"
+    with nonlin.accuracy("fast"):
+        assert nonlin.get_accuracy() == "fast"
+        with nonlin.accuracy("strict"):
+            assert nonlin.get_accuracy() == "strict"
+        assert nonlin.get_accuracy() == "fast"
+    assert nonlin.get_accuracy() == "strict"
+    with pytest.raises(RuntimeError, match="boom"):
+        with nonlin.accuracy("fast"):
+            raise RuntimeError("boom")
+    assert nonlin.get_accuracy() == "strict"
+    with pytest.raises(ValueError, match="unknown tier 'Fast'"):
+        nonlin.set_accuracy("Fast")
+    with pytest.raises(TypeError):
+        nonlin.set_accuracy(1)
+    assert nonlin.get_accuracy() == "strict"
+    nonlin.set_accuracy("fast")
+    try:
+        assert nonlin.get_accuracy() == "fast"
+    finally:
+        nonlin.set_accuracy("strict")
+
+
+@pytest.mark.parametrize("value, tier, warned", [
+    ("fast", "fast", False), ("strict", "strict", False), ("FAST", "strict", True),
+    ("", "strict", True), (None, "strict", False)])
+def test_the_environment_sets_the_tier_at_load(value, tier, warned):
+    env = {k: v for k, v in os.environ.items() if k != "NONLIN_ACCURACY"}
+    if value is not None:
+        env["NONLIN_ACCURACY"] = value
+    env["PYTHONPATH"] = os.pathsep.join(sys.path)
+    run = subprocess.run([sys.executable, "-c", "import nonlin; print(nonlin.get_accuracy())"],
+                         env=env, capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == tier
+    assert ("NONLIN_ACCURACY" in run.stderr) == warned
