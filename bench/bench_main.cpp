@@ -54,13 +54,15 @@ struct Entry {
     std::function<Run(const Args&)> make;
     const char* isa = nullptr;  // nonlin only
     int threads = 1;            // nonlin only; peers and limits run on one thread
+    nonlin_accuracy accuracy = NONLIN_ACCURACY_STRICT;  // nonlin only
 };
 
 void run(benchmark::State& state, const Entry& e) {
     const Args args = make_args(*e.info, e.shape);
     if (e.isa &&
-        (nonlin_set_isa(e.isa) != NONLIN_OK || nonlin_set_num_threads(e.threads) != NONLIN_OK)) {
-        state.SkipWithError("cannot select the ISA or thread count");
+        (nonlin_set_isa(e.isa) != NONLIN_OK || nonlin_set_num_threads(e.threads) != NONLIN_OK ||
+         nonlin_set_accuracy(e.accuracy) != NONLIN_OK)) {
+        state.SkipWithError("cannot select the ISA, thread count or accuracy tier");
         return;
     }
     const Run call = e.make(args);
@@ -84,6 +86,7 @@ void run(benchmark::State& state, const Entry& e) {
     }
     nonlin_set_isa(nullptr);
     nonlin_set_num_threads(1);
+    nonlin_set_accuracy(NONLIN_ACCURACY_STRICT);
 }
 
 // One thread: the thread's CPU time, which a busy machine disturbs least.
@@ -130,10 +133,14 @@ void register_all(int all_threads) {
             const auto nonlin = [op](const Args& a) -> Run {
                 return [op, a] { return call_nonlin(op, a); };
             };
-            for (int t : thread_counts)
+            for (int t : thread_counts) {
                 for (const char* isa : isas)
                     add(prefix + "nonlin/" + isa + "/t" + std::to_string(t),
                         {&info, s, nonlin, isa, t});
+                // The fast tier on the best ISA only.
+                add(prefix + "nonlin-fast/" + isas.front() + "/t" + std::to_string(t),
+                    {&info, s, nonlin, isas.front(), t, NONLIN_ACCURACY_FAST});
+            }
             for (const Peer& p : others)
                 if (p.supports(op, s))
                     add(prefix + p.name,

@@ -61,6 +61,25 @@ std::map<std::string, bound> registry_bounds() {
     return out;
 }
 
+// The fast tier's bounds that differ from the strict ones, by the same
+// names: the header states them as "Fast bound (name): ...", the docs in
+// the table headed "fast bound (asserted)". Every other function keeps its
+// strict bound in the fast tier, and neither place repeats it.
+std::map<std::string, bound> fast_bounds() {
+    std::map<std::string, bound> out;
+    const auto scale_of = [](const std::string& s) { return s == "terms" ? " of max(|dx|," : ""; };
+#define NONLIN_ELEMENTWISE(name, functor, from, arity, params, valid, fwd_ulp, bwd_ulp, scale, fast, fast_fwd_ulp, fast_bwd_ulp) \
+    if (double{fast_fwd_ulp} != double{fwd_ulp}) out[#name] = {fast_fwd_ulp, ""};              \
+    if (double{fast_bwd_ulp} != double{bwd_ulp})                                              \
+        out[#name "_backward"] = {fast_bwd_ulp, scale_of(#scale)};
+#define NONLIN_GRADIENT(name, functor, of, bwd_ulp, scale, fast, fast_bwd_ulp) \
+    if (double{fast_bwd_ulp} != double{bwd_ulp}) out[#name] = {fast_bwd_ulp, scale_of(#scale)};
+#include "../src/ops/registry.def"
+#undef NONLIN_GRADIENT
+#undef NONLIN_ELEMENTWISE
+    return out;
+}
+
 // The text of C comments as running prose: each line break with the
 // spaces and the "*" that continue a comment becomes one space.
 std::string comment_prose(const std::string& text) {
@@ -161,35 +180,41 @@ TEST_CASE("the Python binding's table is the registry's", "[registry]") {
     CHECK(read_text(relative) == want);
 }
 
-TEST_CASE("the header states each registry bound once, as the registry does", "[registry]") {
-    const std::string header = comment_prose(read_text("include/nonlin/nonlin.h"));
-    const std::map<std::string, bound> want = registry_bounds();
+// Checks that `text` states each of `want`'s bounds once, in sentences
+// "<tag>name): <bound>", and no other.
+void check_stated_bounds(const std::string& text, const std::string& tag,
+                         const std::map<std::string, bound>& want) {
     std::map<std::string, int> seen;
-    const std::string tag = "Bound (";
-    for (std::size_t at = header.find(tag); at != std::string::npos;
-         at = header.find(tag, at + 1)) {
-        const std::size_t close = header.find("): ", at);
+    for (std::size_t at = text.find(tag); at != std::string::npos; at = text.find(tag, at + 1)) {
+        const std::size_t close = text.find("): ", at);
         REQUIRE(close != std::string::npos);
-        const std::string name = header.substr(at + tag.size(), close - at - tag.size());
-        INFO("nonlin.h: Bound (" << name << ")");
+        const std::string name = text.substr(at + tag.size(), close - at - tag.size());
+        INFO("nonlin.h: " << tag << name << ")");
         const auto it = want.find(name);
         REQUIRE(it != want.end());  // a stated bound the registries do not have
         ++seen[name];
         double ulp = -1;
         std::string rest;
-        REQUIRE(parse_bound(header.substr(close + 3, 200), &ulp, &rest));
+        REQUIRE(parse_bound(text.substr(close + 3, 200), &ulp, &rest));
         CHECK(ulp == it->second.ulp);
         CHECK(rest.compare(0, it->second.scale.size(), it->second.scale) == 0);
     }
     for (const auto& [name, b] : want) {
-        INFO("registry bound " << name);
+        INFO("registry bound " << tag << name << ")");
         CHECK(seen[name] == 1);
     }
 }
 
-TEST_CASE("docs/ACCURACY.md's tables of bounds state the registry's bounds", "[registry]") {
+TEST_CASE("the header states each registry bound once, as the registry does", "[registry]") {
+    const std::string header = comment_prose(read_text("include/nonlin/nonlin.h"));
+    check_stated_bounds(header, "Bound (", registry_bounds());
+    check_stated_bounds(header, "Fast bound (", fast_bounds());
+}
+
+// Checks that docs/ACCURACY.md's tables headed `heading` state `want`'s
+// bounds, each at least once, and no other.
+void check_doc_tables(const std::string& heading, const std::map<std::string, bound>& want) {
     std::istringstream doc(read_text("docs/ACCURACY.md"));
-    const std::map<std::string, bound> want = registry_bounds();
     std::map<std::string, int> seen;
     bool in_bounds_table = false;
     for (std::string line; std::getline(doc, line);) {
@@ -197,7 +222,7 @@ TEST_CASE("docs/ACCURACY.md's tables of bounds state the registry's bounds", "[r
             in_bounds_table = false;
             continue;
         }
-        if (line.find("| bound (asserted) |") != std::string::npos) {
+        if (line.find("| " + heading + " |") != std::string::npos) {
             in_bounds_table = true;
             continue;
         }
@@ -217,9 +242,14 @@ TEST_CASE("docs/ACCURACY.md's tables of bounds state the registry's bounds", "[r
         CHECK(ulp == it->second.ulp);
     }
     for (const auto& [name, b] : want) {
-        INFO("registry bound " << name << " has no row in docs/ACCURACY.md");
+        INFO("registry bound " << name << " has no row under '" << heading << "'");
         CHECK(seen[name] >= 1);
     }
+}
+
+TEST_CASE("docs/ACCURACY.md's tables of bounds state the registry's bounds", "[registry]") {
+    check_doc_tables("bound (asserted)", registry_bounds());
+    check_doc_tables("fast bound (asserted)", fast_bounds());
 }
 
 TEST_CASE("the README's API table lists every registry op with its parameters", "[registry]") {

@@ -113,13 +113,14 @@ NONLIN_API nonlin_status nonlin_set_isa(const char* name);
 
 /* The accuracy tiers. The strict tier (the default) holds every bound this
  * header states. The fast tier trades accuracy for speed within stated
- * limits: each function keeps its strict bound unless a sentence
- * "Fast bound (name): ..." states another, which is at most 4 ulp (8 ulp
- * for softmax and log_softmax) for results of magnitude >= FLT_MIN;
- * subnormal results may be flushed to 0 there. Both tiers keep every other
- * rule: the special values, no NaN from a non-NaN input, no overflow for
- * a finite input, monotone where the function is, no write on error,
- * results independent of the thread count. */
+ * limits: a function keeps its strict bound there unless its comment has a
+ * sentence starting "Fast bound", which states one of at most 4 ulp (8 ulp
+ * for softmax and log_softmax) for results of magnitude >= FLT_MIN; below
+ * FLT_MIN a fast result may be flushed to 0 (an absolute error up to
+ * FLT_MIN). Both tiers keep every other rule: the special values, no NaN
+ * from a non-NaN input, no overflow for a finite input, monotone where the
+ * function is, no write on error, results independent of the thread
+ * count. */
 typedef enum {
     NONLIN_ACCURACY_STRICT = 0,
     NONLIN_ACCURACY_FAST = 1
@@ -166,7 +167,9 @@ NONLIN_API int nonlin_get_num_threads(void);
 /* y[i] = 1 / (1 + exp(-x[i])), computed as exp(-|x|) with reflection so
  * that nothing overflows. Bound (sigmoid): 1 ulp over the whole float
  * range, subnormal results included; monotone. sigmoid(NaN) = NaN,
- * sigmoid(-inf) = 0, sigmoid(+inf) = 1. y may be x. */
+ * sigmoid(-inf) = 0, sigmoid(+inf) = 1. y may be x.
+ * Fast tier: 1 / (1 + exp(-x)), exp without carried low parts.
+ * Fast bound (sigmoid): 4 ulp; monotone. */
 NONLIN_API nonlin_status nonlin_sigmoid_f32(size_t n, const float* x, float* y);
 
 /* dx[i] = dy[i] * y[i] * (1 - y[i]), from the forward output y.
@@ -178,7 +181,8 @@ NONLIN_API nonlin_status nonlin_sigmoid_backward_f32(size_t n, const float* y,
 /* y[i] = tanh(x[i]): an odd polynomial near 0 (no cancellation) and
  * 1 - 2 exp(-2|x|) / (1 + exp(-2|x|)) elsewhere. Bound (tanh): 1 ulp over
  * the whole float range; monotone; tanh(-x) = -tanh(x); tanh(+-inf) = +-1.
- * y may be x. */
+ * y may be x. Fast tier: -m / (2 + m) with m = expm1(-2|x|) without carried
+ * low parts, the sign of x. Fast bound (tanh): 4 ulp; monotone; odd. */
 NONLIN_API nonlin_status nonlin_tanh_f32(size_t n, const float* x, float* y);
 
 /* dx[i] = dy[i] * (1 - y[i]^2), from the forward output y, with 1 - y^2
@@ -290,7 +294,9 @@ NONLIN_API nonlin_status nonlin_softsign_backward_f32(size_t n, const float* x,
 
 /* y = e^x, subnormal results rounded, not flushed; exp(-inf) = 0,
  * overflow to +inf above 88.72. Backward: dy * e^x, rounded about once.
- * Bound (exp): 1 ulp. Bound (exp_backward): 2 ulp. */
+ * Bound (exp): 1 ulp. Bound (exp_backward): 2 ulp.
+ * Fast tier: the same reduction and polynomial without the carried low
+ * parts. Fast bound (exp): 4 ulp; monotone. */
 NONLIN_API nonlin_status nonlin_exp_f32(size_t n, const float* x, float* y);
 NONLIN_API nonlin_status nonlin_exp_backward_f32(size_t n, const float* x, const float* dy,
                                                  float* dx);

@@ -10,3 +10,4 @@
 #include "exp_family.hpp"
 #include "x_sigmoid.hpp"
 #include "gelu.hpp"
+#include "fast_tier.hpp"

@@ -1,0 +1,83 @@
+// exp, expm1 of a non-positive argument, sigmoid and tanh for the fast
+// accuracy tier (nonlin_set_accuracy): the strict tier's reduction and
+// polynomial without the carried low parts, so each result is rounded a
+// few times instead of once. Bounds (asserted by tests/test_accuracy.cpp on
+// every ISA and by tests/hardening/exhaustive_float32.cpp on all 2^32
+// inputs): 4 ulp for results of magnitude >= FLT_MIN; monotone.
+// Special values as in the strict tier: NaN gives NaN, the limits at
+// +-inf are exact.
+#pragma once
+
+#include <cstdint>
+
+#include "exp.hpp"
+
+namespace nonlin {
+namespace NONLIN_ISA_NS {
+namespace math {
+
+// expm1(r) = r + r^2 P(r) for |r| <= ln2/2, P of exp_core, one rounding
+// after P: the r^2 P term moves by less than r does, so q never decreases
+// as r grows. (Horner's rule down to the constant term is one operation
+// cheaper but not monotone: for r < 0 a coefficient rounding up by an ulp
+// lowers its product with r by more than r's own step raises it; exp
+// stepped back on 2,983 inputs.)
+inline vfloat fast_expm1_reduced(vfloat r) {
+    using K = exp_constants;
+    vfloat p = fmadd(splat(K::c6), r, splat(K::c5));
+    p = fmadd(p, r, splat(K::c4));
+    p = fmadd(p, r, splat(K::c3));
+    p = fmadd(p, r, splat(K::c2));
+    return fmadd(p, r * r, r);
+}
+
+// n = round(x / ln2) as a float, and r = x - n ln2 with a two-part ln2 (the
+// first product exact), for x within exp's clamp.
+inline vfloat reduce_ln2(vfloat x, vfloat* n) {
+    using K = exp_constants;
+    *n = fmadd(x, splat(K::log2e), splat(K::shifter)) - splat(K::shifter);
+    return fmadd(*n, splat(-K::ln2_lo), fmadd(*n, splat(-K::ln2_hi), x));
+}
+
+// exp(x): 2^n exp(r), the scaling exact but where the result is subnormal
+// (then it rounds once more, by half a subnormal ulp at most).
+inline vfloat fast_exp(vfloat x) {
+    using K = exp_constants;
+    vfloat n;
+    const vfloat r = reduce_ln2(clamp(x, splat(K::x_min), splat(K::x_max)), &n);
+    return scale_pow2(splat(1.0f) + fast_expm1_reduced(r), n);
+}
+
+// sigmoid(x) = 1 / (1 + exp(-x)): every step is monotone (exp, adding 1,
+// the reciprocal), so the result is too, which e / (1 + e) for x < 0 is
+// not (1 + e rounds in coarser steps than e). exp(-x) overflows to +inf
+// only where sigmoid(x) < 2^-128: 0 then, within the fast tier's FLT_MIN.
+// exp, 1 + exp and the quotient each round: about 3 u.
+inline vfloat fast_sigmoid(vfloat x) { return splat(1.0f) / (splat(1.0f) + fast_exp(-x)); }
+
+// expm1(z) for z <= 0 (NaN passes): 2^n (1 + q) - 1 = 2^n q + (2^n - 1),
+// q = expm1(r) from the polynomial without its constant term, 2^n - 1
+// exact for n >= -24 (below, expm1 rounds to -1 anyway), one fused
+// rounding; |r| <= ln2/2 keeps 2^n q from cancelling more than a factor
+// 2 against 2^n - 1.
+inline vfloat fast_expm1_nonpositive(vfloat z) {
+    vfloat n;
+    // clamp, unlike max, passes a NaN on every ISA.
+    const vfloat q = fast_expm1_reduced(reduce_ln2(clamp(z, splat(-40.0f), splat(0.0f)), &n));
+    const vfloat s = scale_pow2(splat(1.0f), n);
+    return fmadd(s, q, s - splat(1.0f));
+}
+
+// tanh(x) = -m / (2 + m) with m = expm1(-2|x|) in (-1, 0], the sign of x
+// restored: no cancellation at small |x| (m ~ -2|x|, exact down to the
+// subnormals) and no overflow; 2 + m lies in [1, 2]. m about 2 u, 2 + m
+// and the quotient 1 u each. The sign is copied from x, so tanh(-0) = -0.
+inline vfloat fast_tanh(vfloat x) {
+    const vfloat m = fast_expm1_nonpositive(splat(-2.0f) * abs(x));
+    const vfloat t = abs(m / (splat(2.0f) + m));
+    return as_float(as_int(t) | (as_int(x) & vint(INT32_MIN)));
+}
+
+}  // namespace math
+}  // namespace NONLIN_ISA_NS
+}  // namespace nonlin
