@@ -30,6 +30,15 @@ extern "C" {
 extern "C" {
     pub fn nonlin_set_isa(name: *const ::std::os::raw::c_char) -> nonlin_status;
 }
+pub const NONLIN_ACCURACY_STRICT: nonlin_accuracy = 0;
+pub const NONLIN_ACCURACY_FAST: nonlin_accuracy = 1;
+pub type nonlin_accuracy = ::std::os::raw::c_uint;
+extern "C" {
+    pub fn nonlin_set_accuracy(a: nonlin_accuracy) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_get_accuracy() -> nonlin_accuracy;
+}
 extern "C" {
     pub fn nonlin_set_num_threads(n: ::std::os::raw::c_int) -> nonlin_status;
 }
