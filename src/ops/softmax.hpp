@@ -51,31 +51,30 @@ lane_sum dot_pass(const Traversal& t, const float* y, const float* dy, vfloat& d
     return dot;
 }
 
-// The same along a contiguous row in four independent chains: one would
-// wait for each fused multiply-add's latency. The chains are fixed by the
-// row's length alone.
+// The same along a contiguous row in two independent chains: one would
+// wait for each fused multiply-add's latency, and more would not fit the
+// registers (two double accumulators per chain where a vector widens to
+// two). The chains are fixed by the row's length alone; |dy| is exact in
+// any order, so one chain does for its maximum.
 inline lane_sum dot_pass(const contiguous_row& t, const float* y, const float* dy,
                          vfloat& dy_max) {
-    lane_sum dot[4];
-    vfloat m[4] = {splat(0.0f), splat(0.0f), splat(0.0f), splat(0.0f)};
+    lane_sum dot[2];
+    vfloat m = splat(0.0f);
     std::size_t i = 0;
-    for (; i + 4 * kWidth <= t.n; i += 4 * kWidth) {
-        for (std::size_t c = 0; c < 4; ++c) {
-            const vfloat d = load(dy + i + c * kWidth);
-            dot[c].add_product(load(y + i + c * kWidth), d);
-            m[c] = max(m[c], abs(d));
-        }
+    for (; i + 2 * kWidth <= t.n; i += 2 * kWidth) {
+        const vfloat d0 = load(dy + i), d1 = load(dy + i + kWidth);
+        dot[0].add_product(load(y + i), d0);
+        dot[1].add_product(load(y + i + kWidth), d1);
+        m = max(m, max(abs(d0), abs(d1)));
     }
     for (; i < t.n; i += kWidth) {
         const std::size_t k = t.n - i < kWidth ? t.n - i : kWidth;
         const vfloat d = load_n(dy + i, k, 0.0f);
         dot[0].add_product(load_n(y + i, k, 0.0f), d);
-        m[0] = max(m[0], abs(d));
+        m = max(m, abs(d));
     }
     dot[0].add(dot[1]);
-    dot[2].add(dot[3]);
-    dot[0].add(dot[2]);
-    dy_max = max(max(m[0], m[1]), max(m[2], m[3]));
+    dy_max = m;
     return dot[0];
 }
 
