@@ -93,21 +93,38 @@ struct selu_op {
 // (PyTorch's rule, on b x rounded). b x is carried exactly into the
 // exponential, and the quotient by b is corrected by its residual.
 // dx = dy * sigmoid(b x) (dy where b x > threshold).
+// b a power of two (b = 1 above all): dividing by b is multiplying by 1/b,
+// exactly, and the two divisions of the general case are two products.
 struct softplus_op {
-    vfloat b, threshold;
+    vfloat b, threshold, inverse_b;
+    bool b_power_of_two;
     math::split_factor b_split;
-    explicit softplus_op(op_params p) : b(splat(p.a)), threshold(splat(p.b)), b_split(p.a) {}
+    explicit softplus_op(op_params p)
+        : b(splat(p.a)), threshold(splat(p.b)), inverse_b(splat(1.0f / p.a)),
+          b_power_of_two(is_power_of_two(p.a)),
+          b_split(p.a) {}
+    static bool is_power_of_two(float v) {
+        int power = 0;
+        return v > 0.0f && std::frexp(v, &power) == 0.5f && std::isnormal(1.0f / v);
+    }
+    // n / b, for n, and the series near 0 (both rounded once).
+    vfloat over_b(vfloat n) const { return b_power_of_two ? n * inverse_b : n / b; }
     vfloat forward(vfloat x) const {
         const vfloat z = b * x;
         const vfloat z_lo = product_error(b, x, z);
         vfloat n_lo;
         const vfloat n = math::softplus_parts(z, z_lo, &n_lo);
-        const vfloat q = n / b;
-        const vfloat y = q + (division_residual(n, q, b) + n_lo) / b;
+        vfloat y;
+        if (b_power_of_two) {
+            y = fmadd(n, inverse_b, n_lo * inverse_b);
+        } else {
+            const vfloat q = n / b;
+            y = q + (division_residual(n, q, b) + n_lo) / b;
+        }
         // Near 0: the series, divided by b (rounded once more: both steps
         // keep the order of z, and z = b x rounded keeps the order of x).
         const vfloat near = select_rare(abs(z) < splat(math::kSoftplusSeriesLimit),
-                                        [&] { return math::softplus_near_zero(z) / b; }, y);
+                                        [&] { return over_b(math::softplus_near_zero(z)); }, y);
         const vfloat main = select(z > threshold, x, near);
         // exp(z) / b, divided before the one rounding: exp(z) alone may be
         // subnormal (b = 0.001, x = -95445) where the quotient is not.
