@@ -1146,8 +1146,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
     const uint8_t family = in.byte();  // low 2 bits: the family; the rest: which
     const std::string& isa = isas()[in.byte() % isas().size()];
     require(nonlin_set_isa(isa.c_str()) == NONLIN_OK, "set_isa(%s)", isa.c_str());
-    const int threads = in.byte() % 4;
+    // Bits 0-1: the thread count; bit 2: the accuracy tier (every contract
+    // checked here holds in both).
+    const uint8_t run = in.byte();
+    const int threads = run % 4;
     nonlin_set_num_threads(threads);
+    const bool fast = (run >> 2) & 1;
+    require(nonlin_set_accuracy(fast ? NONLIN_ACCURACY_FAST : NONLIN_ACCURACY_STRICT) == NONLIN_OK,
+            "set_accuracy");
     const uint8_t mode = in.byte();
     call_setup cs;
     cs.variant = mode % 4;  // 0 apart, 1 and 2 in place, 3 (backward) y outside the forward's range
@@ -1159,7 +1165,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
     }
     cs.null_which = in.byte();
     cs.shift = in.byte();
-    g_call = "isa=" + isa + " threads=" + std::to_string(threads);
+    g_call = "isa=" + isa + " threads=" + std::to_string(threads) + (fast ? " fast" : "");
     // Family byte 0xff, unused before: the masked softmax family and logsumexp.
     if (family == 0xff)
         fuzz_masked(in);
