@@ -41,6 +41,18 @@ struct exp_constants {
     static constexpr float x_min = -104.0f;
 };
 
+// expm1(r) = r + r^2 P(r) for |r| <= ln2/2, with P of degree 4, rounded
+// once after P. The r^2 P term moves by less than r does, so the result
+// never decreases as r grows.
+inline vfloat expm1_reduced(vfloat r) {
+    using K = exp_constants;
+    vfloat p = fmadd(splat(K::c6), r, splat(K::c5));
+    p = fmadd(p, r, splat(K::c4));
+    p = fmadd(p, r, splat(K::c3));
+    p = fmadd(p, r, splat(K::c2));
+    return fmadd(p, r * r, r);
+}
+
 // exp(x + tail), and optionally its low part: tail is a small correction to
 // x (|tail| <= ulp(x)), for example the rounding error of the subtraction
 // that produced x. The result hi is exp rounded to float, about; lo is
@@ -75,15 +87,11 @@ inline vfloat exp_core(vfloat x, vfloat tail, vfloat* lo, vfloat* power = nullpt
         c = c + select(x < splat(Scaled ? -300.0f : K::x_min), splat(0.0f), tail);
     }
 
-    vfloat p = fmadd(splat(K::c6), r, splat(K::c5));
-    p = fmadd(p, r, splat(K::c4));
-    p = fmadd(p, r, splat(K::c3));
-    p = fmadd(p, r, splat(K::c2));
     // exp(r + c) = 1 + q + c (1 + q) with q = exp(r) - 1 rounded once;
     // 1 + q = hi + its exact error (Fast2Sum: |q| < 1). Without c, the
     // rounding of r costs up to 0.25 ulp: exp reached 1.006 ulp on two of
     // the 2^32 inputs.
-    const vfloat q = fmadd(p, r * r, r);
+    const vfloat q = expm1_reduced(r);
     vfloat hi_err;
     const vfloat hi = fast_two_sum(splat(1.0f), q, hi_err);
     const vfloat low = hi_err + fmadd(c, q, c);
@@ -138,12 +146,7 @@ inline vfloat exp_difference(vfloat x, vfloat m) {
     const vfloat tail =
         select(d < splat(K::x_min), splat(0.0f), fmadd(n, splat(-K::ln2_lo), err));
     const vfloat r = r_hi + tail;
-    vfloat p = fmadd(splat(K::c6), r, splat(K::c5));
-    p = fmadd(p, r, splat(K::c4));
-    p = fmadd(p, r, splat(K::c3));
-    p = fmadd(p, r, splat(K::c2));
-    const vfloat q = fmadd(p, r * r, r);
-    return scale_pow2(splat(1.0f) + q, n);
+    return scale_pow2(splat(1.0f) + expm1_reduced(r), n);
 }
 
 // exp(x + tail) as (hi + lo) * 2^power (see exp_core), for products with
