@@ -244,8 +244,13 @@ TEST_CASE("tanh is odd", "[accuracy]") {
 // bitwise the same results, so the sweeps above need not repeat them.
 TEST_CASE("ops without a fast kernel give the strict results in the fast tier", "[accuracy]") {
     FOR_EACH_ISA();
-    const sweep& s = the_sweep();
-    const std::vector<float>& x = s.ordered;
+    // Every 256th input of the sweep, from -inf to +inf: bitwise equality
+    // needs no dense sweep, and this test also runs under the sanitizers
+    // and qemu.
+    std::vector<float> x;
+    const std::vector<float>& ordered = the_sweep().ordered;
+    for (std::size_t i = 0; i < ordered.size(); i += 256) x.push_back(ordered[i]);
+    x.push_back(ordered.back());
     const std::vector<float> dy = uniform_values(x.size(), -5.0f, 5.0f, 12);
     for (const elementwise_case& op : kElementwiseCases) {
         if (op.fast_kernel) continue;
