@@ -158,6 +158,9 @@ void register_all(int all_threads) {
 }
 
 }  // namespace
+
+void register_half();  // half_bench.cpp
+
 }  // namespace bench
 
 int main(int argc, char** argv) {
@@ -172,6 +175,7 @@ int main(int argc, char** argv) {
     benchmark::AddCustomContext("nonlin_default_isa", nonlin_isa());
     benchmark::AddCustomContext("nonlin_all_threads", std::to_string(all_threads));
     bench::register_all(all_threads);
+    bench::register_half();
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();
     return 0;

@@ -17,15 +17,16 @@ namespace nonlin {
 struct region {
     const void* data;
     std::size_t bytes;
-    bool is_float;  // float elements; otherwise int64 class targets or uint8 masks
+    bool is_float;  // float elements (32 or 16 bits); otherwise int64 targets or uint8 masks
 };
 
 template <class T>
 region region_of(const T* p, std::size_t count) {
-    static_assert(std::is_same<T, float>::value || std::is_same<T, int64_t>::value ||
+    static_assert(std::is_same<T, float>::value || std::is_same<T, nonlin_bf16>::value ||
+                      std::is_same<T, nonlin_f16>::value || std::is_same<T, int64_t>::value ||
                       std::is_same<T, uint8_t>::value,
-                  "arrays hold float values, int64 targets or uint8 masks");
-    return {p, count * sizeof(T), std::is_same<T, float>::value};
+                  "arrays hold float values (32 or 16 bits), int64 targets or uint8 masks");
+    return {p, count * sizeof(T), !std::is_integral<T>::value};
 }
 
 // The integer a C caller passed for an enum parameter. C allows any int

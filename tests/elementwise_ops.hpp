@@ -107,6 +107,51 @@ inline const elementwise_case kElementwiseCases[] = {
 #undef NONLIN_ELEMENTWISE
 };
 
+// The 16-bit entry points of one row of kElementwiseCases, for element
+// type T (nonlin_bf16 or nonlin_f16); a gradient_only row's forward is the
+// forward of the op it differentiates, as above.
+template <class T>
+struct typed_entry_points {
+    nonlin_status (*forward)(size_t, const T*, T*);
+    nonlin_status (*backward)(size_t, const T*, const T*, T*);
+};
+
+struct half_case {
+    typed_entry_points<nonlin_bf16> bf16;
+    typed_entry_points<nonlin_f16> f16;
+};
+
+#define NONLIN_TEST_TYPED(name, arity, params, T, suffix)                                      \
+    typed_entry_points<T> {                                                                    \
+        [](size_t n, const T* x, T* y) {                                                       \
+            using ref = ref_##name;                                                            \
+            return nonlin_##name##_##suffix(n, x, y NONLIN_TEST_ARGS_##arity params);          \
+        },                                                                                     \
+            [](size_t n, const T* x, const T* dy, T* dx) {                                     \
+                using ref = ref_##name;                                                        \
+                return nonlin_##name##_backward_##suffix(n, x, dy,                             \
+                                                         dx NONLIN_TEST_ARGS_##arity params);  \
+            }                                                                                  \
+    }
+
+// Row for row the 16-bit twins of kElementwiseCases.
+inline const half_case kHalfCases[] = {
+#define NONLIN_ELEMENTWISE(name, functor, from, arity, params, valid, fwd_ulp, bwd_ulp, scale, \
+                           fast, fast_fwd_ulp, fast_bwd_ulp)                              \
+    {NONLIN_TEST_TYPED(name, arity, params, nonlin_bf16, bf16),                                \
+     NONLIN_TEST_TYPED(name, arity, params, nonlin_f16, f16)},
+#define NONLIN_GRADIENT(name, functor, of, bwd_ulp, scale, fast, fast_bwd_ulp)                \
+    {{&nonlin_##of##_bf16, &nonlin_##name##_bf16}, {&nonlin_##of##_f16, &nonlin_##name##_f16}},
+#include "../src/ops/registry.def"
+#undef NONLIN_GRADIENT
+#undef NONLIN_ELEMENTWISE
+};
+#undef NONLIN_TEST_TYPED
+
+static_assert(sizeof(kHalfCases) / sizeof(kHalfCases[0]) ==
+                  sizeof(kElementwiseCases) / sizeof(kElementwiseCases[0]),
+              "one 16-bit row per row of kElementwiseCases");
+
 // The registry's bound of the backward the header names `backward_name`.
 inline double backward_bound(const std::string& backward_name) {
     for (const elementwise_case& c : kElementwiseCases)

@@ -382,6 +382,177 @@ NONLIN_API nonlin_status nonlin_gelu_f32(size_t n, const float* x, float* y);
 NONLIN_API nonlin_status nonlin_gelu_backward_f32(size_t n, const float* x, const float* dy,
                                                   float* dx);
 
+/* ---------------------------------------- 16-bit storage: bf16 and f16 */
+
+/* bfloat16 (the top 16 bits of a float32) and IEEE 754 binary16, as their
+ * bits. Structs, so that neither converts silently to or from an integer. */
+typedef struct nonlin_bf16 { uint16_t bits; } nonlin_bf16;
+typedef struct nonlin_f16 { uint16_t bits; } nonlin_f16;
+
+/* Conversions. To 16 bits: rounded to nearest, ties to even; results below
+ * the smallest normal are rounded into the subnormals, never flushed;
+ * results beyond the largest finite value overflow to +-inf as IEEE 754
+ * says (float16: |x| >= 65520; bfloat16: |x| at or above the halfway point
+ * between its largest finite value and 2^128). To 32 bits: exact. A NaN
+ * stays NaN, quieted, with its sign and the top bits of its payload. y may
+ * be x only for the same element size (never between 16 and 32 bits). */
+NONLIN_API nonlin_status nonlin_f32_to_bf16(size_t n, const float* x, nonlin_bf16* y);
+NONLIN_API nonlin_status nonlin_bf16_to_f32(size_t n, const nonlin_bf16* x, float* y);
+NONLIN_API nonlin_status nonlin_f32_to_f16(size_t n, const float* x, nonlin_f16* y);
+NONLIN_API nonlin_status nonlin_f16_to_f32(size_t n, const nonlin_f16* x, float* y);
+
+/* Every elementwise function above in both 16-bit types: nonlin_<op>_bf16,
+ * nonlin_<op>_f16, their _backward_ and the gradients from the input, with
+ * the f32 function's arguments, the arrays in the 16-bit type and the
+ * parameters still float. Contract: each element is widened exactly, the
+ * f32 function's algorithm runs on it in float32 and its result is rounded
+ * to the 16-bit type once, to nearest even. So a 16-bit result is, bit for
+ * bit, the f32 function's result (on the same ISA) for the widened inputs,
+ * rounded; its error against the exact result is at most 0.5 ulp of the
+ * 16-bit type plus the f32 function's bound (in float32 ulp): the 16-bit
+ * rounding of a value within the f32 bound. The NaN rule, the infinities,
+ * argument checks and in-place use are those of the f32 function; a result
+ * beyond the 16-bit range is +-inf, one below it is rounded into the
+ * subnormals or to +-0. */
+NONLIN_API nonlin_status nonlin_sigmoid_bf16(size_t n, const nonlin_bf16* x, nonlin_bf16* y);
+NONLIN_API nonlin_status nonlin_sigmoid_backward_bf16(size_t n, const nonlin_bf16* y,
+                                                      const nonlin_bf16* dy, nonlin_bf16* dx);
+NONLIN_API nonlin_status nonlin_tanh_bf16(size_t n, const nonlin_bf16* x, nonlin_bf16* y);
+NONLIN_API nonlin_status nonlin_tanh_backward_bf16(size_t n, const nonlin_bf16* y,
+                                                   const nonlin_bf16* dy, nonlin_bf16* dx);
+NONLIN_API nonlin_status nonlin_relu_bf16(size_t n, const nonlin_bf16* x, nonlin_bf16* y);
+NONLIN_API nonlin_status nonlin_relu_backward_bf16(size_t n, const nonlin_bf16* x,
+                                                   const nonlin_bf16* dy, nonlin_bf16* dx);
+NONLIN_API nonlin_status nonlin_relu6_bf16(size_t n, const nonlin_bf16* x, nonlin_bf16* y);
+NONLIN_API nonlin_status nonlin_relu6_backward_bf16(size_t n, const nonlin_bf16* x,
+                                                    const nonlin_bf16* dy, nonlin_bf16* dx);
+NONLIN_API nonlin_status nonlin_leaky_relu_bf16(size_t n, const nonlin_bf16* x, nonlin_bf16* y,
+                                                float a);
+NONLIN_API nonlin_status nonlin_leaky_relu_backward_bf16(size_t n, const nonlin_bf16* x,
+                                                         const nonlin_bf16* dy, nonlin_bf16* dx,
+                                                         float a);
+NONLIN_API nonlin_status nonlin_hardtanh_bf16(size_t n, const nonlin_bf16* x, nonlin_bf16* y,
+                                              float lo, float hi);
+NONLIN_API nonlin_status nonlin_hardtanh_backward_bf16(size_t n, const nonlin_bf16* x,
+                                                       const nonlin_bf16* dy, nonlin_bf16* dx,
+                                                       float lo, float hi);
+NONLIN_API nonlin_status nonlin_hardsigmoid_bf16(size_t n, const nonlin_bf16* x, nonlin_bf16* y);
+NONLIN_API nonlin_status nonlin_hardsigmoid_backward_bf16(size_t n, const nonlin_bf16* x,
+                                                          const nonlin_bf16* dy, nonlin_bf16* dx);
+NONLIN_API nonlin_status nonlin_hardswish_bf16(size_t n, const nonlin_bf16* x, nonlin_bf16* y);
+NONLIN_API nonlin_status nonlin_hardswish_backward_bf16(size_t n, const nonlin_bf16* x,
+                                                        const nonlin_bf16* dy, nonlin_bf16* dx);
+NONLIN_API nonlin_status nonlin_softsign_bf16(size_t n, const nonlin_bf16* x, nonlin_bf16* y);
+NONLIN_API nonlin_status nonlin_softsign_backward_bf16(size_t n, const nonlin_bf16* x,
+                                                       const nonlin_bf16* dy, nonlin_bf16* dx);
+NONLIN_API nonlin_status nonlin_exp_bf16(size_t n, const nonlin_bf16* x, nonlin_bf16* y);
+NONLIN_API nonlin_status nonlin_exp_backward_bf16(size_t n, const nonlin_bf16* x,
+                                                  const nonlin_bf16* dy, nonlin_bf16* dx);
+NONLIN_API nonlin_status nonlin_elu_bf16(size_t n, const nonlin_bf16* x, nonlin_bf16* y, float a);
+NONLIN_API nonlin_status nonlin_elu_backward_bf16(size_t n, const nonlin_bf16* x,
+                                                  const nonlin_bf16* dy, nonlin_bf16* dx, float a);
+NONLIN_API nonlin_status nonlin_celu_bf16(size_t n, const nonlin_bf16* x, nonlin_bf16* y, float a);
+NONLIN_API nonlin_status nonlin_celu_backward_bf16(size_t n, const nonlin_bf16* x,
+                                                   const nonlin_bf16* dy, nonlin_bf16* dx, float a);
+NONLIN_API nonlin_status nonlin_selu_bf16(size_t n, const nonlin_bf16* x, nonlin_bf16* y);
+NONLIN_API nonlin_status nonlin_selu_backward_bf16(size_t n, const nonlin_bf16* x,
+                                                   const nonlin_bf16* dy, nonlin_bf16* dx);
+NONLIN_API nonlin_status nonlin_softplus_bf16(size_t n, const nonlin_bf16* x, nonlin_bf16* y,
+                                              float b, float threshold);
+NONLIN_API nonlin_status nonlin_softplus_backward_bf16(size_t n, const nonlin_bf16* x,
+                                                       const nonlin_bf16* dy, nonlin_bf16* dx,
+                                                       float b, float threshold);
+NONLIN_API nonlin_status nonlin_logsigmoid_bf16(size_t n, const nonlin_bf16* x, nonlin_bf16* y);
+NONLIN_API nonlin_status nonlin_logsigmoid_backward_bf16(size_t n, const nonlin_bf16* x,
+                                                         const nonlin_bf16* dy, nonlin_bf16* dx);
+NONLIN_API nonlin_status nonlin_silu_bf16(size_t n, const nonlin_bf16* x, nonlin_bf16* y);
+NONLIN_API nonlin_status nonlin_silu_backward_bf16(size_t n, const nonlin_bf16* x,
+                                                   const nonlin_bf16* dy, nonlin_bf16* dx);
+NONLIN_API nonlin_status nonlin_gelu_tanh_bf16(size_t n, const nonlin_bf16* x, nonlin_bf16* y);
+NONLIN_API nonlin_status nonlin_gelu_tanh_backward_bf16(size_t n, const nonlin_bf16* x,
+                                                        const nonlin_bf16* dy, nonlin_bf16* dx);
+NONLIN_API nonlin_status nonlin_gelu_bf16(size_t n, const nonlin_bf16* x, nonlin_bf16* y);
+NONLIN_API nonlin_status nonlin_gelu_backward_bf16(size_t n, const nonlin_bf16* x,
+                                                   const nonlin_bf16* dy, nonlin_bf16* dx);
+NONLIN_API nonlin_status nonlin_mish_bf16(size_t n, const nonlin_bf16* x, nonlin_bf16* y);
+NONLIN_API nonlin_status nonlin_mish_backward_bf16(size_t n, const nonlin_bf16* x,
+                                                   const nonlin_bf16* dy, nonlin_bf16* dx);
+NONLIN_API nonlin_status nonlin_sigmoid_backward_from_input_bf16(size_t n, const nonlin_bf16* x,
+                                                                 const nonlin_bf16* dy,
+                                                                 nonlin_bf16* dx);
+NONLIN_API nonlin_status nonlin_tanh_backward_from_input_bf16(size_t n, const nonlin_bf16* x,
+                                                              const nonlin_bf16* dy,
+                                                              nonlin_bf16* dx);
+
+NONLIN_API nonlin_status nonlin_sigmoid_f16(size_t n, const nonlin_f16* x, nonlin_f16* y);
+NONLIN_API nonlin_status nonlin_sigmoid_backward_f16(size_t n, const nonlin_f16* y,
+                                                     const nonlin_f16* dy, nonlin_f16* dx);
+NONLIN_API nonlin_status nonlin_tanh_f16(size_t n, const nonlin_f16* x, nonlin_f16* y);
+NONLIN_API nonlin_status nonlin_tanh_backward_f16(size_t n, const nonlin_f16* y,
+                                                  const nonlin_f16* dy, nonlin_f16* dx);
+NONLIN_API nonlin_status nonlin_relu_f16(size_t n, const nonlin_f16* x, nonlin_f16* y);
+NONLIN_API nonlin_status nonlin_relu_backward_f16(size_t n, const nonlin_f16* x,
+                                                  const nonlin_f16* dy, nonlin_f16* dx);
+NONLIN_API nonlin_status nonlin_relu6_f16(size_t n, const nonlin_f16* x, nonlin_f16* y);
+NONLIN_API nonlin_status nonlin_relu6_backward_f16(size_t n, const nonlin_f16* x,
+                                                   const nonlin_f16* dy, nonlin_f16* dx);
+NONLIN_API nonlin_status nonlin_leaky_relu_f16(size_t n, const nonlin_f16* x, nonlin_f16* y,
+                                               float a);
+NONLIN_API nonlin_status nonlin_leaky_relu_backward_f16(size_t n, const nonlin_f16* x,
+                                                        const nonlin_f16* dy, nonlin_f16* dx,
+                                                        float a);
+NONLIN_API nonlin_status nonlin_hardtanh_f16(size_t n, const nonlin_f16* x, nonlin_f16* y, float lo,
+                                             float hi);
+NONLIN_API nonlin_status nonlin_hardtanh_backward_f16(size_t n, const nonlin_f16* x,
+                                                      const nonlin_f16* dy, nonlin_f16* dx,
+                                                      float lo, float hi);
+NONLIN_API nonlin_status nonlin_hardsigmoid_f16(size_t n, const nonlin_f16* x, nonlin_f16* y);
+NONLIN_API nonlin_status nonlin_hardsigmoid_backward_f16(size_t n, const nonlin_f16* x,
+                                                         const nonlin_f16* dy, nonlin_f16* dx);
+NONLIN_API nonlin_status nonlin_hardswish_f16(size_t n, const nonlin_f16* x, nonlin_f16* y);
+NONLIN_API nonlin_status nonlin_hardswish_backward_f16(size_t n, const nonlin_f16* x,
+                                                       const nonlin_f16* dy, nonlin_f16* dx);
+NONLIN_API nonlin_status nonlin_softsign_f16(size_t n, const nonlin_f16* x, nonlin_f16* y);
+NONLIN_API nonlin_status nonlin_softsign_backward_f16(size_t n, const nonlin_f16* x,
+                                                      const nonlin_f16* dy, nonlin_f16* dx);
+NONLIN_API nonlin_status nonlin_exp_f16(size_t n, const nonlin_f16* x, nonlin_f16* y);
+NONLIN_API nonlin_status nonlin_exp_backward_f16(size_t n, const nonlin_f16* x,
+                                                 const nonlin_f16* dy, nonlin_f16* dx);
+NONLIN_API nonlin_status nonlin_elu_f16(size_t n, const nonlin_f16* x, nonlin_f16* y, float a);
+NONLIN_API nonlin_status nonlin_elu_backward_f16(size_t n, const nonlin_f16* x,
+                                                 const nonlin_f16* dy, nonlin_f16* dx, float a);
+NONLIN_API nonlin_status nonlin_celu_f16(size_t n, const nonlin_f16* x, nonlin_f16* y, float a);
+NONLIN_API nonlin_status nonlin_celu_backward_f16(size_t n, const nonlin_f16* x,
+                                                  const nonlin_f16* dy, nonlin_f16* dx, float a);
+NONLIN_API nonlin_status nonlin_selu_f16(size_t n, const nonlin_f16* x, nonlin_f16* y);
+NONLIN_API nonlin_status nonlin_selu_backward_f16(size_t n, const nonlin_f16* x,
+                                                  const nonlin_f16* dy, nonlin_f16* dx);
+NONLIN_API nonlin_status nonlin_softplus_f16(size_t n, const nonlin_f16* x, nonlin_f16* y, float b,
+                                             float threshold);
+NONLIN_API nonlin_status nonlin_softplus_backward_f16(size_t n, const nonlin_f16* x,
+                                                      const nonlin_f16* dy, nonlin_f16* dx, float b,
+                                                      float threshold);
+NONLIN_API nonlin_status nonlin_logsigmoid_f16(size_t n, const nonlin_f16* x, nonlin_f16* y);
+NONLIN_API nonlin_status nonlin_logsigmoid_backward_f16(size_t n, const nonlin_f16* x,
+                                                        const nonlin_f16* dy, nonlin_f16* dx);
+NONLIN_API nonlin_status nonlin_silu_f16(size_t n, const nonlin_f16* x, nonlin_f16* y);
+NONLIN_API nonlin_status nonlin_silu_backward_f16(size_t n, const nonlin_f16* x,
+                                                  const nonlin_f16* dy, nonlin_f16* dx);
+NONLIN_API nonlin_status nonlin_gelu_tanh_f16(size_t n, const nonlin_f16* x, nonlin_f16* y);
+NONLIN_API nonlin_status nonlin_gelu_tanh_backward_f16(size_t n, const nonlin_f16* x,
+                                                       const nonlin_f16* dy, nonlin_f16* dx);
+NONLIN_API nonlin_status nonlin_gelu_f16(size_t n, const nonlin_f16* x, nonlin_f16* y);
+NONLIN_API nonlin_status nonlin_gelu_backward_f16(size_t n, const nonlin_f16* x,
+                                                  const nonlin_f16* dy, nonlin_f16* dx);
+NONLIN_API nonlin_status nonlin_mish_f16(size_t n, const nonlin_f16* x, nonlin_f16* y);
+NONLIN_API nonlin_status nonlin_mish_backward_f16(size_t n, const nonlin_f16* x,
+                                                  const nonlin_f16* dy, nonlin_f16* dx);
+NONLIN_API nonlin_status nonlin_sigmoid_backward_from_input_f16(size_t n, const nonlin_f16* x,
+                                                                const nonlin_f16* dy,
+                                                                nonlin_f16* dx);
+NONLIN_API nonlin_status nonlin_tanh_backward_from_input_f16(size_t n, const nonlin_f16* x,
+                                                             const nonlin_f16* dy, nonlin_f16* dx);
+
 /* ------------------------------------------------- softmax family, f32 */
 
 /* The row functions see x as a contiguous outer x axis x inner tensor and

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <type_traits>
 
+#include "nonlin/nonlin.h"
 #include "../ops/op_params.hpp"
 #include "../ops/loss_ex_args.hpp"
 #include "../ops/row_stats.hpp"
@@ -45,6 +46,21 @@ struct masked_args {
     float scale;
     bool zero_empty;
 };
+
+// The elementwise kernels of one 16-bit storage type T (nonlin_bf16 or
+// nonlin_f16), indexed as the float ones: the same algorithms on widened
+// elements, each result rounded to T once.
+template <class T>
+struct typed_elementwise {
+    using unary_fn = void (*)(std::size_t n, const T* x, T* y, op_params p);
+    using binary_fn = void (*)(std::size_t n, const T* a, const T* b, T* out, op_params p);
+    unary_fn forward[kElementwiseOpCount];
+    binary_fn backward[kElementwiseOpCount];
+    binary_fn gradient[kGradientOpCount];
+};
+
+template <class From, class To>
+using convert_fn = void (*)(std::size_t n, const From* x, To* y);
 
 struct kernel_table {
     using unary_fn = void (*)(std::size_t n, const float* x, float* y, op_params p);
@@ -107,6 +123,12 @@ struct kernel_table {
     reduce_backward_fn logsumexp_backward;
     soft_cross_entropy_fn soft_cross_entropy;
     bce_with_logits_fn bce_with_logits;
+    typed_elementwise<nonlin_bf16> bf16;
+    typed_elementwise<nonlin_f16> f16;
+    convert_fn<float, nonlin_bf16> to_bf16;
+    convert_fn<nonlin_bf16, float> from_bf16;
+    convert_fn<float, nonlin_f16> to_f16;
+    convert_fn<nonlin_f16, float> from_f16;
 };
 
 // The accuracy tiers of nonlin_set_accuracy, in the order of its enum.

@@ -33,16 +33,17 @@ constexpr std::size_t kPrefetchAhead = 1024;
 
 // Stores compute(i, k) (the vector for elements [i, i + k)) for every
 // vector position of [0, n). Tail lanes go through the same computation.
-// inputs: the arrays compute() reads, for the prefetch.
-template <class Compute, class... Inputs>
-void map_driver(std::size_t n, float* out, Compute&& compute, const Inputs*... inputs) {
+// inputs: the arrays compute() reads, for the prefetch. Out is float or a
+// 16-bit type (src/simd/half.hpp), rounded to once on the store.
+template <class Out, class Compute, class... Inputs>
+void map_driver(std::size_t n, Out* out, Compute&& compute, const Inputs*... inputs) {
     std::size_t i = 0;
     // Streaming stores need a vector-aligned address, which peeling reaches
     // only from a float-aligned one; an output at an odd byte offset takes
     // the ordinary stores below.
     const auto address = reinterpret_cast<std::uintptr_t>(out);
-    if (n >= kStreamElements && address % sizeof(float) == 0) {
-        const std::size_t misaligned = address / sizeof(float) % kWidth;
+    if (n >= kStreamElements && address % sizeof(Out) == 0) {
+        const std::size_t misaligned = address / sizeof(Out) % kWidth;
         if (misaligned != 0) {
             i = kWidth - misaligned;
             store_n(out, i, compute(std::size_t{0}, i));
@@ -87,8 +88,10 @@ void map_driver(std::size_t n, float* out, Compute&& compute, const Inputs*... i
 // count); some formulas would not give NaN at all (relu's gradient).
 inline vfloat pass_nan(vfloat in, vfloat result) { return select(is_nan(in), in + in, result); }
 
-template <class Op>
-NONLIN_KERNEL_LOOP void map_forward(std::size_t n, const float* x, float* y, op_params p) {
+// T: the element type of the arrays, float or a 16-bit type whose elements
+// are widened on the load and rounded once on the store.
+template <class Op, class T = float>
+NONLIN_KERNEL_LOOP void map_forward(std::size_t n, const T* x, T* y, op_params p) {
     const Op op(p);
     map_driver(n, y, [&op, x](std::size_t i, std::size_t k) {
         const vfloat v = load_n(x + i, k, 0.0f);
@@ -147,9 +150,9 @@ struct scales_dy : std::false_type {};
 template <class Op>
 struct scales_dy<Op, std::void_t<decltype(Op::kScalesDy)>> : std::bool_constant<Op::kScalesDy> {};
 
-template <class Op>
-NONLIN_KERNEL_LOOP void map_backward(std::size_t n, const float* from, const float* dy, float* dx,
-                                   op_params p) {
+template <class Op, class T = float>
+NONLIN_KERNEL_LOOP void map_backward(std::size_t n, const T* from, const T* dy, T* dx,
+                                     op_params p) {
     const Op op(p);
     map_driver(n, dx, [&op, from, dy](std::size_t i, std::size_t k) {
         const vfloat g = load_n(dy + i, k, 0.0f);
@@ -167,6 +170,16 @@ NONLIN_KERNEL_LOOP void map_backward(std::size_t n, const float* from, const flo
             return backward_careful(op, a, b);
         });
     }, from, dy);
+}
+
+// Between float and a 16-bit type: widened exactly or rounded once, a NaN
+// quieted as every kernel quiets it.
+template <class From, class To>
+NONLIN_KERNEL_LOOP void convert(std::size_t n, const From* x, To* y) {
+    map_driver(n, y, [x](std::size_t i, std::size_t k) {
+        const vfloat v = load_n(x + i, k, 0.0f);
+        return pass_nan(v, v);
+    }, x);
 }
 
 }  // namespace ops

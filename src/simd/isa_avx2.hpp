@@ -48,3 +48,32 @@ inline vfloat load_partial(const float* p, std::size_t k, float pad) {
 inline void store_partial(float* p, std::size_t k, vfloat v) {
     _mm256_maskstore_ps(p, lanes_below(k), v);
 }
+
+// Eight 16-bit lanes (src/simd/half.hpp); lanes hold 0..0xffff, which the
+// unsigned-saturating pack keeps exactly.
+inline vint load_u16(const uint16_t* p) {
+    return _mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+}
+inline __m128i pack_u16(vint v) {
+    const __m256i packed = _mm256_packus_epi32(v, v);
+    return _mm256_castsi256_si128(_mm256_permute4x64_epi64(packed, 0x08));
+}
+inline void store_u16(uint16_t* p, vint v) {
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(p), pack_u16(v));
+}
+inline void stream_u16(uint16_t* p, vint v) {
+    _mm_stream_si128(reinterpret_cast<__m128i*>(p), pack_u16(v));
+}
+// F16C (every AVX2 CPU has it; the ISA's CPU check requires it): binary16
+// conversions in hardware, rounding to nearest even, subnormals kept.
+#define NONLIN_HAS_F16C 1
+constexpr int kF16Round = _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC;
+inline vfloat f16_load(const uint16_t* p) {
+    return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+}
+inline void f16_store(uint16_t* p, vfloat v) {
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(p), _mm256_cvtps_ph(v, kF16Round));
+}
+inline void f16_stream(uint16_t* p, vfloat v) {
+    _mm_stream_si128(reinterpret_cast<__m128i*>(p), _mm256_cvtps_ph(v, kF16Round));
+}

@@ -37,3 +37,27 @@ inline vfloat load_partial(const float* p, std::size_t k, float pad) {
 inline void store_partial(float* p, std::size_t k, vfloat v) {
     _mm512_mask_storeu_ps(p, lanes_below(k), v);
 }
+
+// Sixteen 16-bit lanes (src/simd/half.hpp).
+inline vint load_u16(const uint16_t* p) {
+    return _mm512_cvtepu16_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
+}
+inline void store_u16(uint16_t* p, vint v) {
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), _mm512_cvtepi32_epi16(v));
+}
+inline void stream_u16(uint16_t* p, vint v) {
+    _mm256_stream_si256(reinterpret_cast<__m256i*>(p), _mm512_cvtepi32_epi16(v));
+}
+// F16C's AVX-512 forms: binary16 conversions in hardware, rounding to
+// nearest even, subnormals kept.
+#define NONLIN_HAS_F16C 1
+constexpr int kF16Round = _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC;
+inline vfloat f16_load(const uint16_t* p) {
+    return _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
+}
+inline void f16_store(uint16_t* p, vfloat v) {
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), _mm512_cvtps_ph(v, kF16Round));
+}
+inline void f16_stream(uint16_t* p, vfloat v) {
+    _mm256_stream_si256(reinterpret_cast<__m256i*>(p), _mm512_cvtps_ph(v, kF16Round));
+}

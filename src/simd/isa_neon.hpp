@@ -49,3 +49,10 @@ inline vfloat load_partial(const float* p, std::size_t k, float pad) {
     return load_partial_buffered(p, k, pad);
 }
 inline void store_partial(float* p, std::size_t k, vfloat v) { store_partial_buffered(p, k, v); }
+
+// Four 16-bit lanes (src/simd/half.hpp), widened and narrowed by moves.
+inline vint load_u16(const uint16_t* p) {
+    return vreinterpretq_s32_u32(vmovl_u16(vld1_u16(p)));
+}
+inline void store_u16(uint16_t* p, vint v) { vst1_u16(p, vmovn_u32(vreinterpretq_u32_s32(v))); }
+inline void stream_u16(uint16_t* p, vint v) { store_u16(p, v); }

@@ -61,6 +61,9 @@ inline double reduce_add(vdouble v) { return v; }
 inline vfloat load_partial(const float*, std::size_t, float pad) { return pad; }
 inline void store_partial(float*, std::size_t, vfloat) {}
 
+// Left through unsigned: a bit shifted into the sign is defined there.
+inline vint shift_left(vint v, int k) { return static_cast<vint>(static_cast<uint32_t>(v) << k); }
+inline vint shift_right(vint v, int k) { return v >> k; }  // arithmetic on GCC and clang
 // v integer-valued and in range (never NaN).
 inline vint to_int(vfloat v) { return static_cast<vint>(v); }
 inline vfloat lookup8(const float* table, int, vint index) { return table[index]; }
@@ -71,3 +74,8 @@ inline vfloat scale_pow2(vfloat p, vfloat n) {
     const int n2 = ni - n1;
     return (p * as_float((n1 + 127) << 23)) * as_float((n2 + 127) << 23);
 }
+
+// One 16-bit lane (src/simd/half.hpp).
+inline vint load_u16(const uint16_t* p) { return read_at(p, 0); }
+inline void store_u16(uint16_t* p, vint v) { write_at(p, 0, static_cast<uint16_t>(v)); }
+inline void stream_u16(uint16_t* p, vint v) { store_u16(p, v); }

@@ -37,3 +37,20 @@ inline vfloat load_partial(const float* p, std::size_t k, float pad) {
     return load_partial_buffered(p, k, pad);
 }
 inline void store_partial(float* p, std::size_t k, vfloat v) { store_partial_buffered(p, k, v); }
+
+// Four 16-bit lanes (src/simd/half.hpp). SSE2 packs with signed
+// saturation only, so the low halves are sign-extended first to pack exactly.
+inline vint load_u16(const uint16_t* p) {
+    return _mm_unpacklo_epi16(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p)),
+                              _mm_setzero_si128());
+}
+inline __m128i pack_u16(vint v) {
+    const __m128i s = _mm_srai_epi32(_mm_slli_epi32(v, 16), 16);
+    return _mm_packs_epi32(s, s);
+}
+inline void store_u16(uint16_t* p, vint v) {
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(p), pack_u16(v));
+}
+inline void stream_u16(uint16_t* p, vint v) {
+    _mm_stream_si64(reinterpret_cast<long long*>(p), _mm_cvtsi128_si64(pack_u16(v)));
+}

@@ -23,7 +23,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 
+#include "nonlin/nonlin.h"
 #include "../util/unaligned.hpp"
 
 #ifdef NONLIN_XSIMD_ARCH
@@ -82,6 +84,8 @@ inline void accumulate(vdouble& lo, vdouble& hi, vfloat v) {
     lo = lo + widen_lo(v);
     if (kWidth > 1) hi = hi + widen_hi(v);
 }
+
+#include "half.hpp"
 
 }  // namespace NONLIN_ISA_NS
 }  // namespace nonlin

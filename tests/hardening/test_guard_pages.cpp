@@ -437,3 +437,84 @@ TEST_CASE("chunk tails at guard pages when a call is split over threads", "[hard
     for (const call_plan& p : plans) check_plan(p);
     nonlin_set_num_threads(0);
 }
+
+namespace {
+
+// 16-bit inputs: bit patterns of every kind (NaNs and infinities included).
+template <class T>
+std::vector<T> half_inputs(std::size_t n, std::size_t salt) {
+    std::vector<T> v(n + 1);  // +1: a valid pointer for n == 0
+    for (std::size_t i = 0; i < v.size(); ++i)
+        v[i].bits = static_cast<uint16_t>((i + 1) * 40503u ^ salt * 2654435761u);
+    return v;
+}
+
+template <class T>
+bool same_halves(const T* a, const T* b, std::size_t n) {
+    return n == 0 || std::memcmp(a, b, n * sizeof(T)) == 0;
+}
+
+// One op's 16-bit forward and backward (out of place and in place) with
+// every array flush against a guard page, against the same calls on the heap.
+template <class T>
+void check_half_guarded(const typed_entry_points<T>& e, bool forward, std::size_t n) {
+    const std::vector<T> x = half_inputs<T>(n, 1), dy = half_inputs<T>(n, 2);
+    std::vector<T> want_y(n + 1), want_dx(n + 1);
+    REQUIRE(e.forward(n, x.data(), want_y.data()) == NONLIN_OK);
+    REQUIRE(e.backward(n, x.data(), dy.data(), want_dx.data()) == NONLIN_OK);
+    for (guard_side side : {guard_side::after, guard_side::before}) {
+        INFO(guard_side_name(side) << ", n=" << n);
+        guarded<T> gx(n, side), gdy(n, side), gout(n, side);
+        gx.fill_from(x);
+        gdy.fill_from(dy);
+        if (forward) {
+            CHECK(e.forward(n, gx.data(), gout.data()) == NONLIN_OK);
+            CHECK(same_halves(gout.data(), want_y.data(), n));
+            CHECK(e.forward(n, gx.data(), gx.data()) == NONLIN_OK);
+            CHECK(same_halves(gx.data(), want_y.data(), n));
+            gx.fill_from(x);
+        }
+        CHECK(e.backward(n, gx.data(), gdy.data(), gout.data()) == NONLIN_OK);
+        CHECK(same_halves(gout.data(), want_dx.data(), n));
+        CHECK(e.backward(n, gx.data(), gdy.data(), gdy.data()) == NONLIN_OK);
+        CHECK(same_halves(gdy.data(), want_dx.data(), n));
+    }
+}
+
+template <class T>
+void check_conversion_guarded(nonlin_status (*narrow)(size_t, const float*, T*),
+                              nonlin_status (*widen)(size_t, const T*, float*), std::size_t n) {
+    std::vector<float> f(n + 1);
+    for (std::size_t i = 0; i < f.size(); ++i) f[i] = input_value(0, i) * 1e4f;
+    std::vector<T> want_h(n + 1);
+    std::vector<float> want_f(n + 1);
+    REQUIRE(narrow(n, f.data(), want_h.data()) == NONLIN_OK);
+    REQUIRE(widen(n, want_h.data(), want_f.data()) == NONLIN_OK);
+    for (guard_side side : {guard_side::after, guard_side::before}) {
+        INFO(guard_side_name(side) << ", n=" << n);
+        guarded<float> gf(n, side);
+        guarded<T> gh(n, side);
+        gf.fill_from(f);
+        CHECK(narrow(n, gf.data(), gh.data()) == NONLIN_OK);
+        CHECK(same_halves(gh.data(), want_h.data(), n));
+        CHECK(widen(n, gh.data(), gf.data()) == NONLIN_OK);
+        CHECK(same_halves(gf.data(), want_f.data(), n));
+    }
+}
+
+}  // namespace
+
+TEST_CASE("16-bit kernels and conversions stay inside buffers at guard pages, lengths 0..130",
+          "[hardening][guard][half]") {
+    FOR_EACH_ISA();
+    for (std::size_t n = 0; n <= 130; ++n) {
+        for (std::size_t j = 0; j < std::size(kElementwiseCases); ++j) {
+            INFO(kElementwiseCases[j].name);
+            const bool forward = !kElementwiseCases[j].gradient_only;
+            check_half_guarded(kHalfCases[j].bf16, forward, n);
+            check_half_guarded(kHalfCases[j].f16, forward, n);
+        }
+        check_conversion_guarded(nonlin_f32_to_bf16, nonlin_bf16_to_f32, n);
+        check_conversion_guarded(nonlin_f32_to_f16, nonlin_f16_to_f32, n);
+    }
+}

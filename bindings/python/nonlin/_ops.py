@@ -12,6 +12,7 @@ from . import _table
 from ._arrays import float_input, float_output, np, size_of
 from ._capi import lib
 from ._errors import Status, error
+from ._half import half_input, half_kind, half_output
 
 
 def _check_same_shape(shape, other, name, where):
@@ -65,6 +66,12 @@ numpy array, buffer of floats, list or scalar as described in
 ``help(nonlin)``; float64 is refused with TypeError. ``out`` may be an
 input itself (in place)."""
 
+_HALF = """
+A numpy float16 array computes in float16 (``nonlin_*_f16``), a uint16
+array of bfloat16 bits with ``dtype="bfloat16"`` in bfloat16 (``_bf16``):
+without a copy when C-contiguous, the result in the same dtype, each
+element the float32 result rounded once to nearest even."""
+
 _RETURNS = """
 Returns ``out`` when given, else a new float32 array of the input's shape
 (numpy, or ``array.array('f')`` for buffer inputs and without numpy; a
@@ -111,24 +118,47 @@ def _param_fail(status, where, op, values, shape, inputs):
     return _fail(status, where, shape, inputs)
 
 
+def _half_fn(op, kind):
+    return getattr(lib, "nonlin_%s_%s" % (op.name, kind))
+
+
 def _unary(op, fn, where):
-    def wrapper(x, *args, out=None, **kw):
+    def wrapper(x, *args, out=None, dtype=None, **kw):
         params = _param_values(op, args, kw, where)
+        kind = half_kind((x,), dtype, where)
+        if kind:
+            xa16, xa = half_input(x, "x", where, kind)
+            oh, oa = half_output(out, xa16.shape, where, kind)
+            status = _half_fn(op, kind)(xa16.size, xa, oa, *params)
+            if status:
+                raise _param_fail(status, where, op, params, xa16.shape, ("x",))
+            return oh
         xh, xa, shape, flavor = float_input(x, "x", where)
         oh, oa, finish = float_output(out, shape, flavor, "out", where)
         status = fn(size_of(shape), xa, oa, *params)
         if status:
             raise _param_fail(status, where, op, params, shape, ("x",))
         return finish()
-    wrapper.__doc__ = _doc(op.summary, "``%s(x%s, out=None)`` computes it elementwise."
-                           % (op.name, _param_text(op)), _ARRAYS, _RETURNS)
+    wrapper.__doc__ = _doc(op.summary, "``%s(x%s, out=None, dtype=None)`` computes it "
+                           "elementwise." % (op.name, _param_text(op)), _ARRAYS, _HALF,
+                           _RETURNS)
     return wrapper
 
 
 def _unary_backward(op, fn, where):
     first = "x" if op.from_input else "y"
-    def wrapper(a, dy, *args, out=None, **kw):
+    def wrapper(a, dy, *args, out=None, dtype=None, **kw):
         params = _param_values(op, args, kw, where)
+        kind = half_kind((a, dy), dtype, where)
+        if kind:
+            ah, aa = half_input(a, first, where, kind)
+            dh, da = half_input(dy, "dy", where, kind)
+            _check_same_shape(ah.shape, dh.shape, "dy", where)
+            oh, oa = half_output(out, ah.shape, where, kind)
+            status = _half_fn(op, kind)(ah.size, aa, da, oa, *params)
+            if status:
+                raise _param_fail(status, where, op, params, ah.shape, (first, "dy"))
+            return oh
         yh, ya, shape, flavor = float_input(a, first, where)
         dh, da, dshape, _ = float_input(dy, "dy", where)
         _check_same_shape(shape, dshape, "dy", where)
@@ -137,11 +167,12 @@ def _unary_backward(op, fn, where):
         if status:
             raise _param_fail(status, where, op, params, shape, (first, "dy"))
         return finish()
-    wrapper.__doc__ = _doc(op.summary, "``%s(%s, dy%s, out=None)``: ``%s`` is %s's %s, ``dy`` "
+    wrapper.__doc__ = _doc(op.summary, "``%s(%s, dy%s, out=None, dtype=None)``: ``%s`` is %s's "
+                           "%s, ``dy`` "
                            "the gradient of the loss with respect to its output, of the same "
                            "shape." % (op.name, first, _param_text(op), first, op.forward,
                                        "input" if op.from_input else "output"),
-                           _ARRAYS, _RETURNS)
+                           _ARRAYS, _HALF, _RETURNS)
     return wrapper
 
 

@@ -1,0 +1,121 @@
+// The 16-bit storage formats: bfloat16 (the top half of a float32) and IEEE
+// binary16. The kernels compute in float32 and touch 16-bit values only
+// when loading and storing, so an op's 16-bit result is its float32 result
+// rounded once (to nearest even). Included at the end of src/simd/vec.hpp,
+// inside the per-ISA namespace, after the ISA's primitives: those supply
+// load_u16 / store_u16 / stream_u16 (kWidth 16-bit lanes, zero-extended
+// into a vint) and, where the ISA has F16C, NONLIN_HAS_F16C with
+// f16_load / f16_store / f16_stream.
+//
+// Widening is exact. Narrowing rounds to nearest even, keeps subnormal
+// results (never flushed; no subnormal float input is read as a float
+// either, so a caller's denormals-are-zero mode changes nothing here),
+// overflows to infinity and turns a NaN into a quiet NaN with its sign and
+// the top of its payload.
+#pragma once
+
+// Integer constants as vectors: xsimd 8.1 has no mixed scalar bit operators.
+inline vint ivec(int32_t c) { return vint(c); }
+
+// Through a float select: the ISAs share that one, and moving bits through
+// it does not change them.
+inline vint select_bits(vmask m, vint a, vint b) {
+    return as_int(select(m, as_float(a), as_float(b)));
+}
+
+inline vfloat bf16_widen(vint h) { return as_float(shift_left(h, 16)); }
+
+inline vint bf16_narrow(vfloat v) {
+    const vmask nan = is_nan(v);
+    // NaN lanes would overflow the rounding addition; they take the other arm.
+    const vint b = as_int(select(nan, splat(0.0f), v));
+    const vint odd = shift_right(b, 16) & ivec(1);
+    const vint rounded = shift_right(b + ivec(0x7fff) + odd, 16) & ivec(0xffff);
+    const vint quiet = (shift_right(as_int(v), 16) & ivec(0xffff)) | ivec(0x0040);
+    return select_bits(nan, quiet, rounded);
+}
+
+inline vfloat f16_widen_bits(vint h) {
+    const vint mag = h & ivec(0x7fff);
+    const vint sign = shift_left(h & ivec(0x8000), 16);
+    const vint moved = shift_left(mag, 13);
+    // Normal halves: rebias the exponent (15 -> 127); infinities and NaNs
+    // (exponent 31) go to exponent 255 with their payload.
+    const vmask special = as_float(moved) >= as_float(ivec(0x7c00 << 13));
+    const vint normal = moved + select_bits(special, ivec(224 << 23), ivec(112 << 23));
+    // Subnormal halves: mag * 2^-24, computed from 2^23 + mag so that no
+    // subnormal float is ever an operand.
+    const vfloat tiny =
+        (as_float(mag + ivec(0x4b000000)) - splat(0x1p23f)) * splat(0x1p-24f);
+    const vmask is_tiny = as_float(moved) < as_float(ivec(0x0400 << 13));
+    return as_float(select_bits(is_tiny, as_int(tiny), normal) | sign);
+}
+
+inline vint f16_narrow_bits(vfloat v) {
+    const vfloat a = abs(v);
+    const vint bits = as_int(a);
+    const vint sign = shift_right(as_int(v), 16) & ivec(0x8000);
+    // Normal results: rebias (127 -> 15) and round off 13 bits, ties to even.
+    const vint odd = shift_right(bits, 13) & ivec(1);
+    const vint normal = shift_right(bits - ivec(112 << 23) + ivec(0x0fff) + odd, 13);
+    // Below 2^-14 the result is a multiple of 2^-24: adding 0.5 (whose ulp
+    // is 2^-24) makes the float addition do that rounding.
+    const vint tiny = as_int(a + splat(0.5f)) - as_int(splat(0.5f));
+    const vint quiet = (shift_right(bits, 13) & ivec(0x03ff)) | ivec(0x7e00);
+    vint h = select_bits(a < splat(0x1p-14f), tiny, normal);
+    // 65520 is halfway between the largest half, 65504, and 2^16: it and
+    // everything above round to infinity.
+    h = select_bits(a >= splat(65520.0f), ivec(0x7c00), h);
+    h = select_bits(is_nan(v), quiet, h);
+    return h | sign;
+}
+
+// Loads and stores of kWidth lanes (load_n / store_n / stream overloads for
+// the 16-bit element types; the drivers in src/ops/elementwise.hpp call
+// them as they call the float ones).
+template <class T>
+inline const uint16_t* bits_of(const T* p) {
+    return reinterpret_cast<const uint16_t*>(p);
+}
+template <class T>
+inline uint16_t* bits_of(T* p) {
+    return reinterpret_cast<uint16_t*>(p);
+}
+
+inline vfloat widen(const nonlin_bf16* p) { return bf16_widen(load_u16(bits_of(p))); }
+inline void narrow_store(nonlin_bf16* p, vfloat v) { store_u16(bits_of(p), bf16_narrow(v)); }
+inline void narrow_stream(nonlin_bf16* p, vfloat v) { stream_u16(bits_of(p), bf16_narrow(v)); }
+
+#ifdef NONLIN_HAS_F16C
+inline vfloat widen(const nonlin_f16* p) { return f16_load(bits_of(p)); }
+inline void narrow_store(nonlin_f16* p, vfloat v) { f16_store(bits_of(p), v); }
+inline void narrow_stream(nonlin_f16* p, vfloat v) { f16_stream(bits_of(p), v); }
+#else
+inline vfloat widen(const nonlin_f16* p) { return f16_widen_bits(load_u16(bits_of(p))); }
+inline void narrow_store(nonlin_f16* p, vfloat v) { store_u16(bits_of(p), f16_narrow_bits(v)); }
+inline void narrow_stream(nonlin_f16* p, vfloat v) { stream_u16(bits_of(p), f16_narrow_bits(v)); }
+#endif
+
+template <class T>
+using if_half = std::enable_if_t<std::is_same<T, nonlin_bf16>::value ||
+                                 std::is_same<T, nonlin_f16>::value, int>;
+
+// Lanes [0, k) through a zeroed buffer: no byte past them is touched.
+template <class T, if_half<T> = 0>
+inline vfloat load_n(const T* p, std::size_t k, float) {
+    if (k == kWidth) return widen(p);
+    T buf[kWidth] = {};
+    std::memcpy(buf, p, k * sizeof(T));
+    return widen(buf);
+}
+template <class T, if_half<T> = 0>
+inline void store_n(T* p, std::size_t k, vfloat v) {
+    if (k == kWidth) return narrow_store(p, v);
+    T buf[kWidth];
+    narrow_store(buf, v);
+    std::memcpy(p, buf, k * sizeof(T));
+}
+template <class T, if_half<T> = 0>
+inline void store(T* p, vfloat v) { narrow_store(p, v); }
+template <class T, if_half<T> = 0>
+inline void stream(T* p, vfloat v) { narrow_stream(p, v); }

@@ -1,0 +1,268 @@
+// The elementwise ops in bfloat16 and float16, over every 16-bit input.
+//
+// The contract (nonlin.h): a 16-bit result is the f32 function's result,
+// on the same ISA, for the widened inputs, rounded to nearest even; this
+// is asserted bit for bit, forward and backward (dy = 1, a few other
+// values and every 16-bit dy), on every ISA. Against the exact (float64)
+// reference, each result is counted as correctly rounded or not (printed)
+// and asserted within the documented bound: the 16-bit rounding of a value
+// within the f32 function's bound of the exact result (0.5 ulp of the
+// 16-bit type plus that bound). Both accuracy tiers, each with its own f32
+// kernels and bounds; the fast tier may flush results below FLT_MIN to 0.
+#include "elementwise_ops.hpp"
+#include "half_reference.hpp"
+#include "support.hpp"
+
+#include <vector>
+
+namespace {
+
+using namespace nonlin_test;
+
+const typed_entry_points<nonlin_bf16>& entry(const half_case& c, const nonlin_bf16*) { return c.bf16; }
+const typed_entry_points<nonlin_f16>& entry(const half_case& c, const nonlin_f16*) { return c.f16; }
+
+// What the exact reference says of one element: the correctly rounded
+// pattern, and the range [lo, hi] of values the bound allows.
+struct expectation {
+    bool checked;  // false where the f32 bound makes no claim
+    bool nan;
+    uint16_t correct;
+    double lo, hi;
+};
+
+expectation expect(const half_format& f, double exact, double bound_ulp, double scale,
+                   bool fast) {
+    expectation e{true, std::isnan(exact), 0, 0, 0};
+    if (e.nan) return e;
+    e.correct = round_to_half(f, exact);
+    if (std::isinf(exact) || std::isinf(static_cast<float>(exact))) {
+        // The f32 result must be that infinity (support.hpp, ulp_error).
+        e.lo = e.hi = half_value(f, round_to_half(f, static_cast<float>(exact)));
+        return e;
+    }
+    const double tol = bound_ulp * ulp_of(scale);
+    e.lo = half_value(f, round_to_half(f, exact - tol));
+    e.hi = half_value(f, round_to_half(f, exact + tol));
+    if (fast && std::fabs(exact) < 0x1p-126) {
+        e.lo = std::fmin(e.lo, 0.0);
+        e.hi = std::fmax(e.hi, 0.0);
+    }
+    return e;
+}
+
+template <class T>
+std::vector<T> all_patterns(unsigned stride) {
+    std::vector<T> v;
+    for (uint32_t h = 0; h < 0x10000; h += stride) v.push_back(T{static_cast<uint16_t>(h)});
+    return v;
+}
+
+template <class T>
+std::vector<float> widened(const std::vector<T>& h) {
+    const half_format f = format_of(static_cast<const T*>(nullptr));
+    std::vector<float> out(h.size());
+    for (std::size_t i = 0; i < h.size(); ++i) out[i] = widen_half(f, h[i].bits);
+    return out;
+}
+
+struct tally {
+    std::size_t mismatched = 0, out_of_bound = 0, not_correctly_rounded = 0, checked = 0;
+};
+
+// got (16-bit) against the f32 result and the exact expectation.
+template <class T>
+void score(tally& t, const std::vector<T>& got, const std::vector<float>& f32,
+           const std::vector<expectation>& want, const std::vector<float>& in) {
+    const half_format f = format_of(static_cast<const T*>(nullptr));
+    for (std::size_t i = 0; i < got.size(); ++i) {
+        const uint16_t strict = narrow_float(f, f32[i]);
+        if (got[i].bits != strict && t.mismatched++ < 3)
+            UNSCOPED_INFO(f.name << " input " << in[i] << ": " << std::hex << got[i].bits
+                                 << ", f32 result rounded " << strict << std::dec);
+        const expectation& e = want[i];
+        if (!e.checked) continue;
+        ++t.checked;
+        const double v = half_value(f, got[i].bits);
+        const bool ok = e.nan ? std::isnan(v) : (v >= e.lo && v <= e.hi);
+        if (!ok && t.out_of_bound++ < 3)
+            UNSCOPED_INFO(f.name << " input " << in[i] << ": " << v << " outside [" << e.lo
+                                 << ", " << e.hi << "]");
+        // By value: a zero of either sign is the rounding of a result too
+        // small for the format (the f32 result's sign of zero is not bounded).
+        if (!e.nan && v != half_value(f, e.correct)) ++t.not_correctly_rounded;
+    }
+}
+
+void report(const char* what, const std::string& isa, bool fast, const char* op,
+            const char* type, const tally& t) {
+    std::printf("16-bit %-8s %-6s %-6s %-28s %-4s: %zu of %zu not correctly rounded\n", what,
+                isa.c_str(), fast ? "fast" : "strict", op, type, t.not_correctly_rounded,
+                t.checked);
+    CHECK(t.mismatched == 0);
+    CHECK(t.out_of_bound == 0);
+}
+
+template <class T>
+void check_forward(const elementwise_case& c, const half_case& h, unsigned stride,
+                   const std::vector<std::string>& isas, bool fast) {
+    const half_format f = format_of(static_cast<const T*>(nullptr));
+    const std::vector<T> x = all_patterns<T>(stride);
+    const std::vector<float> xf = widened(x);
+    std::vector<expectation> want(x.size());
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        // The NaN rule (nonlin.h): a NaN input gives NaN.
+        const double exact = std::isnan(xf[i]) ? xf[i] : c.reference(xf[i]);
+        want[i] = expect(f, exact, c.forward_bound(fast), exact, fast);
+    }
+    for (const std::string& isa : isas) {
+        INFO("isa " << isa << ", " << c.name << " " << f.name << (fast ? ", fast tier" : ""));
+        const isa_scope scope(isa);
+        const tier_scope tier(fast);
+        std::vector<T> y(x.size());
+        std::vector<float> yf(x.size());
+        REQUIRE(entry(h, x.data()).forward(x.size(), x.data(), y.data()) == NONLIN_OK);
+        REQUIRE(c.forward(xf.size(), xf.data(), yf.data()) == NONLIN_OK);
+        tally t;
+        score(t, y, yf, want, xf);
+        report("forward", isa, fast, c.name, f.name, t);
+    }
+}
+
+// The dy arrays: constants, then every 16-bit pattern in a scrambled order
+// (odd multiplier: a permutation), so each dy meets many inputs.
+template <class T>
+std::vector<std::vector<T>> dy_sets(std::size_t n) {
+    const half_format f = format_of(static_cast<const T*>(nullptr));
+    std::vector<std::vector<T>> sets;
+    for (double d : {1.0, -2.5, 0.0078125, 300.0})
+        sets.emplace_back(n, T{round_to_half(f, d)});
+    std::vector<T> scrambled(n);
+    for (std::size_t i = 0; i < n; ++i)
+        scrambled[i].bits = static_cast<uint16_t>(i * 40503u + 12345u);
+    sets.push_back(scrambled);
+    return sets;
+}
+
+template <class T>
+void check_backward(const elementwise_case& c, const half_case& h, unsigned stride,
+                    const std::vector<std::string>& isas, bool fast) {
+    const half_format f = format_of(static_cast<const T*>(nullptr));
+    const std::vector<T> from = all_patterns<T>(stride);
+    const std::vector<float> fromf = widened(from);
+    for (const std::vector<T>& dy : dy_sets<T>(from.size())) {
+        const std::vector<float> dyf = widened(dy);
+        std::vector<expectation> want(from.size());
+        for (std::size_t i = 0; i < from.size(); ++i) {
+            const double a = fromf[i], g = dyf[i];
+            // The f32 bounds hold for finite dy, and from y within the
+            // forward's range for the backward from the output.
+            if (!std::isfinite(g) || std::isinf(a) ||
+                (c.backward_from_output && !(a >= c.range_lo && a <= c.range_hi))) {
+                want[i].checked = false;
+                continue;
+            }
+            const double exact = std::isnan(a + g) ? NAN : c.backward_reference(a, g);
+            const double scale = c.backward_scale ? c.backward_scale(a, g) : exact;
+            want[i] = expect(f, exact, c.backward_bound(fast), scale, fast);
+        }
+        for (const std::string& isa : isas) {
+            INFO("isa " << isa << ", " << c.backward_name << " " << f.name << ", dy[0] "
+                        << dyf[0] << (fast ? ", fast tier" : ""));
+            const isa_scope scope(isa);
+            const tier_scope tier(fast);
+            std::vector<T> dx(from.size());
+            std::vector<float> dxf(from.size());
+            REQUIRE(entry(h, from.data()).backward(from.size(), from.data(), dy.data(),
+                                                   dx.data()) == NONLIN_OK);
+            REQUIRE(c.backward(fromf.size(), fromf.data(), dyf.data(), dxf.data()) == NONLIN_OK);
+            tally t;
+            score(t, dx, dxf, want, fromf);
+            report("backward", isa, fast, c.backward_name, f.name, t);
+        }
+    }
+}
+
+TEST_CASE("16-bit forward: every input, the f32 result rounded once", "[half]") {
+    const unsigned stride = half_sweep_stride();
+    const std::vector<std::string> isas = available_isas();
+    for (std::size_t j = 0; j < std::size(kElementwiseCases); ++j) {
+        const elementwise_case& c = kElementwiseCases[j];
+        if (c.gradient_only) continue;
+        // An op without a fast kernel runs the strict one (test_accuracy.cpp).
+        for (const bool fast : {false, true}) {
+            if (fast && !c.fast_kernel) continue;
+            check_forward<nonlin_bf16>(c, kHalfCases[j], stride, isas, fast);
+            check_forward<nonlin_f16>(c, kHalfCases[j], stride, isas, fast);
+        }
+    }
+}
+
+TEST_CASE("16-bit backward: every input, several dy, the f32 result rounded once", "[half]") {
+    const unsigned stride = half_sweep_stride();
+    const std::vector<std::string> isas = available_isas();
+    for (std::size_t j = 0; j < std::size(kElementwiseCases); ++j) {
+        for (const bool fast : {false, true}) {
+            if (fast && !kElementwiseCases[j].fast_kernel) continue;
+            check_backward<nonlin_bf16>(kElementwiseCases[j], kHalfCases[j], stride, isas, fast);
+            check_backward<nonlin_f16>(kElementwiseCases[j], kHalfCases[j], stride, isas, fast);
+        }
+    }
+}
+
+// In place, argument checks and odd lengths: the same rules as f32.
+template <class T>
+void check_calls(const elementwise_case& c, const half_case& h) {
+    const half_format f = format_of(static_cast<const T*>(nullptr));
+    const auto& e = entry(h, static_cast<const T*>(nullptr));
+    std::vector<T> x(37), y(37), dy(37, T{round_to_half(f, 0.75)});
+    for (std::size_t i = 0; i < x.size(); ++i)
+        x[i].bits = round_to_half(f, (static_cast<double>(i) - 18) / 7);
+    // From y within the forward's range for the backward from the output.
+    if (c.backward_from_output) REQUIRE(e.forward(x.size(), x.data(), x.data()) == NONLIN_OK);
+    std::vector<T> fresh(x.size()), inplace = x;
+    REQUIRE(e.forward(x.size(), x.data(), fresh.data()) == NONLIN_OK);
+    if (!c.gradient_only) {
+        REQUIRE(e.forward(inplace.size(), inplace.data(), inplace.data()) == NONLIN_OK);
+        for (std::size_t i = 0; i < x.size(); ++i) CHECK(inplace[i].bits == fresh[i].bits);
+    }
+    std::vector<T> dx(x.size()), dx_in = dy;
+    REQUIRE(e.backward(x.size(), x.data(), dy.data(), dx.data()) == NONLIN_OK);
+    REQUIRE(e.backward(x.size(), x.data(), dx_in.data(), dx_in.data()) == NONLIN_OK);
+    for (std::size_t i = 0; i < x.size(); ++i) CHECK(dx_in[i].bits == dx[i].bits);
+    // Each length's results are the first elements of the longest one's.
+    for (std::size_t n = 1; n < x.size(); n += 5) {
+        std::vector<T> part(n);
+        REQUIRE(e.backward(n, x.data(), dy.data(), part.data()) == NONLIN_OK);
+        for (std::size_t i = 0; i < n; ++i) CHECK(part[i].bits == dx[i].bits);
+    }
+    const T sentinel{0x1234};
+    std::vector<T> out(x.size(), sentinel);
+    CHECK(e.forward(x.size(), nullptr, out.data()) == NONLIN_ERR_NULL_POINTER);
+    CHECK(e.backward(x.size(), x.data(), nullptr, out.data()) == NONLIN_ERR_NULL_POINTER);
+    CHECK(e.forward(0, nullptr, nullptr) == NONLIN_OK);
+    // Partial overlap of the output with an input.
+    CHECK(e.backward(x.size() - 1, x.data(), dy.data(), x.data() + 1) == NONLIN_ERR_OVERLAP);
+    for (const T& o : out) CHECK(o.bits == sentinel.bits);
+}
+
+TEST_CASE("16-bit calls: in place, any length, argument checks", "[half]") {
+    FOR_EACH_ISA();
+    for (std::size_t j = 0; j < std::size(kElementwiseCases); ++j) {
+        INFO(kElementwiseCases[j].name);
+        check_calls<nonlin_bf16>(kElementwiseCases[j], kHalfCases[j]);
+        check_calls<nonlin_f16>(kElementwiseCases[j], kHalfCases[j]);
+    }
+}
+
+TEST_CASE("16-bit parameters are checked as in f32", "[half]") {
+    nonlin_bf16 b[2] = {{0x3f80}, {0xbf80}};
+    nonlin_f16 h[2] = {{0x3c00}, {0xbc00}};
+    CHECK(nonlin_hardtanh_bf16(2, b, b, 1.0f, -1.0f) == NONLIN_ERR_BAD_ARGUMENT);
+    CHECK(nonlin_softplus_f16(2, h, h, 0.0f, 20.0f) == NONLIN_ERR_BAD_ARGUMENT);
+    CHECK(nonlin_leaky_relu_backward_f16(2, h, h, h, kNaN) == NONLIN_ERR_BAD_ARGUMENT);
+    CHECK(b[1].bits == 0xbf80);
+    CHECK(h[1].bits == 0xbc00);
+}
+
+}  // namespace
