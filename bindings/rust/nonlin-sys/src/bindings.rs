@@ -289,6 +289,586 @@ extern "C" {
         dx: *mut f32,
     ) -> nonlin_status;
 }
+#[repr(C)]
+pub struct nonlin_bf16 {
+    pub bits: u16,
+}
+#[repr(C)]
+pub struct nonlin_f16 {
+    pub bits: u16,
+}
+extern "C" {
+    pub fn nonlin_f32_to_bf16(n: usize, x: *const f32, y: *mut nonlin_bf16) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_bf16_to_f32(n: usize, x: *const nonlin_bf16, y: *mut f32) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_f32_to_f16(n: usize, x: *const f32, y: *mut nonlin_f16) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_f16_to_f32(n: usize, x: *const nonlin_f16, y: *mut f32) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_sigmoid_bf16(
+        n: usize,
+        x: *const nonlin_bf16,
+        y: *mut nonlin_bf16,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_sigmoid_backward_bf16(
+        n: usize,
+        y: *const nonlin_bf16,
+        dy: *const nonlin_bf16,
+        dx: *mut nonlin_bf16,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_tanh_bf16(n: usize, x: *const nonlin_bf16, y: *mut nonlin_bf16) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_tanh_backward_bf16(
+        n: usize,
+        y: *const nonlin_bf16,
+        dy: *const nonlin_bf16,
+        dx: *mut nonlin_bf16,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_relu_bf16(n: usize, x: *const nonlin_bf16, y: *mut nonlin_bf16) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_relu_backward_bf16(
+        n: usize,
+        x: *const nonlin_bf16,
+        dy: *const nonlin_bf16,
+        dx: *mut nonlin_bf16,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_relu6_bf16(n: usize, x: *const nonlin_bf16, y: *mut nonlin_bf16)
+        -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_relu6_backward_bf16(
+        n: usize,
+        x: *const nonlin_bf16,
+        dy: *const nonlin_bf16,
+        dx: *mut nonlin_bf16,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_leaky_relu_bf16(
+        n: usize,
+        x: *const nonlin_bf16,
+        y: *mut nonlin_bf16,
+        a: f32,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_leaky_relu_backward_bf16(
+        n: usize,
+        x: *const nonlin_bf16,
+        dy: *const nonlin_bf16,
+        dx: *mut nonlin_bf16,
+        a: f32,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_hardtanh_bf16(
+        n: usize,
+        x: *const nonlin_bf16,
+        y: *mut nonlin_bf16,
+        lo: f32,
+        hi: f32,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_hardtanh_backward_bf16(
+        n: usize,
+        x: *const nonlin_bf16,
+        dy: *const nonlin_bf16,
+        dx: *mut nonlin_bf16,
+        lo: f32,
+        hi: f32,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_hardsigmoid_bf16(
+        n: usize,
+        x: *const nonlin_bf16,
+        y: *mut nonlin_bf16,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_hardsigmoid_backward_bf16(
+        n: usize,
+        x: *const nonlin_bf16,
+        dy: *const nonlin_bf16,
+        dx: *mut nonlin_bf16,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_hardswish_bf16(
+        n: usize,
+        x: *const nonlin_bf16,
+        y: *mut nonlin_bf16,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_hardswish_backward_bf16(
+        n: usize,
+        x: *const nonlin_bf16,
+        dy: *const nonlin_bf16,
+        dx: *mut nonlin_bf16,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_softsign_bf16(
+        n: usize,
+        x: *const nonlin_bf16,
+        y: *mut nonlin_bf16,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_softsign_backward_bf16(
+        n: usize,
+        x: *const nonlin_bf16,
+        dy: *const nonlin_bf16,
+        dx: *mut nonlin_bf16,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_exp_bf16(n: usize, x: *const nonlin_bf16, y: *mut nonlin_bf16) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_exp_backward_bf16(
+        n: usize,
+        x: *const nonlin_bf16,
+        dy: *const nonlin_bf16,
+        dx: *mut nonlin_bf16,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_elu_bf16(
+        n: usize,
+        x: *const nonlin_bf16,
+        y: *mut nonlin_bf16,
+        a: f32,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_elu_backward_bf16(
+        n: usize,
+        x: *const nonlin_bf16,
+        dy: *const nonlin_bf16,
+        dx: *mut nonlin_bf16,
+        a: f32,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_celu_bf16(
+        n: usize,
+        x: *const nonlin_bf16,
+        y: *mut nonlin_bf16,
+        a: f32,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_celu_backward_bf16(
+        n: usize,
+        x: *const nonlin_bf16,
+        dy: *const nonlin_bf16,
+        dx: *mut nonlin_bf16,
+        a: f32,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_selu_bf16(n: usize, x: *const nonlin_bf16, y: *mut nonlin_bf16) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_selu_backward_bf16(
+        n: usize,
+        x: *const nonlin_bf16,
+        dy: *const nonlin_bf16,
+        dx: *mut nonlin_bf16,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_softplus_bf16(
+        n: usize,
+        x: *const nonlin_bf16,
+        y: *mut nonlin_bf16,
+        b: f32,
+        threshold: f32,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_softplus_backward_bf16(
+        n: usize,
+        x: *const nonlin_bf16,
+        dy: *const nonlin_bf16,
+        dx: *mut nonlin_bf16,
+        b: f32,
+        threshold: f32,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_logsigmoid_bf16(
+        n: usize,
+        x: *const nonlin_bf16,
+        y: *mut nonlin_bf16,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_logsigmoid_backward_bf16(
+        n: usize,
+        x: *const nonlin_bf16,
+        dy: *const nonlin_bf16,
+        dx: *mut nonlin_bf16,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_silu_bf16(n: usize, x: *const nonlin_bf16, y: *mut nonlin_bf16) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_silu_backward_bf16(
+        n: usize,
+        x: *const nonlin_bf16,
+        dy: *const nonlin_bf16,
+        dx: *mut nonlin_bf16,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_gelu_tanh_bf16(
+        n: usize,
+        x: *const nonlin_bf16,
+        y: *mut nonlin_bf16,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_gelu_tanh_backward_bf16(
+        n: usize,
+        x: *const nonlin_bf16,
+        dy: *const nonlin_bf16,
+        dx: *mut nonlin_bf16,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_gelu_bf16(n: usize, x: *const nonlin_bf16, y: *mut nonlin_bf16) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_gelu_backward_bf16(
+        n: usize,
+        x: *const nonlin_bf16,
+        dy: *const nonlin_bf16,
+        dx: *mut nonlin_bf16,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_mish_bf16(n: usize, x: *const nonlin_bf16, y: *mut nonlin_bf16) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_mish_backward_bf16(
+        n: usize,
+        x: *const nonlin_bf16,
+        dy: *const nonlin_bf16,
+        dx: *mut nonlin_bf16,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_sigmoid_backward_from_input_bf16(
+        n: usize,
+        x: *const nonlin_bf16,
+        dy: *const nonlin_bf16,
+        dx: *mut nonlin_bf16,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_tanh_backward_from_input_bf16(
+        n: usize,
+        x: *const nonlin_bf16,
+        dy: *const nonlin_bf16,
+        dx: *mut nonlin_bf16,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_sigmoid_f16(n: usize, x: *const nonlin_f16, y: *mut nonlin_f16) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_sigmoid_backward_f16(
+        n: usize,
+        y: *const nonlin_f16,
+        dy: *const nonlin_f16,
+        dx: *mut nonlin_f16,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_tanh_f16(n: usize, x: *const nonlin_f16, y: *mut nonlin_f16) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_tanh_backward_f16(
+        n: usize,
+        y: *const nonlin_f16,
+        dy: *const nonlin_f16,
+        dx: *mut nonlin_f16,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_relu_f16(n: usize, x: *const nonlin_f16, y: *mut nonlin_f16) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_relu_backward_f16(
+        n: usize,
+        x: *const nonlin_f16,
+        dy: *const nonlin_f16,
+        dx: *mut nonlin_f16,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_relu6_f16(n: usize, x: *const nonlin_f16, y: *mut nonlin_f16) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_relu6_backward_f16(
+        n: usize,
+        x: *const nonlin_f16,
+        dy: *const nonlin_f16,
+        dx: *mut nonlin_f16,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_leaky_relu_f16(
+        n: usize,
+        x: *const nonlin_f16,
+        y: *mut nonlin_f16,
+        a: f32,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_leaky_relu_backward_f16(
+        n: usize,
+        x: *const nonlin_f16,
+        dy: *const nonlin_f16,
+        dx: *mut nonlin_f16,
+        a: f32,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_hardtanh_f16(
+        n: usize,
+        x: *const nonlin_f16,
+        y: *mut nonlin_f16,
+        lo: f32,
+        hi: f32,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_hardtanh_backward_f16(
+        n: usize,
+        x: *const nonlin_f16,
+        dy: *const nonlin_f16,
+        dx: *mut nonlin_f16,
+        lo: f32,
+        hi: f32,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_hardsigmoid_f16(
+        n: usize,
+        x: *const nonlin_f16,
+        y: *mut nonlin_f16,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_hardsigmoid_backward_f16(
+        n: usize,
+        x: *const nonlin_f16,
+        dy: *const nonlin_f16,
+        dx: *mut nonlin_f16,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_hardswish_f16(
+        n: usize,
+        x: *const nonlin_f16,
+        y: *mut nonlin_f16,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_hardswish_backward_f16(
+        n: usize,
+        x: *const nonlin_f16,
+        dy: *const nonlin_f16,
+        dx: *mut nonlin_f16,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_softsign_f16(n: usize, x: *const nonlin_f16, y: *mut nonlin_f16)
+        -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_softsign_backward_f16(
+        n: usize,
+        x: *const nonlin_f16,
+        dy: *const nonlin_f16,
+        dx: *mut nonlin_f16,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_exp_f16(n: usize, x: *const nonlin_f16, y: *mut nonlin_f16) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_exp_backward_f16(
+        n: usize,
+        x: *const nonlin_f16,
+        dy: *const nonlin_f16,
+        dx: *mut nonlin_f16,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_elu_f16(
+        n: usize,
+        x: *const nonlin_f16,
+        y: *mut nonlin_f16,
+        a: f32,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_elu_backward_f16(
+        n: usize,
+        x: *const nonlin_f16,
+        dy: *const nonlin_f16,
+        dx: *mut nonlin_f16,
+        a: f32,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_celu_f16(
+        n: usize,
+        x: *const nonlin_f16,
+        y: *mut nonlin_f16,
+        a: f32,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_celu_backward_f16(
+        n: usize,
+        x: *const nonlin_f16,
+        dy: *const nonlin_f16,
+        dx: *mut nonlin_f16,
+        a: f32,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_selu_f16(n: usize, x: *const nonlin_f16, y: *mut nonlin_f16) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_selu_backward_f16(
+        n: usize,
+        x: *const nonlin_f16,
+        dy: *const nonlin_f16,
+        dx: *mut nonlin_f16,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_softplus_f16(
+        n: usize,
+        x: *const nonlin_f16,
+        y: *mut nonlin_f16,
+        b: f32,
+        threshold: f32,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_softplus_backward_f16(
+        n: usize,
+        x: *const nonlin_f16,
+        dy: *const nonlin_f16,
+        dx: *mut nonlin_f16,
+        b: f32,
+        threshold: f32,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_logsigmoid_f16(
+        n: usize,
+        x: *const nonlin_f16,
+        y: *mut nonlin_f16,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_logsigmoid_backward_f16(
+        n: usize,
+        x: *const nonlin_f16,
+        dy: *const nonlin_f16,
+        dx: *mut nonlin_f16,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_silu_f16(n: usize, x: *const nonlin_f16, y: *mut nonlin_f16) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_silu_backward_f16(
+        n: usize,
+        x: *const nonlin_f16,
+        dy: *const nonlin_f16,
+        dx: *mut nonlin_f16,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_gelu_tanh_f16(
+        n: usize,
+        x: *const nonlin_f16,
+        y: *mut nonlin_f16,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_gelu_tanh_backward_f16(
+        n: usize,
+        x: *const nonlin_f16,
+        dy: *const nonlin_f16,
+        dx: *mut nonlin_f16,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_gelu_f16(n: usize, x: *const nonlin_f16, y: *mut nonlin_f16) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_gelu_backward_f16(
+        n: usize,
+        x: *const nonlin_f16,
+        dy: *const nonlin_f16,
+        dx: *mut nonlin_f16,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_mish_f16(n: usize, x: *const nonlin_f16, y: *mut nonlin_f16) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_mish_backward_f16(
+        n: usize,
+        x: *const nonlin_f16,
+        dy: *const nonlin_f16,
+        dx: *mut nonlin_f16,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_sigmoid_backward_from_input_f16(
+        n: usize,
+        x: *const nonlin_f16,
+        dy: *const nonlin_f16,
+        dx: *mut nonlin_f16,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_tanh_backward_from_input_f16(
+        n: usize,
+        x: *const nonlin_f16,
+        dy: *const nonlin_f16,
+        dx: *mut nonlin_f16,
+    ) -> nonlin_status;
+}
 extern "C" {
     pub fn nonlin_softmax_f32(
         outer: usize,
