@@ -27,25 +27,66 @@ static void fill(float* a, float v) {
 }
 
 /* The call returned NONLIN_OK and every one of the N outputs is want
- * within 1e-6 relative (a few ulp; exactly, where want is 0). */
-static void check_all(nonlin_status s, const float* out, double want, const char* what) {
+ * within rel relative (exactly, where want is 0). */
+static void check_all(nonlin_status s, const float* out, double want, double rel,
+                      const char* what) {
     int i, ok = s == NONLIN_OK;
-    for (i = 0; ok && i < N; ++i) ok = fabs(out[i] - want) <= 1e-6 * fabs(want);
+    for (i = 0; ok && i < N; ++i) ok = fabs(out[i] - want) <= rel * fabs(want);
     check(ok, what);
 }
 
 static float xs[N], ys[N], dys[N], out[N];
+/* Their 16-bit copies (refreshed by to_half before each 16-bit call). */
+static nonlin_bf16 xs_b[N], ys_b[N], dys_b[N], out_b[N];
+static nonlin_f16 xs_h[N], ys_h[N], dys_h[N], out_h[N];
 
-/* One macro per elementwise signature: forward on xs, backward from the
- * array `from` with dys; _P passes the trailing float parameters. */
-#define FWD(op, want) check_all(nonlin_##op##_f32(N, xs, out), out, want, #op)
-#define FWD_P(op, want, ...) \
-    check_all(nonlin_##op##_f32(N, xs, out, __VA_ARGS__), out, want, #op)
-#define BWD(op, from, want) \
-    check_all(nonlin_##op##_backward_f32(N, from, dys, out), out, want, #op "_backward")
-#define BWD_P(op, want, ...)                                                    \
-    check_all(nonlin_##op##_backward_f32(N, xs, dys, out, __VA_ARGS__), out, want, \
-              #op "_backward")
+static void to_half(void) {
+    check(nonlin_f32_to_bf16(N, xs, xs_b) == NONLIN_OK && nonlin_f32_to_bf16(N, ys, ys_b) == NONLIN_OK &&
+              nonlin_f32_to_bf16(N, dys, dys_b) == NONLIN_OK && nonlin_f32_to_f16(N, xs, xs_h) == NONLIN_OK &&
+              nonlin_f32_to_f16(N, ys, ys_h) == NONLIN_OK && nonlin_f32_to_f16(N, dys, dys_h) == NONLIN_OK,
+          "conversions to 16 bits");
+}
+
+/* A 16-bit call's outputs, widened, are want within half an ulp of the
+ * type, relative (2^-8 for bf16, 2^-11 for f16), plus a few float ulp: the
+ * rounding of the float result (xs, ys and dys hold values exact in both
+ * types). */
+static void check_bf16(nonlin_status s, double want, const char* what) {
+    float wide[N];
+    check(nonlin_bf16_to_f32(N, out_b, wide) == NONLIN_OK, "bf16 to f32");
+    check_all(s, wide, want, ldexp(1.0, -8) + 1e-6, what);
+}
+static void check_f16(nonlin_status s, double want, const char* what) {
+    float wide[N];
+    check(nonlin_f16_to_f32(N, out_h, wide) == NONLIN_OK, "f16 to f32");
+    check_all(s, wide, want, ldexp(1.0, -11) + 1e-6, what);
+}
+
+/* One macro per elementwise signature, each calling the op in every
+ * element type: forward on xs, backward from the array `from` with dys; _P
+ * passes the trailing float parameters. */
+#define EACH_TYPE(what, want, call_f32, call_bf16, call_f16)       \
+    do {                                                           \
+        check_all(call_f32, out, want, 1e-6, what);                \
+        to_half();                                                 \
+        check_bf16(call_bf16, want, what " bf16");                 \
+        check_f16(call_f16, want, what " f16");                    \
+    } while (0)
+#define FWD(op, want)                                                               \
+    EACH_TYPE(#op, want, nonlin_##op##_f32(N, xs, out), nonlin_##op##_bf16(N, xs_b, out_b), \
+              nonlin_##op##_f16(N, xs_h, out_h))
+#define FWD_P(op, want, ...)                                              \
+    EACH_TYPE(#op, want, nonlin_##op##_f32(N, xs, out, __VA_ARGS__),      \
+              nonlin_##op##_bf16(N, xs_b, out_b, __VA_ARGS__),            \
+              nonlin_##op##_f16(N, xs_h, out_h, __VA_ARGS__))
+#define BWD(op, from, want)                                                         \
+    EACH_TYPE(#op "_backward", want, nonlin_##op##_backward_f32(N, from, dys, out), \
+              nonlin_##op##_backward_bf16(N, from##_b, dys_b, out_b),               \
+              nonlin_##op##_backward_f16(N, from##_h, dys_h, out_h))
+#define BWD_P(op, want, ...)                                                         \
+    EACH_TYPE(#op "_backward", want, nonlin_##op##_backward_f32(N, xs, dys, out, __VA_ARGS__), \
+              nonlin_##op##_backward_bf16(N, xs_b, dys_b, out_b, __VA_ARGS__),        \
+              nonlin_##op##_backward_f16(N, xs_h, dys_h, out_h, __VA_ARGS__))
 
 /* The masked softmax family and logsumexp on two rows of three. */
 static void masked_rows(void) {
@@ -108,10 +149,14 @@ int main(void) {
     FWD(tanh, -0.761594156);
     fill(ys, 0.5f);
     BWD(tanh, ys, 1.5);
-    check_all(nonlin_sigmoid_backward_from_input_f32(N, xs, dys, out), out, 0.393223866,
-              "sigmoid_backward_from_input");
-    check_all(nonlin_tanh_backward_from_input_f32(N, xs, dys, out), out, 0.839948683,
-              "tanh_backward_from_input");
+    EACH_TYPE("sigmoid_backward_from_input", 0.393223866,
+              nonlin_sigmoid_backward_from_input_f32(N, xs, dys, out),
+              nonlin_sigmoid_backward_from_input_bf16(N, xs_b, dys_b, out_b),
+              nonlin_sigmoid_backward_from_input_f16(N, xs_h, dys_h, out_h));
+    EACH_TYPE("tanh_backward_from_input", 0.839948683,
+              nonlin_tanh_backward_from_input_f32(N, xs, dys, out),
+              nonlin_tanh_backward_from_input_bf16(N, xs_b, dys_b, out_b),
+              nonlin_tanh_backward_from_input_f16(N, xs_h, dys_h, out_h));
     FWD(relu, 0.0);
     BWD(relu, xs, 0.0);
     FWD(relu6, 0.0);

@@ -29,8 +29,8 @@ foreach(decl IN LISTS declared)
     message(FATAL_ERROR "declared but not exported: ${fn}")
   endif()
   # The client calls the elementwise ops through FWD/BWD macros that paste
-  # the op's name.
-  string(REGEX REPLACE "^nonlin_(.*)_f32$" "\\1" op "${fn}")
+  # the op's name, in every element type.
+  string(REGEX REPLACE "^nonlin_(.*)_(f32|bf16|f16)$" "\\1" op "${fn}")
   set(macro FWD)
   if(op MATCHES "_backward$")
     string(REGEX REPLACE "_backward$" "" op "${op}")
