@@ -413,7 +413,10 @@ NONLIN_API nonlin_status nonlin_f16_to_f32(size_t n, const nonlin_f16* x, float*
  * rounding of a value within the f32 bound. The NaN rule, the infinities,
  * argument checks and in-place use are those of the f32 function; a result
  * beyond the 16-bit range is +-inf, one below it is rounded into the
- * subnormals or to +-0. */
+ * subnormals or to +-0. This holds in each accuracy tier with that tier's
+ * f32 function and bound: in the fast tier a 16-bit result is within 1 ulp
+ * of the 16-bit type (half an ulp plus at most 4 float32 ulp), and, as in
+ * f32, a result below FLT_MIN may be flushed to 0. */
 NONLIN_API nonlin_status nonlin_sigmoid_bf16(size_t n, const nonlin_bf16* x, nonlin_bf16* y);
 NONLIN_API nonlin_status nonlin_sigmoid_backward_bf16(size_t n, const nonlin_bf16* y,
                                                       const nonlin_bf16* dy, nonlin_bf16* dx);
