@@ -11,6 +11,7 @@
 #include <cstdio>
 
 #include "nonlin/nonlin.h"
+#include "support.hpp"
 
 namespace nonlin_test {
 
@@ -93,12 +94,11 @@ inline float widen_half(const half_format& f, uint16_t h) {
     return float_of_bits((static_cast<uint32_t>(h & 0x8000) << 16) | 0x7fc00000u | (frac << drop));
 }
 
-// Every 2^k-th input, k from NONLIN_TEST_SWEEP_THIN (for emulators).
+// Every 2^k-th input, k from NONLIN_TEST_SWEEP_THIN (support.hpp).
 inline unsigned half_sweep_stride() {
-    const char* v = std::getenv("NONLIN_TEST_SWEEP_THIN");
-    const unsigned long k = v && *v ? std::strtoul(v, nullptr, 10) : 0;
-    if (k) std::printf("16-bit sweeps thinned by 2^%lu (NONLIN_TEST_SWEEP_THIN)\n", k);
-    return 1u << (k > 8 ? 8 : k);
+    const unsigned k = sweep_thinning();
+    if (k) std::printf("16-bit sweeps thinned by 2^%u (NONLIN_TEST_SWEEP_THIN)\n", k);
+    return 1u << k;
 }
 
 }  // namespace nonlin_test

@@ -46,6 +46,32 @@ struct isa_scope {
     INFO("isa " << isa_name);                                                            \
     nonlin_test::isa_scope isa_guard(isa_name)
 
+// NONLIN_TEST_SWEEP_THIN=k (0..8) asks the longest tests to do less, for
+// emulators and sanitizers (10 to 50 times slower): the sweeps take every
+// 2^k-th input, the tests on the streaming path (2^21 elements and more)
+// run on the best ISA only. The bounds asserted do not change. Returns k.
+inline unsigned sweep_thinning() {
+    const char* v = std::getenv("NONLIN_TEST_SWEEP_THIN");
+    if (!v || !*v) return 0;
+    const unsigned long k = std::strtoul(v, nullptr, 10);
+    REQUIRE(k <= 8);
+    return static_cast<unsigned>(k);
+}
+
+// The ISAs of a test on the streaming path: every available one, or in a
+// thinned run the best.
+inline std::vector<std::string> streaming_isas() {
+    std::vector<std::string> all = available_isas();
+    if (sweep_thinning() == 0) return all;
+    std::printf("streaming-path test on %s only (NONLIN_TEST_SWEEP_THIN)\n", all.back().c_str());
+    return {all.back()};
+}
+
+#define FOR_EACH_STREAMING_ISA()                                                         \
+    const std::string isa_name = GENERATE(from_range(nonlin_test::streaming_isas()));    \
+    INFO("isa " << isa_name);                                                            \
+    nonlin_test::isa_scope isa_guard(isa_name)
+
 // Selects an accuracy tier for the lifetime of the object.
 struct tier_scope {
     explicit tier_scope(bool fast) {

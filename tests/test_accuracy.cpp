@@ -15,18 +15,9 @@ using namespace nonlin_test;
 namespace {
 
 // The sweep, in increasing order: every 256th float from -inf to +inf
-// (NaNs excluded), then the dense runs of 65536 floats. Under an emulator
-// (qemu runs these about 30 times slower), NONLIN_TEST_SWEEP_THIN=k thins
-// both by 2^k: every 256 * 2^k-th float and runs of 65536 / 2^k around the
-// same points; the bounds asserted do not change.
-unsigned sweep_thinning() {
-    const char* v = std::getenv("NONLIN_TEST_SWEEP_THIN");
-    if (!v || !*v) return 0;
-    const unsigned long k = std::strtoul(v, nullptr, 10);
-    REQUIRE(k <= 8);
-    std::printf("accuracy: sweep thinned by 2^%lu (NONLIN_TEST_SWEEP_THIN)\n", k);
-    return static_cast<unsigned>(k);
-}
+// (NaNs excluded), then the dense runs of 65536 floats. NONLIN_TEST_SWEEP_THIN=k
+// (support.hpp) thins both by 2^k: every 256 * 2^k-th float and runs of
+// 65536 / 2^k around the same points.
 
 struct sweep {
     std::vector<float> ordered;  // the evenly spread part, sorted
@@ -38,6 +29,7 @@ const sweep& the_sweep() {
     static const sweep s = [] {
         sweep w;
         const unsigned thin = sweep_thinning();
+        if (thin) std::printf("accuracy: sweep thinned by 2^%u (NONLIN_TEST_SWEEP_THIN)\n", thin);
         const uint32_t stride = 256u << thin, half_run = 32768u >> thin;
         const uint32_t inf_bits = 0x7f800000u;
         for (uint32_t b = inf_bits; b >= stride; b -= stride) w.ordered.push_back(-from_bits(b));

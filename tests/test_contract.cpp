@@ -185,7 +185,7 @@ TEST_CASE("arrays at any byte offset give the aligned results", "[contract]") {
 }
 
 TEST_CASE("arrays at odd byte offsets on the streaming path", "[contract][large]") {
-    FOR_EACH_ISA();
+    FOR_EACH_STREAMING_ISA();
     check_elementwise_at_offsets((std::size_t{1} << 21) + 5, {1, 6});
 }
 
@@ -249,7 +249,7 @@ TEST_CASE("a NaN input gives that NaN, quieted, on every op and path", "[contrac
 
 TEST_CASE("the NaN rule holds on the streaming path for every thread count",
           "[contract][large]") {
-    FOR_EACH_ISA();
+    FOR_EACH_STREAMING_ISA();
     const int threads = GENERATE(1, 2);
     threads_scope ts(threads);
     check_nan_rule((std::size_t{1} << 21) + 37);
