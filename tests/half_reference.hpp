@@ -27,17 +27,6 @@ constexpr half_format kF16 = {"f16", 10, -14, 15};
 inline half_format format_of(const nonlin_bf16*) { return kBf16; }
 inline half_format format_of(const nonlin_f16*) { return kF16; }
 
-inline uint32_t bits_of_float(float f) {
-    uint32_t b;
-    std::memcpy(&b, &f, sizeof b);
-    return b;
-}
-inline float float_of_bits(uint32_t b) {
-    float f;
-    std::memcpy(&f, &b, sizeof f);
-    return f;
-}
-
 inline int exponent_field(const half_format& f) { return f.emax == 15 ? 5 : 8; }
 
 // The value of pattern h (NaN for the NaNs).
@@ -83,7 +72,7 @@ inline uint16_t narrow_nan(const half_format& f, uint32_t float_bits) {
 }
 
 inline uint16_t narrow_float(const half_format& f, float x) {
-    return std::isnan(x) ? narrow_nan(f, bits_of_float(x)) : round_to_half(f, x);
+    return std::isnan(x) ? narrow_nan(f, bits_of(x)) : round_to_half(f, x);
 }
 
 inline float widen_half(const half_format& f, uint16_t h) {
@@ -91,7 +80,7 @@ inline float widen_half(const half_format& f, uint16_t h) {
     if (!std::isnan(v)) return static_cast<float>(v);
     const int drop = 23 - f.mantissa_bits;
     const uint32_t frac = h & ((1u << f.mantissa_bits) - 1);
-    return float_of_bits((static_cast<uint32_t>(h & 0x8000) << 16) | 0x7fc00000u | (frac << drop));
+    return from_bits((static_cast<uint32_t>(h & 0x8000) << 16) | 0x7fc00000u | (frac << drop));
 }
 
 // Every 2^k-th input, k from NONLIN_TEST_SWEEP_THIN (support.hpp).

@@ -29,7 +29,7 @@ std::vector<float> narrowing_inputs(unsigned stride) {
     const half_format f = format_of(static_cast<const T*>(nullptr));
     std::vector<float> in;
     for (uint64_t b = 0; b < (uint64_t{1} << 32); b += uint64_t{1024} * stride)
-        in.push_back(float_of_bits(static_cast<uint32_t>(b)));
+        in.push_back(from_bits(static_cast<uint32_t>(b)));
     for (uint32_t h = 0; h < 0x10000; h += stride) {
         const double v = half_value(f, static_cast<uint16_t>(h));
         if (std::isnan(v) || std::isinf(v)) continue;
@@ -54,7 +54,7 @@ std::vector<float> narrowing_inputs(unsigned stride) {
                        0xffc00001u, 0x7fffffffu, 0x7fa00000u, 0xff802000u, 0x7f800100u,
                        0x477fe000u, 0x477fefffu, 0x477ff000u, 0x477ff001u, 0x33000000u,
                        0x33000001u, 0x32ffffffu, 0x7f7f8000u, 0x7f7f7fffu})
-        in.push_back(float_of_bits(b));
+        in.push_back(from_bits(b));
     return in;
 }
 
@@ -67,9 +67,9 @@ void check_widening() {
     REQUIRE(to_float(h.size(), h.data(), y.data()) == NONLIN_OK);
     std::size_t wrong = 0;
     for (uint32_t i = 0; i < 0x10000; ++i) {
-        const uint32_t want = bits_of_float(widen_half(f, static_cast<uint16_t>(i)));
-        if (bits_of_float(y[i]) != want && wrong++ < 5)
-            UNSCOPED_INFO(f.name << " " << std::hex << i << " -> " << bits_of_float(y[i])
+        const uint32_t want = bits_of(widen_half(f, static_cast<uint16_t>(i)));
+        if (bits_of(y[i]) != want && wrong++ < 5)
+            UNSCOPED_INFO(f.name << " " << std::hex << i << " -> " << bits_of(y[i])
                                  << ", want " << want);
     }
     CHECK(wrong == 0);
@@ -91,7 +91,7 @@ void check_narrowing(const std::vector<float>& in, const std::vector<uint16_t>& 
     std::size_t wrong = 0;
     for (std::size_t i = 0; i < in.size(); ++i) {
         if (y[i].bits != want[i] && wrong++ < 5)
-            UNSCOPED_INFO(f.name << " " << std::hex << bits_of_float(in[i]) << " -> " << y[i].bits
+            UNSCOPED_INFO(f.name << " " << std::hex << bits_of(in[i]) << " -> " << y[i].bits
                                  << ", want " << want[i]);
     }
     CHECK(wrong == 0);
