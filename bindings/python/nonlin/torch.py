@@ -11,9 +11,11 @@ gradient with nonlin's backward kernels::
 and ``nonlin.torch.nn`` holds the matching modules (``nn.GELU()``,
 ``nn.Softmax(dim=1)``, ``nn.CrossEntropyLoss()``, ...).
 
-Tensors must be float32 (targets int64) and on the CPU: anything else is
-a TypeError naming what is supported, never a silent copy to another
-dtype. Contiguous tensors are passed to the kernels without a copy; others
+Tensors must be float32 (targets int64) and on the CPU; the activations
+also take bfloat16 and float16 tensors (computed in float32 and rounded
+once, as the C library's _bf16 and _f16 functions) and return the input's
+dtype. Anything else is a TypeError naming what is supported, never a
+silent copy to another dtype. Contiguous tensors are passed to the kernels without a copy; others
 are made contiguous first. Options that the kernels do not have
 (``weight`` of nll_loss, gradients with respect to targets or weights,
 torch's deprecated ``size_average`` and ``reduce``) raise
@@ -60,6 +62,26 @@ def _check_float(t, name, where):
                     "float32 CPU tensors" % (where, name, t.dtype, t.device))
 
 
+# The activations' C function suffix for each tensor dtype they take.
+_SUFFIXES = {_F32: "f32", _torch.bfloat16: "bf16", _torch.float16: "f16"}
+
+
+def _c_functions(name):
+    """The C functions of ``name`` by tensor dtype (the _SUFFIXES)."""
+    return {dtype: getattr(_lib, "nonlin_%s_%s" % (name, suffix))
+            for dtype, suffix in _SUFFIXES.items()}
+
+
+def _check_activation_input(t, where):
+    """Raises the TypeError of a tensor the activations do not take."""
+    if not isinstance(t, _Tensor):
+        raise TypeError("%s: argument 'input' must be a torch.Tensor, not %s"
+                        % (where, type(t).__name__))
+    raise TypeError("%s: argument 'input' is a %s tensor on %s; nonlin.torch's activations "
+                    "compute float32, bfloat16 and float16 CPU tensors"
+                    % (where, t.dtype, t.device))
+
+
 def _records_grad(*tensors):
     return _torch.is_grad_enabled() and any(t.requires_grad for t in tensors)
 
@@ -76,19 +98,21 @@ def _function(name, forward, backward):
 _GRADIENT_FROM_INPUT = {of: name for name, of, _, _ in _registry.GRADIENTS}
 
 
-def _elementwise_function(name, from_input, params, forward_c, kernel):
+def _elementwise_function(name, from_input, params, forward_c, refused):
     """The autograd Function of y = op(x, *params); the backward takes x or
-    y as the registry says, x where a gradient from the input exists."""
+    y as the registry says, x where a gradient from the input exists.
+    forward_c: the C functions by dtype; refused(kernel, *tensors, p): what
+    a call the C function refused gives (the array function's error)."""
     backward_name = _GRADIENT_FROM_INPUT.get(name, name + "_backward")
     from_input = from_input or name in _GRADIENT_FROM_INPUT
-    backward_c = getattr(_lib, "nonlin_%s_f32" % backward_name)
-    kernel_backward = getattr(_nonlin, backward_name)
+    backward_c = _c_functions(backward_name)
+    kernel, kernel_backward = getattr(_nonlin, name), getattr(_nonlin, backward_name)
     no_grads = (None,) * len(params)
 
     def forward(ctx, x, *p):
         y = _empty_like(x)
-        if forward_c(x.numel(), x.data_ptr(), y.data_ptr(), *p):
-            y = kernel(x, *p)
+        if forward_c[x.dtype](x.numel(), x.data_ptr(), y.data_ptr(), *p):
+            y = refused(kernel, x, p)
         ctx.params = p
         ctx.save_for_backward(x if from_input else y)
         return y
@@ -98,9 +122,9 @@ def _elementwise_function(name, from_input, params, forward_c, kernel):
         p = ctx.params
         dy = dy.contiguous()
         dx = _empty_like(v)
-        if dy.dtype is not _F32 or backward_c(v.numel(), v.data_ptr(), dy.data_ptr(),
-                                              dx.data_ptr(), *p):
-            dx = kernel_backward(v, dy, *p)
+        if dy.dtype is not v.dtype or backward_c[v.dtype](v.numel(), v.data_ptr(),
+                                                          dy.data_ptr(), dx.data_ptr(), *p):
+            dx = refused(kernel_backward, v, dy, p)
         return (dx,) + no_grads
 
     return _function(name, forward, backward)
@@ -114,8 +138,16 @@ def _elementwise(name, backward_from, params):
     default_values = tuple(float(v) for _, v in params)
     inplace_kw = name in _INPLACE
     kernel = getattr(_nonlin, name)
-    forward_c = getattr(_lib, "nonlin_%s_f32" % name)
-    function = _elementwise_function(name, backward_from == "input", params, forward_c, kernel)
+    forward_c = _c_functions(name)
+
+    def refused(array_function, *args):
+        """A call the C function refused (its parameters): the array
+        function, on float32 copies, raises its error; were it to return,
+        its result in the first tensor's dtype."""
+        *tensors, p = args
+        return array_function(*(t.float() for t in tensors), *p).to(tensors[0].dtype)
+
+    function = _elementwise_function(name, backward_from == "input", params, forward_c, refused)
 
     def parameters(args, kwargs):
         """The float parameters and the inplace flag."""
@@ -130,11 +162,15 @@ def _elementwise(name, backward_from, params):
         return [float(values.get(k, defaults[k])) for k in keywords], inplace
 
     def in_place(input, p):
-        x = _check_float(input, "input", where)
+        c = forward_c.get(input.dtype) if isinstance(input, _Tensor) and input.is_cpu else None
+        if c is None:
+            _check_activation_input(input, where)
         if _records_grad(input):
             raise RuntimeError("%s: inplace=True on a tensor that requires grad; autograd "
                                "needs the input" % where)
-        kernel(x, *p, out=x)
+        x = input.contiguous()
+        if c(x.numel(), x.data_ptr(), x.data_ptr(), *p):
+            refused(kernel, x, p)
         if x is not input:
             input.copy_(x)
         return input
@@ -145,14 +181,15 @@ def _elementwise(name, backward_from, params):
             p, inplace = parameters(args, kwargs)
             if inplace:
                 return in_place(input, p)
-        if not (isinstance(input, _Tensor) and input.is_cpu and input.dtype is _F32):
-            _check_float(input, "input", where)  # raises
+        c = forward_c.get(input.dtype) if isinstance(input, _Tensor) and input.is_cpu else None
+        if c is None:
+            _check_activation_input(input, where)
         x = input.contiguous()
         if x.requires_grad and _grad_enabled():
             return function.apply(x, *p)
         y = _empty_like(x)
-        if forward_c(x.numel(), x.data_ptr(), y.data_ptr(), *p):
-            return kernel(x, *p)
+        if c(x.numel(), x.data_ptr(), y.data_ptr(), *p):
+            return refused(kernel, x, p)
         return y
 
     fn.__name__ = fn.__qualname__ = name

@@ -182,9 +182,12 @@ def test_base_functions_take_and_return_tensors_without_copying():
 def test_unsupported_tensors_and_options_are_clear_errors():
     x = torch.randn(4, 3)
     t = torch.tensor([0, 1, 2, 0])
-    for bad in (x.double(), x.half(), x.to(torch.bfloat16)):
-        with pytest.raises(TypeError, match="float32"):
+    for bad in (x.double(), x.to(torch.int32)):
+        with pytest.raises(TypeError, match="float32, bfloat16 and float16"):
             F.sigmoid(bad)
+    for bad in (x.half(), x.to(torch.bfloat16)):
+        with pytest.raises(TypeError, match="float32"):
+            F.softmax(bad, 1)
     with pytest.raises(TypeError):
         nonlin.sigmoid(x.to(torch.bfloat16))
     with pytest.raises(NotImplementedError, match="weight"):
@@ -244,3 +247,31 @@ def test_direct_calls_take_every_layout_and_keep_autograd_checks():
         with pytest.raises(ValueError, match="outside"):
             F.cross_entropy(x.clone().requires_grad_(grad), torch.full((10,), 12))
     assert F.cross_entropy(x, torch.zeros(10, dtype=torch.int64), reduction="none").shape == (10,)
+
+
+@pytest.mark.parametrize("dtype", [torch.bfloat16, torch.float16], ids=["bf16", "f16"])
+@pytest.mark.parametrize("name", ACTIVATIONS)
+def test_16_bit_activations_are_the_float32_results_rounded(name, dtype):
+    """bfloat16 and float16 tensors: forward, gradient, in place and the
+    module, each the float32 kernel's result rounded once to the tensor's
+    dtype (torch's .to() rounds to nearest even, as the C functions)."""
+    x, dy = inputs(7, 200)
+    if name == "exp":
+        x = x.clamp(-30.0, 10.0)  # within float16's range
+    x16, dy16 = x.to(dtype), dy.to(dtype)
+    wide, dwide = x16.float().requires_grad_(), dy16.float()
+    want = ours(name)(wide)
+    (want_grad,) = torch.autograd.grad(want, wide, dwide)
+    xr = x16.clone().requires_grad_()
+    got = ours(name)(xr)
+    assert got.dtype == dtype
+    assert torch.equal(got.detach(), want.detach().to(dtype)), name
+    # Every autograd gradient takes x (sigmoid's and tanh's from the input).
+    (got_grad,) = torch.autograd.grad(got, xr, dy16)
+    assert got_grad.dtype == dtype
+    assert torch.equal(got_grad, want_grad.to(dtype)), name
+    with torch.no_grad():
+        assert torch.equal(ours(name)(x16), got.detach())
+    if name in ("relu", "silu", "elu"):
+        y = x16.clone()
+        assert getattr(F, name)(y, inplace=True) is y and torch.equal(y, got.detach())
