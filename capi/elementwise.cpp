@@ -52,10 +52,10 @@ struct half_kernels {
 };
 inline float_kernels kernels_of(const kernel_table& t, const float*) { return {t}; }
 inline half_kernels<nonlin_bf16> kernels_of(const kernel_table& t, const nonlin_bf16*) {
-    return {t.bf16};
+    return {*t.bf16};
 }
 inline half_kernels<nonlin_f16> kernels_of(const kernel_table& t, const nonlin_f16*) {
-    return {t.f16};
+    return {*t.f16};
 }
 
 // Parameters come first among the checks (see nonlin.h): every one must be

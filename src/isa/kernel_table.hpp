@@ -123,8 +123,8 @@ struct kernel_table {
     reduce_backward_fn logsumexp_backward;
     soft_cross_entropy_fn soft_cross_entropy;
     bce_with_logits_fn bce_with_logits;
-    typed_elementwise<nonlin_bf16> bf16;
-    typed_elementwise<nonlin_f16> f16;
+    const typed_elementwise<nonlin_bf16>* bf16;
+    const typed_elementwise<nonlin_f16>* f16;
     convert_fn<float, nonlin_bf16> to_bf16;
     convert_fn<nonlin_bf16, float> from_bf16;
     convert_fn<float, nonlin_f16> to_f16;
@@ -139,9 +139,16 @@ template <tier Tier, class Strict, class Fast>
 using tier_functor = std::conditional_t<Tier == tier::fast, Fast, Strict>;
 
 // One table per ISA and tier of src/isa/isa_list.def, each defined in its own
-// translation unit, generated from src/isa/isa.cpp.in. Only the ISAs of the
-// build's architecture are defined (src/isa/isa_list.hpp).
-#define NONLIN_ISA(name, ...) namespace isa_##name { const kernel_table* table(tier t); }
+// translation unit, generated from src/isa/isa.cpp.in; its 16-bit kernels in
+// one more unit per type (typed_table), so that a build compiles an ISA's
+// three element types in parallel. Only the ISAs of the build's
+// architecture are defined (src/isa/isa_list.hpp).
+#define NONLIN_ISA(name, ...)                                              \
+    namespace isa_##name {                                                 \
+    const kernel_table* table(tier t);                                     \
+    const typed_elementwise<nonlin_bf16>* typed_table(tier t, const nonlin_bf16*); \
+    const typed_elementwise<nonlin_f16>* typed_table(tier t, const nonlin_f16*);   \
+    }
 #include "isa_list.def"
 #undef NONLIN_ISA
 
