@@ -6,6 +6,7 @@
 //                              here does not compile
 //   NONLIN_CPU_INIT()          prepares NONLIN_CPU (once, before the checks)
 //   NONLIN_CPU(feature)        true when the CPU and the OS support feature
+//   NONLIN_CPU_F16C()          true when the CPU has F16C (x86-64)
 //
 // CMake compiles the kernels of the lines whose arch is its NONLIN_ARCH;
 // each generated translation unit checks that this header agrees.
@@ -19,6 +20,15 @@
 // whose OS has not enabled the wider registers reports false.
 #define NONLIN_CPU_INIT() __builtin_cpu_init()
 #define NONLIN_CPU(feature) __builtin_cpu_supports(#feature)
+// clang 14's __builtin_cpu_supports does not know "f16c": CPUID leaf 1, ECX
+// bit 29. F16C works on the AVX registers, so the lines that ask for it
+// also ask for AVX2 or AVX-512, whose checks include the OS's support.
+#include <cpuid.h>
+static inline bool nonlin_cpu_has_f16c() {
+    unsigned a, b, c, d;
+    return __get_cpuid(1, &a, &b, &c, &d) != 0 && (c & bit_F16C) != 0;
+}
+#define NONLIN_CPU_F16C() nonlin_cpu_has_f16c()
 #elif defined(__aarch64__)
 #include <sys/auxv.h>
 #define NONLIN_ISA_ON_aarch64(...) __VA_ARGS__
