@@ -269,3 +269,49 @@ TEST_CASE("16-bit parameters are checked as in f32", "[half]") {
 }
 
 }  // namespace
+
+namespace {
+
+// The streaming path (2^21 elements and more) and arrays at odd byte
+// offsets give, bit for bit, what short aligned calls give.
+template <class T>
+void check_paths(const half_case& h, std::size_t n) {
+    const auto& e = entry(h, static_cast<const T*>(nullptr));
+    std::vector<T> x(n), dy(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        x[i].bits = static_cast<uint16_t>(i * 40503u);
+        dy[i].bits = static_cast<uint16_t>(i * 2654435761u >> 7);
+    }
+    std::vector<T> want_y(n), want_dx(n);
+    for (std::size_t b = 0; b < n; b += 4099) {
+        const std::size_t k = std::min<std::size_t>(4099, n - b);
+        REQUIRE(e.forward(k, x.data() + b, want_y.data() + b) == NONLIN_OK);
+        REQUIRE(e.backward(k, x.data() + b, dy.data() + b, want_dx.data() + b) == NONLIN_OK);
+    }
+    for (std::size_t offset : {0u, 1u, 2u}) {
+        INFO("byte offset " << offset << ", n " << n);
+        std::vector<unsigned char> raw(3 * n * sizeof(T) + 64);
+        unsigned char* base = raw.data() + offset;
+        T* px = reinterpret_cast<T*>(base);
+        T* pdy = reinterpret_cast<T*>(base + n * sizeof(T));
+        T* pout = reinterpret_cast<T*>(base + 2 * n * sizeof(T));
+        std::memcpy(px, x.data(), n * sizeof(T));
+        std::memcpy(pdy, dy.data(), n * sizeof(T));
+        REQUIRE(e.forward(n, px, pout) == NONLIN_OK);
+        CHECK(std::memcmp(pout, want_y.data(), n * sizeof(T)) == 0);
+        REQUIRE(e.backward(n, px, pdy, pout) == NONLIN_OK);
+        CHECK(std::memcmp(pout, want_dx.data(), n * sizeof(T)) == 0);
+    }
+}
+
+TEST_CASE("16-bit streaming path and odd byte offsets give the short calls' bits",
+          "[half][large]") {
+    FOR_EACH_STREAMING_ISA();
+    for (std::size_t j = 0; j < std::size(kElementwiseCases); ++j) {
+        INFO(kElementwiseCases[j].name);
+        check_paths<nonlin_bf16>(kHalfCases[j], (std::size_t{1} << 21) + 37);
+        check_paths<nonlin_f16>(kHalfCases[j], (std::size_t{1} << 21) + 37);
+    }
+}
+
+}  // namespace
