@@ -24,7 +24,7 @@ template <class T>
 constexpr std::size_t kChunkAlign = 64 / sizeof(T);
 
 // The kernels of element type T in a table: the float ones, or those of a
-// 16-bit type (typed_elementwise).
+// 16-bit type (typed_kernels).
 struct float_kernels {
     const kernel_table& t;
     kernel_table::unary_fn forward(elementwise_op op) const {
@@ -39,14 +39,14 @@ struct float_kernels {
 };
 template <class T>
 struct half_kernels {
-    const typed_elementwise<T>& t;
-    typename typed_elementwise<T>::unary_fn forward(elementwise_op op) const {
+    const typed_kernels<T>& t;
+    typename typed_kernels<T>::unary_fn forward(elementwise_op op) const {
         return t.forward[static_cast<std::size_t>(op)];
     }
-    typename typed_elementwise<T>::binary_fn backward(elementwise_op op) const {
+    typename typed_kernels<T>::binary_fn backward(elementwise_op op) const {
         return t.backward[static_cast<std::size_t>(op)];
     }
-    typename typed_elementwise<T>::binary_fn backward(gradient_op op) const {
+    typename typed_kernels<T>::binary_fn backward(gradient_op op) const {
         return t.gradient[static_cast<std::size_t>(op)];
     }
 };

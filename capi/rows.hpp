@@ -11,8 +11,8 @@ namespace nonlin {
 // Any zero size is an empty tensor, a no-op (an empty axis as well: numpy
 // and PyTorch return an empty result for it).
 inline nonlin_status check_rows(std::size_t outer, std::size_t axis, std::size_t inner,
-                               std::size_t* total) {
-    return element_count(outer, axis, inner, sizeof(float), total);
+                               std::size_t* total, std::size_t element_size = sizeof(float)) {
+    return element_count(outer, axis, inner, element_size, total);
 }
 
 // Splits the rows over threads: by outer slices when there are enough of

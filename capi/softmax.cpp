@@ -27,9 +27,42 @@ row_stats merged(const row_stats* stats, std::size_t count) {
     return finish_row_stats(st);
 }
 
-// softmax: each part's exp terms go to y with the part's maximum; the
-// factor exp(part max - row max) / sum then scales them (one exp per
-// element).
+// The softmax kernels of element type T in a table.
+inline const softmax_kernels<float>& rows_of(const kernel_table& t, const float*) {
+    return t.rows;
+}
+inline const softmax_kernels<nonlin_bf16>& rows_of(const kernel_table& t, const nonlin_bf16*) {
+    return t.bf16->rows;
+}
+inline const softmax_kernels<nonlin_f16>& rows_of(const kernel_table& t, const nonlin_f16*) {
+    return t.f16->rows;
+}
+
+// The statistics of a long row, each part's in parallel, merged in order.
+template <class T>
+row_stats long_row_stats(const call_settings& settings, const long_row_parts& parts,
+                         const T* x) {
+    row_stats stats[long_row_parts::kMaxParts];
+    const auto stats_of = rows_of(settings.kernels, x).stats;
+    parallel_for(settings, parts.count, 1, 1, [&](std::size_t b, std::size_t e) {
+        for (std::size_t p = b; p < e; ++p)
+            stats[p] = stats_of(x + p * parts.size, parts.length(p));
+    });
+    return merged(stats, parts.count);
+}
+
+// An output pass over a long row, in chunks of whole cache lines.
+template <class T, class Apply>
+void long_row_output(const call_settings& settings, std::size_t n, const T* x, T* y,
+                     row_stats st, Apply apply) {
+    parallel_for(settings, n, kElementwiseGrain, 64 / sizeof(T),
+                 [&](std::size_t b, std::size_t e) { apply(e - b, x + b, y + b, st); });
+}
+
+// float softmax: each part's exp terms go to y with the part's maximum;
+// the factor exp(part max - row max) / sum then scales them (one exp per
+// element). A 16-bit y would round those terms twice: there the statistics
+// come first and the output pass computes each exp term again.
 void long_softmax_row(const call_settings& settings, std::size_t n, const float* x, float* y) {
     const long_row_parts parts(n);
     row_stats stats[long_row_parts::kMaxParts];
@@ -48,35 +81,35 @@ void long_softmax_row(const call_settings& settings, std::size_t n, const float*
     });
 }
 
-void long_log_softmax_row(const call_settings& settings, std::size_t n, const float* x,
-                          float* y) {
+template <class T>
+void long_softmax_row(const call_settings& settings, std::size_t n, const T* x, T* y) {
     const long_row_parts parts(n);
-    row_stats stats[long_row_parts::kMaxParts];
-    parallel_for(settings, parts.count, 1, 1, [&](std::size_t b, std::size_t e) {
-        for (std::size_t p = b; p < e; ++p)
-            stats[p] = settings.kernels.stats(x + p * parts.size, parts.length(p));
-    });
-    row_stats st = merged(stats, parts.count);
+    long_row_output(settings, n, x, y, long_row_stats(settings, parts, x),
+                    rows_of(settings.kernels, x).softmax_apply);
+}
+
+template <class T>
+void long_log_softmax_row(const call_settings& settings, std::size_t n, const T* x, T* y) {
+    const long_row_parts parts(n);
+    const softmax_kernels<T>& kernels = rows_of(settings.kernels, x);
+    row_stats st = long_row_stats(settings, parts, x);
     if (confident(st.sum)) {  // see log_of_sum
         double rest[long_row_parts::kMaxParts];
         parallel_for(settings, parts.count, 1, 1, [&](std::size_t b, std::size_t e) {
             for (std::size_t p = b; p < e; ++p)
-                rest[p] = settings.kernels.rest(x + p * parts.size, parts.length(p), st.max);
+                rest[p] = kernels.rest(x + p * parts.size, parts.length(p), st.max);
         });
         st.rest = 0.0;
         for (std::size_t p = 0; p < parts.count; ++p) st.rest += rest[p];
     }
-    parallel_for(settings, n, kElementwiseGrain, 64 / sizeof(float),
-                 [&](std::size_t b, std::size_t e) {
-                     settings.kernels.log_softmax_apply(e - b, x + b, y + b, st);
-                 });
+    long_row_output(settings, n, x, y, st, kernels.log_softmax_apply);
 }
 
-nonlin_status run_forward(kernel_table::row_fn kernel_table::*which, bool log_form,
-                          std::size_t outer, std::size_t axis, std::size_t inner, const float* x,
-                          float* y) {
+template <class T>
+nonlin_status run_forward(bool log_form, std::size_t outer, std::size_t axis, std::size_t inner,
+                          const T* x, T* y) {
     std::size_t total;
-    NONLIN_CHECK(check_rows(outer, axis, inner, &total));
+    NONLIN_CHECK(check_rows(outer, axis, inner, &total, sizeof(T)));
     if (total == 0) return NONLIN_OK;
     NONLIN_CHECK(require_non_null({x, y}));
     NONLIN_CHECK(check_overlap({region_of(y, total)}, {region_of(x, total)}));
@@ -90,7 +123,8 @@ nonlin_status run_forward(kernel_table::row_fn kernel_table::*which, bool log_fo
         }
         return NONLIN_OK;
     }
-    const auto kernel = settings.kernels.*which;
+    const softmax_kernels<T>& kernels = rows_of(settings.kernels, x);
+    const auto kernel = log_form ? kernels.log_softmax : kernels.softmax;
     split_rows(settings, outer, axis, inner, [&](std::size_t n, std::size_t off, std::size_t ib,
                                        std::size_t ie) {
         kernel(n, axis, inner, ib, ie, x + off, y + off);
@@ -98,17 +132,18 @@ nonlin_status run_forward(kernel_table::row_fn kernel_table::*which, bool log_fo
     return NONLIN_OK;
 }
 
-nonlin_status run_backward(kernel_table::row_backward_fn kernel_table::*which,
-                           std::size_t outer, std::size_t axis, std::size_t inner,
-                           const float* y, const float* dy, float* dx) {
+template <class T>
+nonlin_status run_backward(bool log_form, std::size_t outer, std::size_t axis,
+                           std::size_t inner, const T* y, const T* dy, T* dx) {
     std::size_t total;
-    NONLIN_CHECK(check_rows(outer, axis, inner, &total));
+    NONLIN_CHECK(check_rows(outer, axis, inner, &total, sizeof(T)));
     if (total == 0) return NONLIN_OK;
     NONLIN_CHECK(require_non_null({y, dy, dx}));
     NONLIN_CHECK(check_overlap({region_of(dx, total)},
                                {region_of(y, total), region_of(dy, total)}));
     const call_settings settings = settings_for_call();
-    const auto kernel = settings.kernels.*which;
+    const softmax_kernels<T>& kernels = rows_of(settings.kernels, y);
+    const auto kernel = log_form ? kernels.log_softmax_backward : kernels.softmax_backward;
     split_rows(settings, outer, axis, inner, [&](std::size_t n, std::size_t off, std::size_t ib,
                                        std::size_t ie) {
         kernel(n, axis, inner, ib, ie, y + off, dy + off, dx + off);
@@ -119,29 +154,27 @@ nonlin_status run_backward(kernel_table::row_backward_fn kernel_table::*which,
 }  // namespace
 }  // namespace nonlin
 
-using nonlin::kernel_table;
+// The four functions in each element type.
+#define NONLIN_SOFTMAX_ENTRY_POINTS(T, suffix)                                                  \
+    nonlin_status nonlin_softmax_##suffix(size_t outer, size_t axis, size_t inner, const T* x,  \
+                                          T* y) {                                               \
+        return nonlin::run_forward(false, outer, axis, inner, x, y);                            \
+    }                                                                                           \
+    nonlin_status nonlin_log_softmax_##suffix(size_t outer, size_t axis, size_t inner,          \
+                                              const T* x, T* y) {                               \
+        return nonlin::run_forward(true, outer, axis, inner, x, y);                             \
+    }                                                                                           \
+    nonlin_status nonlin_softmax_backward_##suffix(size_t outer, size_t axis, size_t inner,     \
+                                                   const T* y, const T* dy, T* dx) {            \
+        return nonlin::run_backward(false, outer, axis, inner, y, dy, dx);                      \
+    }                                                                                           \
+    nonlin_status nonlin_log_softmax_backward_##suffix(size_t outer, size_t axis, size_t inner, \
+                                                       const T* y, const T* dy, T* dx) {        \
+        return nonlin::run_backward(true, outer, axis, inner, y, dy, dx);                       \
+    }
 
 extern "C" {
-
-nonlin_status nonlin_softmax_f32(size_t outer, size_t axis, size_t inner, const float* x,
-                                 float* y) {
-    return nonlin::run_forward(&kernel_table::softmax, false, outer, axis, inner, x, y);
-}
-
-nonlin_status nonlin_log_softmax_f32(size_t outer, size_t axis, size_t inner, const float* x,
-                                     float* y) {
-    return nonlin::run_forward(&kernel_table::log_softmax, true, outer, axis, inner, x, y);
-}
-
-nonlin_status nonlin_softmax_backward_f32(size_t outer, size_t axis, size_t inner,
-                                          const float* y, const float* dy, float* dx) {
-    return nonlin::run_backward(&kernel_table::softmax_backward, outer, axis, inner, y, dy, dx);
-}
-
-nonlin_status nonlin_log_softmax_backward_f32(size_t outer, size_t axis, size_t inner,
-                                              const float* y, const float* dy, float* dx) {
-    return nonlin::run_backward(&kernel_table::log_softmax_backward, outer, axis, inner, y, dy,
-                                dx);
-}
-
+NONLIN_SOFTMAX_ENTRY_POINTS(float, f32)
+NONLIN_SOFTMAX_ENTRY_POINTS(nonlin_bf16, bf16)
+NONLIN_SOFTMAX_ENTRY_POINTS(nonlin_f16, f16)
 }  // extern "C"

@@ -114,6 +114,51 @@ static void masked_rows(void) {
           "logsumexp backward");
 }
 
+typedef nonlin_status (*row_fn)(size_t, size_t, size_t, const float*, float*);
+typedef nonlin_status (*row_backward_fn)(size_t, size_t, size_t, const float*, const float*,
+                                         float*);
+
+/* Six outputs, widened, are want's within rel relative (plus 1e-7). */
+static void check_six(nonlin_status s, const float* got, const float* want, double rel,
+                      const char* what) {
+    int i, ok = s == NONLIN_OK;
+    for (i = 0; ok && i < 6; ++i) ok = fabs(got[i] - want[i]) <= rel * fabs(want[i]) + 1e-7;
+    check(ok, what);
+}
+
+/* The softmax family in one 16-bit type, on two rows of three (values
+ * exact in both types): each output, widened, is the f32 function's on
+ * the widened inputs within half an ulp of the type. */
+#define HALF_ROWS(T, type, rel)                                                              \
+    static void rows_##type(const float* x, const float* dy) {                              \
+        nonlin_status (*const forward[2])(size_t, size_t, size_t, const T*, T*) = {          \
+            nonlin_softmax_##type, nonlin_log_softmax_##type};                               \
+        nonlin_status (*const backward[2])(size_t, size_t, size_t, const T*, const T*, T*) = \
+            {nonlin_softmax_backward_##type, nonlin_log_softmax_backward_##type};            \
+        row_fn forward32[2] = {nonlin_softmax_f32, nonlin_log_softmax_f32};                  \
+        row_backward_fn backward32[2] = {nonlin_softmax_backward_f32,                        \
+                                         nonlin_log_softmax_backward_f32};                   \
+        T xt[6], dyt[6], yt[6], dxt[6];                                                      \
+        float yw[6], dxw[6], want[6];                                                        \
+        int log;                                                                             \
+        check(nonlin_f32_to_##type(6, x, xt) == NONLIN_OK &&                                 \
+                  nonlin_f32_to_##type(6, dy, dyt) == NONLIN_OK,                             \
+              #type " row inputs");                                                          \
+        for (log = 0; log < 2; ++log) {                                                      \
+            forward32[log](2, 3, 1, x, want);                                                \
+            check_six(forward[log](2, 3, 1, xt, yt) == NONLIN_OK                             \
+                          ? nonlin_##type##_to_f32(6, yt, yw) : NONLIN_ERR_BAD_ARGUMENT,     \
+                      yw, want, rel, log ? "log_softmax " #type : "softmax " #type);         \
+            backward32[log](2, 3, 1, yw, dy, want);                                          \
+            check_six(backward[log](2, 3, 1, yt, dyt, dxt) == NONLIN_OK                      \
+                          ? nonlin_##type##_to_f32(6, dxt, dxw) : NONLIN_ERR_BAD_ARGUMENT,   \
+                      dxw, want, rel, log ? "log_softmax backward " #type                    \
+                                          : "softmax backward " #type);                      \
+        }                                                                                    \
+    }
+HALF_ROWS(nonlin_bf16, bf16, 0.00390625)
+HALF_ROWS(nonlin_f16, f16, 0.00048828125)
+
 int main(void) {
     float x[6] = {-3.0f, -1.0f, 0.0f, 0.5f, 2.0f, 8.0f};
     float y[6], dy[6] = {1, 1, 1, 1, 1, 1}, dx[6];
@@ -201,6 +246,12 @@ int main(void) {
     check(nonlin_log_softmax_f32(2, 3, 1, x, y) == NONLIN_OK && y[2] <= 0.0f, "log_softmax");
     check(nonlin_log_softmax_backward_f32(2, 3, 1, y, dy, dx) == NONLIN_OK &&
               fabsf(dx[0] + dx[1] + dx[2]) < 1e-5f, "log_softmax backward");
+
+    {
+        const float dy16[6] = {1.0f, -2.0f, 0.5f, 3.0f, 0.25f, -1.0f};
+        rows_bf16(x, dy16);
+        rows_f16(x, dy16);
+    }
 
     check(nonlin_nll_loss_f32(2, 3, y, target, loss, -100, NONLIN_REDUCTION_MEAN) == NONLIN_OK &&
               loss[0] == -y[2], "nll");

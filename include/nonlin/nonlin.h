@@ -607,6 +607,41 @@ NONLIN_API nonlin_status nonlin_log_softmax_backward_f32(size_t outer, size_t ax
                                                          size_t inner, const float* y,
                                                          const float* dy, float* dx);
 
+/* ----------------------------------------- softmax family, bf16 and f16 */
+
+/* The four functions above in both 16-bit types, with the f32 function's
+ * arguments and the arrays in the 16-bit type. Each element is widened
+ * exactly; the row statistics (maximum, sums, dot products) are carried in
+ * float32 and double as in f32; each output is computed in float32 and
+ * rounded to the 16-bit type once, to nearest even. So the result is the
+ * 16-bit rounding of a value within the f32 function's bound: at most half
+ * an ulp of the 16-bit type plus that bound in float32 ulp (softmax: within
+ * 1 ulp of the 16-bit type). Bit for bit (a NaN's sign and payload aside),
+ * it is the f32 function's result on the widened inputs, rounded, for
+ * every function and row except softmax on contiguous rows longer than
+ * 65536 elements (computed in another order, within the same bound). The special values, the checks
+ * and in-place use are those of the f32 functions. */
+NONLIN_API nonlin_status nonlin_softmax_bf16(size_t outer, size_t axis, size_t inner,
+                                             const nonlin_bf16* x, nonlin_bf16* y);
+NONLIN_API nonlin_status nonlin_softmax_backward_bf16(size_t outer, size_t axis, size_t inner,
+                                                      const nonlin_bf16* y, const nonlin_bf16* dy,
+                                                      nonlin_bf16* dx);
+NONLIN_API nonlin_status nonlin_log_softmax_bf16(size_t outer, size_t axis, size_t inner,
+                                                 const nonlin_bf16* x, nonlin_bf16* y);
+NONLIN_API nonlin_status nonlin_log_softmax_backward_bf16(size_t outer, size_t axis,
+                                                          size_t inner, const nonlin_bf16* y,
+                                                          const nonlin_bf16* dy, nonlin_bf16* dx);
+NONLIN_API nonlin_status nonlin_softmax_f16(size_t outer, size_t axis, size_t inner,
+                                            const nonlin_f16* x, nonlin_f16* y);
+NONLIN_API nonlin_status nonlin_softmax_backward_f16(size_t outer, size_t axis, size_t inner,
+                                                     const nonlin_f16* y, const nonlin_f16* dy,
+                                                     nonlin_f16* dx);
+NONLIN_API nonlin_status nonlin_log_softmax_f16(size_t outer, size_t axis, size_t inner,
+                                                const nonlin_f16* x, nonlin_f16* y);
+NONLIN_API nonlin_status nonlin_log_softmax_backward_f16(size_t outer, size_t axis, size_t inner,
+                                                         const nonlin_f16* y, const nonlin_f16* dy,
+                                                         nonlin_f16* dx);
+
 /* --------------------------------- masked softmax and logsumexp, f32 */
 
 /* What a masked softmax or log_softmax gives for a row that has nothing to

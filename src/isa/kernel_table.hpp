@@ -47,16 +47,45 @@ struct masked_args {
     bool zero_empty;
 };
 
-// The elementwise kernels of one 16-bit storage type T (nonlin_bf16 or
-// nonlin_f16), indexed as the float ones: the same algorithms on widened
-// elements, each result rounded to T once.
+// The softmax family's kernels for element type T (float, nonlin_bf16 or
+// nonlin_f16).
 template <class T>
-struct typed_elementwise {
+struct softmax_kernels {
+    // Rows of `outer` slices of axis x inner starting at x, restricted to the
+    // inner columns [ib, ie) (ib = 0, ie = inner for all of them); rows with
+    // inner == 1 no longer than kLongRow.
+    using row_fn = void (*)(std::size_t outer, std::size_t axis, std::size_t inner,
+                            std::size_t ib, std::size_t ie, const T* x, T* y);
+    using row_backward_fn = void (*)(std::size_t outer, std::size_t axis, std::size_t inner,
+                                     std::size_t ib, std::size_t ie, const T* y, const T* dy,
+                                     T* dx);
+    using stats_fn = row_stats (*)(const T* x, std::size_t n);
+    // The output of n contiguous elements of a row from the row's statistics.
+    using apply_fn = void (*)(std::size_t n, const T* x, T* y, row_stats st);
+    // Sum of exp(x - max) over the entries below max (row_stats::rest).
+    using rest_fn = double (*)(const T* x, std::size_t n, float max);
+
+    row_fn softmax;
+    row_fn log_softmax;
+    row_backward_fn softmax_backward;
+    row_backward_fn log_softmax_backward;
+    stats_fn stats;
+    apply_fn softmax_apply;
+    apply_fn log_softmax_apply;
+    rest_fn rest;
+};
+
+// The kernels of one 16-bit storage type T (nonlin_bf16 or nonlin_f16),
+// the elementwise ones indexed as the float ones: the same algorithms on
+// widened elements, each result rounded to T once.
+template <class T>
+struct typed_kernels {
     using unary_fn = void (*)(std::size_t n, const T* x, T* y, op_params p);
     using binary_fn = void (*)(std::size_t n, const T* a, const T* b, T* out, op_params p);
     unary_fn forward[kElementwiseOpCount];
     binary_fn backward[kElementwiseOpCount];
     binary_fn gradient[kGradientOpCount];
+    softmax_kernels<T> rows;
 };
 
 template <class From, class To>
@@ -66,21 +95,9 @@ struct kernel_table {
     using unary_fn = void (*)(std::size_t n, const float* x, float* y, op_params p);
     using binary_fn = void (*)(std::size_t n, const float* a, const float* b, float* out,
                                op_params p);
-    // Rows of `outer` slices of axis x inner starting at x, restricted to the
-    // inner columns [ib, ie) (ib = 0, ie = inner for all of them); rows with
-    // inner == 1 no longer than kLongRow.
-    using row_fn = void (*)(std::size_t outer, std::size_t axis, std::size_t inner,
-                            std::size_t ib, std::size_t ie, const float* x, float* y);
-    using row_backward_fn = void (*)(std::size_t outer, std::size_t axis, std::size_t inner,
-                                     std::size_t ib, std::size_t ie, const float* y,
-                                     const float* dy, float* dx);
-    using stats_fn = row_stats (*)(const float* x, std::size_t n);
-    using apply_fn = void (*)(std::size_t n, const float* x, float* y, row_stats st);
     // y = exp(x - the part's max) and the part's statistics; then y *= factor.
     using exp_part_fn = row_stats (*)(const float* x, std::size_t n, float* y);
     using scale_fn = void (*)(std::size_t n, float* y, float factor);
-    // Sum of exp(x - max) over the entries below max (row_stats::rest).
-    using rest_fn = double (*)(const float* x, std::size_t n, float max);
     using cross_entropy_fn = double (*)(std::size_t rows, std::size_t classes,
                                         const float* logits, const int64_t* target,
                                         float* row_loss, float* dlogits, int64_t ignore_index,
@@ -107,15 +124,9 @@ struct kernel_table {
     unary_fn forward[kElementwiseOpCount];
     binary_fn backward[kElementwiseOpCount];
     binary_fn gradient[kGradientOpCount];
-    row_fn softmax;
-    row_fn log_softmax;
-    row_backward_fn softmax_backward;
-    row_backward_fn log_softmax_backward;
-    stats_fn stats;
+    softmax_kernels<float> rows;
     exp_part_fn softmax_exp_part;
     scale_fn scale_part;
-    apply_fn log_softmax_apply;
-    rest_fn rest;
     cross_entropy_fn cross_entropy;
     masked_row_fn masked_softmax;
     masked_row_fn masked_log_softmax;
@@ -123,8 +134,8 @@ struct kernel_table {
     reduce_backward_fn logsumexp_backward;
     soft_cross_entropy_fn soft_cross_entropy;
     bce_with_logits_fn bce_with_logits;
-    const typed_elementwise<nonlin_bf16>* bf16;
-    const typed_elementwise<nonlin_f16>* f16;
+    const typed_kernels<nonlin_bf16>* bf16;
+    const typed_kernels<nonlin_f16>* f16;
     convert_fn<float, nonlin_bf16> to_bf16;
     convert_fn<nonlin_bf16, float> from_bf16;
     convert_fn<float, nonlin_f16> to_f16;
@@ -146,8 +157,8 @@ using tier_functor = std::conditional_t<Tier == tier::fast, Fast, Strict>;
 #define NONLIN_ISA(name, ...)                                              \
     namespace isa_##name {                                                 \
     const kernel_table* table(tier t);                                     \
-    const typed_elementwise<nonlin_bf16>* typed_table(tier t, const nonlin_bf16*); \
-    const typed_elementwise<nonlin_f16>* typed_table(tier t, const nonlin_f16*);   \
+    const typed_kernels<nonlin_bf16>* typed_table(tier t, const nonlin_bf16*); \
+    const typed_kernels<nonlin_f16>* typed_table(tier t, const nonlin_f16*);   \
     }
 #include "isa_list.def"
 #undef NONLIN_ISA

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cmath>
+#include <type_traits>
 
 #include "softmax_parts.hpp"
 
@@ -20,26 +21,37 @@ namespace ops {
 // their latency chains (reduce, exp, reduce, divide) overlap.
 constexpr std::size_t kShortRowGroup = 4;
 
-template <class Traversal>
-void softmax_one(const Traversal& t, const float* x, float* y) {
+// A float y holds the exp terms between the sum and the scaling; a 16-bit
+// y would round them twice, so for those the output pass computes them
+// again (the same bits: exp_difference of the same operands).
+template <class Traversal, class T>
+void softmax_one(const Traversal& t, const T* x, T* y) {
     const vfloat m = max_pass(t, x);
-    const lane_sum s = exp_sum_pass<true>(t, x, m, y, softmax_output_terms{});
-    const vfloat r = t.finish_sum(s, reciprocal);
-    t.for_each([&](std::size_t off, std::size_t k) {
-        store_n(y + off, k, load_n(y + off, k, 0.0f) * r);
-    });
+    if constexpr (std::is_same<T, float>::value) {
+        const vfloat r = t.finish_sum(exp_sum_pass<true>(t, x, m, y, softmax_output_terms{}),
+                                      reciprocal);
+        t.for_each([&](std::size_t off, std::size_t k) {
+            store_n(y + off, k, load_n(y + off, k, 0.0f) * r);
+        });
+    } else {
+        const vfloat r = t.finish_sum(exp_sum_pass<false>(t, x, m, nullptr, softmax_output_terms{}),
+                                      reciprocal);
+        t.for_each([&](std::size_t off, std::size_t k) {
+            store_n(y + off, k, math::exp_difference(load_n(x + off, k, kNegInf), m) * r);
+        });
+    }
 }
 
-template <class Traversal>
-void log_softmax_output(const Traversal& t, const float* x, float* y, vfloat m, vfloat log_sum) {
+template <class Traversal, class T>
+void log_softmax_output(const Traversal& t, const T* x, T* y, vfloat m, vfloat log_sum) {
     t.for_each([&](std::size_t off, std::size_t k) {
         store_n(y + off, k, log_shifted(load_n(x + off, k, 0.0f), m, log_sum));
     });
 }
 
 // Sum of y * dy in double (each product exact) and the largest |dy|.
-template <class Traversal>
-lane_sum dot_pass(const Traversal& t, const float* y, const float* dy, vfloat& dy_max) {
+template <class Traversal, class T>
+lane_sum dot_pass(const Traversal& t, const T* y, const T* dy, vfloat& dy_max) {
     lane_sum dot;
     vfloat m = splat(0.0f);
     t.for_each([&](std::size_t off, std::size_t k) {
@@ -56,8 +68,8 @@ lane_sum dot_pass(const Traversal& t, const float* y, const float* dy, vfloat& d
 // registers (two double accumulators per chain where a vector widens to
 // two). The chains are fixed by the row's length alone; |dy| is exact in
 // any order, so one chain does for its maximum.
-inline lane_sum dot_pass(const contiguous_row& t, const float* y, const float* dy,
-                         vfloat& dy_max) {
+template <class T>
+lane_sum dot_pass(const contiguous_row& t, const T* y, const T* dy, vfloat& dy_max) {
     lane_sum dot[2];
     vfloat m = splat(0.0f);
     std::size_t i = 0;
@@ -87,8 +99,8 @@ inline lane_sum dot_pass(const contiguous_row& t, const float* y, const float* d
 // dy - d_hi could overflow (|dy| or |dot| of 2^126 or more, or NaN), and
 // without an fma, in double: dy - dot neither cancels nor overflows there,
 // and a zero y gives exactly zero.
-template <class Traversal>
-void softmax_backward_one(const Traversal& t, const float* y, const float* dy, float* dx) {
+template <class Traversal, class T>
+void softmax_backward_one(const Traversal& t, const T* y, const T* dy, T* dx) {
     vfloat dy_max;
     const lane_sum d = t.finish_exact(dot_pass(t, y, dy, dy_max));
     const auto large = [](double v) { return !(std::fabs(v) < 0x1p126); };
@@ -110,8 +122,8 @@ void softmax_backward_one(const Traversal& t, const float* y, const float* dy, f
     });
 }
 
-template <class Traversal>
-void log_softmax_backward_one(const Traversal& t, const float* y, const float* dy, float* dx) {
+template <class Traversal, class T>
+void log_softmax_backward_one(const Traversal& t, const T* y, const T* dy, T* dx) {
     lane_sum total;
     t.for_each([&](std::size_t off, std::size_t k) { total.add(load_n(dy + off, k, 0.0f)); });
     // In double: the sum of dy may exceed the float range, and exp(y) = 0
@@ -125,8 +137,8 @@ void log_softmax_backward_one(const Traversal& t, const float* y, const float* d
 }
 
 // G rows of axis <= kWidth elements each, one vector per row.
-template <bool Log, std::size_t G>
-void short_row_group(std::size_t axis, const float* x, float* y) {
+template <bool Log, std::size_t G, class T>
+void short_row_group(std::size_t axis, const T* x, T* y) {
     vfloat v[G], m[G], e[G];
     double s[G];
     for (std::size_t g = 0; g < G; ++g) {
@@ -151,8 +163,8 @@ void short_row_group(std::size_t axis, const float* x, float* y) {
     }
 }
 
-template <bool Log>
-void short_rows(std::size_t rows, std::size_t axis, const float* x, float* y) {
+template <bool Log, class T>
+void short_rows(std::size_t rows, std::size_t axis, const T* x, T* y) {
     std::size_t r = 0;
     for (; r + kShortRowGroup <= rows; r += kShortRowGroup)
         short_row_group<Log, kShortRowGroup>(axis, x + r * axis, y + r * axis);
@@ -178,20 +190,23 @@ void for_each_row(std::size_t outer, std::size_t axis, std::size_t inner, std::s
 }
 
 // Entry points: the kernel table's signature (see src/isa/kernel_table.hpp).
-inline void softmax(std::size_t outer, std::size_t axis, std::size_t inner, std::size_t ib,
-                    std::size_t ie, const float* x, float* y) {
+// Each for float and the 16-bit types.
+template <class T>
+void softmax(std::size_t outer, std::size_t axis, std::size_t inner, std::size_t ib,
+             std::size_t ie, const T* x, T* y) {
     if (inner == 1 && axis <= kWidth) return short_rows<false>(outer, axis, x, y);
     for_each_row(outer, axis, inner, ib, ie, [&](const auto& t, std::size_t off) {
         softmax_one(t, x + off, y + off);
     });
 }
 
-inline void log_softmax(std::size_t outer, std::size_t axis, std::size_t inner, std::size_t ib,
-                        std::size_t ie, const float* x, float* y) {
+template <class T>
+void log_softmax(std::size_t outer, std::size_t axis, std::size_t inner, std::size_t ib,
+                 std::size_t ie, const T* x, T* y) {
     if (inner == 1 && axis <= kWidth) return short_rows<true>(outer, axis, x, y);
     if (inner == 1) {
         for (std::size_t o = 0; o < outer; ++o) {
-            const float* row = x + o * axis;
+            const T* row = x + o * axis;
             log_softmax_apply(axis, row, y + o * axis, with_rest(row, axis, contiguous_stats(row, axis)));
         }
         return;
@@ -203,17 +218,17 @@ inline void log_softmax(std::size_t outer, std::size_t axis, std::size_t inner, 
     });
 }
 
-inline void softmax_backward(std::size_t outer, std::size_t axis, std::size_t inner,
-                             std::size_t ib, std::size_t ie, const float* y, const float* dy,
-                             float* dx) {
+template <class T>
+void softmax_backward(std::size_t outer, std::size_t axis, std::size_t inner, std::size_t ib,
+                      std::size_t ie, const T* y, const T* dy, T* dx) {
     for_each_row(outer, axis, inner, ib, ie, [&](const auto& t, std::size_t off) {
         softmax_backward_one(t, y + off, dy + off, dx + off);
     });
 }
 
-inline void log_softmax_backward(std::size_t outer, std::size_t axis, std::size_t inner,
-                                 std::size_t ib, std::size_t ie, const float* y,
-                                 const float* dy, float* dx) {
+template <class T>
+void log_softmax_backward(std::size_t outer, std::size_t axis, std::size_t inner,
+                          std::size_t ib, std::size_t ie, const T* y, const T* dy, T* dx) {
     for_each_row(outer, axis, inner, ib, ie, [&](const auto& t, std::size_t off) {
         log_softmax_backward_one(t, y + off, dy + off, dx + off);
     });

@@ -11,6 +11,8 @@
 // row instead of three.
 #pragma once
 
+#include <cmath>
+
 #include "softmax_passes.hpp"
 
 namespace nonlin {
@@ -21,19 +23,22 @@ constexpr std::size_t kBlock = 2048;  // floats per block of a long row (8 KiB)
 
 // The statistics of a contiguous row with `rest` filled in when the row
 // is confident (one more pass over such rows only).
-inline row_stats with_rest(const float* x, std::size_t n, row_stats st) {
+template <class T>
+row_stats with_rest(const T* x, std::size_t n, row_stats st) {
     if (confident(st.sum)) st.rest = rest_pass(contiguous_row{n}, x, splat(st.max)).total();
     return st;
 }
 
-inline double contiguous_rest(const float* x, std::size_t n, float max) {
+template <class T>
+double contiguous_rest(const T* x, std::size_t n, float max) {
     return rest_pass(contiguous_row{n}, x, splat(max)).total();
 }
 
 // Max and sum of exp(x - max) of at most kBlock contiguous elements. The
 // maximum drops NaNs, so elements of only -inf and NaN look empty: they
 // are searched for a NaN before being given a sum of 0.
-inline row_stats block_stats(const float* x, std::size_t n) {
+template <class T>
+row_stats block_stats(const T* x, std::size_t n) {
     const contiguous_row block{n};
     const vfloat m = max_pass(block, x);
     const float block_max = reduce_max(m);
@@ -45,7 +50,8 @@ inline row_stats block_stats(const float* x, std::size_t n) {
 // Max and sum of exp(x - max) of a contiguous row (or part of one) of any
 // length: in one pass for short rows, block by block (each block read twice
 // from L1) for longer ones.
-inline row_stats contiguous_stats(const float* x, std::size_t n) {
+template <class T>
+row_stats contiguous_stats(const T* x, std::size_t n) {
     if (n <= kBlock) return finish_row_stats(block_stats(x, n));
     row_stats st = empty_row_stats();
     for (std::size_t b = 0; b < n; b += kBlock)
@@ -79,9 +85,25 @@ inline void scale_part(std::size_t n, float* y, float factor) {
     });
 }
 
+// The output pass of a contiguous softmax row (or a part of one) from the
+// whole row's statistics, for the 16-bit types: y = exp(x - max) * (1 /
+// sum), each output one exp and one product as in softmax_one, rounded
+// once to T (the float path's softmax_exp_part stores its exp terms in y,
+// which a 16-bit y would round twice). A row without a softmax (NaN
+// statistics, or a +inf maximum) gives NaN throughout.
+template <class T>
+void softmax_apply(std::size_t n, const T* x, T* y, row_stats st) {
+    const bool defined = std::isfinite(st.max) && std::isfinite(st.sum);
+    const vfloat m = splat(st.max), r = splat(defined ? reciprocal(st.sum) : std::numeric_limits<float>::quiet_NaN());
+    contiguous_row{n}.for_each([&](std::size_t off, std::size_t k) {
+        store_n(y + off, k, math::exp_difference(load_n(x + off, k, kNegInf), m) * r);
+    });
+}
+
 // The output pass of a contiguous log_softmax row (or a part of one) from
 // its statistics; st.rest is filled in for a confident row (with_rest).
-inline void log_softmax_apply(std::size_t n, const float* x, float* y, row_stats st) {
+template <class T>
+void log_softmax_apply(std::size_t n, const T* x, T* y, row_stats st) {
     const vfloat m = splat(st.max), log_sum = splat(static_cast<float>(log_of_sum(st)));
     contiguous_row{n}.for_each([&](std::size_t off, std::size_t k) {
         store_n(y + off, k, log_shifted(load_n(x + off, k, 0.0f), m, log_sum));

@@ -9,6 +9,9 @@
 //   (columns of the inner dimension), each row read with stride inner, so
 //   every statistic stays per lane.
 //
+// x is float or a 16-bit type (widened as it is loaded); statistics and
+// outputs are computed in float and double alike for every element type.
+//
 // Accuracy choices, shared by all kernels:
 // - x - max is computed together with its rounding error (two_diff,
 //   src/math/eft.hpp), and the error is fed into exp's reduced argument:
@@ -140,7 +143,8 @@ struct strided_columns {
 // the masked softmax (masked_softmax.hpp) reads masked entries as -inf and
 // scales x - max. Padding lanes read -inf.
 struct plain_terms {
-    vfloat load(const float* x, std::size_t off, std::size_t k) const {
+    template <class T>
+    vfloat load(const T* x, std::size_t off, std::size_t k) const {
         return load_n(x + off, k, kNegInf);
     }
     vfloat exp(vfloat v, vfloat m) const { return exp_shifted(v, m); }
@@ -152,8 +156,8 @@ struct softmax_output_terms : plain_terms {
     vfloat exp(vfloat v, vfloat m) const { return math::exp_difference(v, m); }
 };
 
-template <class Traversal, class Terms = plain_terms>
-vfloat max_pass(const Traversal& t, const float* x, const Terms& terms = Terms{}) {
+template <class Traversal, class T, class Terms = plain_terms>
+vfloat max_pass(const Traversal& t, const T* x, const Terms& terms = Terms{}) {
     vfloat m = splat(kNegInf);
     // A NaN may be dropped here: it reaches the sum, which makes the row NaN.
     t.for_each([&](std::size_t off, std::size_t k) { m = max(m, terms.load(x, off, k)); });
@@ -163,8 +167,8 @@ vfloat max_pass(const Traversal& t, const float* x, const Terms& terms = Terms{}
 // A contiguous row's maximum with four independent chains: one chain
 // would wait for each max's latency. The maximum is exact, so the order
 // cannot change it.
-template <class Terms = plain_terms>
-vfloat max_pass(const contiguous_row& t, const float* x, const Terms& terms = Terms{}) {
+template <class T, class Terms = plain_terms>
+vfloat max_pass(const contiguous_row& t, const T* x, const Terms& terms = Terms{}) {
     vfloat m0 = splat(kNegInf), m1 = m0, m2 = m0, m3 = m0;
     std::size_t i = 0;
     for (; i + 4 * kWidth <= t.n; i += 4 * kWidth) {
@@ -178,8 +182,8 @@ vfloat max_pass(const contiguous_row& t, const float* x, const Terms& terms = Te
 }
 
 // Whether the elements hold a NaN.
-template <class Traversal>
-bool has_nan(const Traversal& t, const float* x) {
+template <class Traversal, class T>
+bool has_nan(const Traversal& t, const T* x) {
     vmask found = is_nan(splat(0.0f));
     t.for_each([&](std::size_t off, std::size_t k) { found = found | is_nan(load_n(x + off, k, 0.0f)); });
     return any(found);
@@ -196,8 +200,8 @@ vfloat nan_flags(const Traversal& t, const float* x, const Terms& terms = Terms{
 }
 
 // Sum of exp(x - m); with Store, each term is written to y (y may be x).
-template <bool Store, class Traversal, class Terms = plain_terms>
-lane_sum exp_sum_pass(const Traversal& t, const float* x, vfloat m, float* y,
+template <bool Store, class Traversal, class T, class Terms = plain_terms>
+lane_sum exp_sum_pass(const Traversal& t, const T* x, vfloat m, float* y,
                       const Terms& terms = Terms{}) {
     lane_sum s;
     t.for_each([&](std::size_t off, std::size_t k) {
@@ -214,8 +218,8 @@ inline float logarithm(double s) { return static_cast<float>(std::log(s)); }
 
 // Sum of exp(x - m) over the entries below m: the sum without its terms
 // that are exactly 1 (row_stats::rest).
-template <class Traversal, class Terms = plain_terms>
-lane_sum rest_pass(const Traversal& t, const float* x, vfloat m, const Terms& terms = Terms{}) {
+template <class Traversal, class T, class Terms = plain_terms>
+lane_sum rest_pass(const Traversal& t, const T* x, vfloat m, const Terms& terms = Terms{}) {
     lane_sum s;
     t.for_each([&](std::size_t off, std::size_t k) {
         const vfloat v = terms.load(x, off, k);
@@ -226,8 +230,8 @@ lane_sum rest_pass(const Traversal& t, const float* x, vfloat m, const Terms& te
 
 // log(sum) per lane from its exp sum s, relatively accurate for confident
 // rows (row_stats.hpp): their rest is summed in one more pass.
-template <class Traversal, class Terms = plain_terms>
-vfloat log_sum_of(const Traversal& t, const float* x, vfloat m, const lane_sum& s,
+template <class Traversal, class T, class Terms = plain_terms>
+vfloat log_sum_of(const Traversal& t, const T* x, vfloat m, const lane_sum& s,
                   const Terms& terms = Terms{}) {
     if (!t.any_lane(s, confident)) return t.finish_sum(s, logarithm);
     const lane_sum rest = rest_pass(t, x, m, terms);

@@ -100,14 +100,19 @@ template <class T>
 using if_half = std::enable_if_t<std::is_same<T, nonlin_bf16>::value ||
                                  std::is_same<T, nonlin_f16>::value, int>;
 
-// Lanes [0, k) through a zeroed buffer: no byte past them is touched.
+// Lanes [0, k) through a buffer, so no byte past them is touched; the
+// lanes from k on hold pad, as for float (softmax pads with -inf).
 template <class T, if_half<T> = 0>
-inline vfloat load_n(const T* p, std::size_t k, float) {
+inline vfloat load_n(const T* p, std::size_t k, float pad) {
     if (k == kWidth) return widen(p);
     T buf[kWidth] = {};
     std::memcpy(buf, p, k * sizeof(T));
-    return widen(buf);
+    alignas(64) float wide[kWidth];
+    store(wide, widen(buf));
+    return load_partial(wide, k, pad);
 }
+template <class T, if_half<T> = 0>
+inline vfloat load(const T* p) { return widen(p); }
 template <class T, if_half<T> = 0>
 inline void store_n(T* p, std::size_t k, vfloat v) {
     if (k == kWidth) return narrow_store(p, v);

@@ -907,6 +907,82 @@ extern "C" {
         dx: *mut f32,
     ) -> nonlin_status;
 }
+extern "C" {
+    pub fn nonlin_softmax_bf16(
+        outer: usize,
+        axis: usize,
+        inner: usize,
+        x: *const nonlin_bf16,
+        y: *mut nonlin_bf16,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_softmax_backward_bf16(
+        outer: usize,
+        axis: usize,
+        inner: usize,
+        y: *const nonlin_bf16,
+        dy: *const nonlin_bf16,
+        dx: *mut nonlin_bf16,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_log_softmax_bf16(
+        outer: usize,
+        axis: usize,
+        inner: usize,
+        x: *const nonlin_bf16,
+        y: *mut nonlin_bf16,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_log_softmax_backward_bf16(
+        outer: usize,
+        axis: usize,
+        inner: usize,
+        y: *const nonlin_bf16,
+        dy: *const nonlin_bf16,
+        dx: *mut nonlin_bf16,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_softmax_f16(
+        outer: usize,
+        axis: usize,
+        inner: usize,
+        x: *const nonlin_f16,
+        y: *mut nonlin_f16,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_softmax_backward_f16(
+        outer: usize,
+        axis: usize,
+        inner: usize,
+        y: *const nonlin_f16,
+        dy: *const nonlin_f16,
+        dx: *mut nonlin_f16,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_log_softmax_f16(
+        outer: usize,
+        axis: usize,
+        inner: usize,
+        x: *const nonlin_f16,
+        y: *mut nonlin_f16,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_log_softmax_backward_f16(
+        outer: usize,
+        axis: usize,
+        inner: usize,
+        y: *const nonlin_f16,
+        dy: *const nonlin_f16,
+        dx: *mut nonlin_f16,
+    ) -> nonlin_status;
+}
 pub const NONLIN_EMPTY_ROW_NAN: nonlin_empty_row = 0;
 pub const NONLIN_EMPTY_ROW_ZERO: nonlin_empty_row = 1;
 pub type nonlin_empty_row = ::std::os::raw::c_uint;

@@ -1,0 +1,196 @@
+// softmax, log_softmax and their backward in bfloat16 and float16.
+//
+// The contract (nonlin.h): each output is the 16-bit rounding of a value
+// within the f32 function's bound of the exact result, so within half an
+// ulp of the 16-bit type plus that bound (softmax: 1 ulp of the 16-bit
+// type); and it is, bit for bit, the f32 function's result on the widened
+// inputs rounded once (a NaN's sign and payload aside), except softmax on
+// contiguous rows longer than kLongRow. Both are asserted on every ISA, on every shape path of the
+// float tests plus a long row split in parts, on normal rows and on rows
+// with -inf, NaN, +inf and values near the 16-bit range's ends.
+#include "half_scoring.hpp"
+#include "reference.hpp"
+#include "row_bounds.hpp"
+#include "row_shapes.hpp"
+
+namespace {
+
+using namespace nonlin_test;
+
+template <class T>
+struct row_functions {
+    nonlin_status (*forward[2])(size_t, size_t, size_t, const T*, T*);  // [log]
+    nonlin_status (*backward[2])(size_t, size_t, size_t, const T*, const T*, T*);
+};
+
+const row_functions<float> kFloatRows = {
+    {nonlin_softmax_f32, nonlin_log_softmax_f32},
+    {nonlin_softmax_backward_f32, nonlin_log_softmax_backward_f32}};
+const row_functions<nonlin_bf16> kBf16Rows = {
+    {nonlin_softmax_bf16, nonlin_log_softmax_bf16},
+    {nonlin_softmax_backward_bf16, nonlin_log_softmax_backward_bf16}};
+const row_functions<nonlin_f16> kF16Rows = {
+    {nonlin_softmax_f16, nonlin_log_softmax_f16},
+    {nonlin_softmax_backward_f16, nonlin_log_softmax_backward_f16}};
+
+const row_functions<nonlin_bf16>& rows_for(const nonlin_bf16*) { return kBf16Rows; }
+const row_functions<nonlin_f16>& rows_for(const nonlin_f16*) { return kF16Rows; }
+
+// The float shapes, and a contiguous row of three kLongRow parts and more.
+std::vector<shape> half_shapes() {
+    std::vector<shape> s(std::begin(kShapes), std::end(kShapes));
+    s.push_back({1, 3 * nonlin::kLongRow + 1000, 1});
+    return s;
+}
+
+bool long_contiguous(const shape& s) { return s.inner == 1 && s.axis > nonlin::kLongRow; }
+
+// The inputs of one case, rounded to T: normal values of spread sigma; with
+// `special`, every 97th element -inf, one NaN, one +inf, the first of
+// several contiguous rows all -inf and, in a quarter of the elements, values near the top of T's range.
+template <class T>
+std::vector<T> row_inputs(const shape& s, double sigma, bool special) {
+    const half_format f = format_of(static_cast<const T*>(nullptr));
+    std::vector<float> x = normal_values(total(s), sigma, 21);
+    if (special) {
+        const float top = static_cast<float>(half_value(f, round_to_half(f, 6e4)));
+        for (std::size_t i = 0; i < x.size(); ++i) {
+            if (i % 97 == 5) x[i] = -kInf;
+            if (i % 4 == 1) x[i] = top - static_cast<float>(i % 7) * 16;
+        }
+        x[x.size() / 2] = kNaN;
+        x[x.size() - 1] = kInf;
+        if (s.inner == 1 && s.outer > 1)
+            for (std::size_t a = 0; a < s.axis; ++a) x[a] = -kInf;
+    }
+    std::vector<T> h(x.size());
+    for (std::size_t i = 0; i < x.size(); ++i) h[i].bits = narrow_float(f, x[i]);
+    return h;
+}
+
+template <class T>
+void check_forward(bool log, tally& t, const std::string& isa) {
+    const half_format f = format_of(static_cast<const T*>(nullptr));
+    const auto fn = rows_for(static_cast<const T*>(nullptr)).forward[log];
+    const auto fn32 = kFloatRows.forward[log];
+    for (const shape& s : half_shapes()) {
+        for (const double sigma : {1.0, 3.0, 30.0}) {
+            for (const bool special : {false, true}) {
+                INFO(isa << " " << f.name << (log ? " log_softmax " : " softmax ") << s.outer
+                         << "x" << s.axis << "x" << s.inner << " sigma " << sigma
+                         << (special ? " with special values" : ""));
+                const std::vector<T> x = row_inputs<T>(s, sigma, special);
+                const std::vector<float> xf = widened(x);
+                std::vector<T> y(x.size());
+                std::vector<float> yf(x.size());
+                REQUIRE(fn(s.outer, s.axis, s.inner, x.data(), y.data()) == NONLIN_OK);
+                REQUIRE(fn32(s.outer, s.axis, s.inner, xf.data(), yf.data()) == NONLIN_OK);
+                const std::vector<double> ref = reference_softmax(xf, s.outer, s.axis, s.inner, log);
+                const double bound = bound_of(log ? row_bound::log_softmax : row_bound::softmax,
+                                              path_of(s.axis, s.inner));
+                std::vector<expectation> want(x.size());
+                for (std::size_t i = 0; i < x.size(); ++i)
+                    want[i] = expect(f, ref[i], bound, log ? std::max(std::fabs(ref[i]), 1.0) : ref[i],
+                                     false);
+                score(t, y, yf, want, xf,
+                      log || !long_contiguous(s) ? same_as_f32::number : same_as_f32::no);
+                std::vector<T> in_place = x;
+                REQUIRE(fn(s.outer, s.axis, s.inner, in_place.data(), in_place.data()) == NONLIN_OK);
+                for (std::size_t i = 0; i < x.size(); ++i) REQUIRE(in_place[i].bits == y[i].bits);
+            }
+        }
+    }
+}
+
+// dx against the formula in double, from the 16-bit forward's output.
+template <class T>
+void check_backward(bool log, tally& t, const std::string& isa) {
+    const half_format f = format_of(static_cast<const T*>(nullptr));
+    const row_functions<T>& fns = rows_for(static_cast<const T*>(nullptr));
+    for (const shape& s : half_shapes()) {
+        INFO(isa << " " << f.name << (log ? " log_softmax" : " softmax") << "_backward "
+                 << s.outer << "x" << s.axis << "x" << s.inner);
+        const std::vector<T> x = row_inputs<T>(s, 3.0, false);
+        std::vector<T> y(x.size()), dy(x.size()), dx(x.size());
+        REQUIRE(fns.forward[log](s.outer, s.axis, s.inner, x.data(), y.data()) == NONLIN_OK);
+        const std::vector<float> dyn = normal_values(x.size(), 2.0, 22);
+        for (std::size_t i = 0; i < x.size(); ++i) dy[i].bits = narrow_float(f, dyn[i]);
+        REQUIRE(fns.backward[log](s.outer, s.axis, s.inner, y.data(), dy.data(), dx.data()) ==
+                NONLIN_OK);
+        const std::vector<float> yf = widened(y), dyf = widened(dy);
+        std::vector<float> dxf(x.size());
+        REQUIRE(kFloatRows.backward[log](s.outer, s.axis, s.inner, yf.data(), dyf.data(),
+                                         dxf.data()) == NONLIN_OK);
+        const double bound =
+            bound_of(log ? row_bound::log_softmax_backward : row_bound::softmax_backward,
+                     path_of(s.axis, s.inner));
+        std::vector<expectation> want(x.size());
+        for (const row_index r : rows_of(s.outer, s.axis, s.inner)) {
+            double sum = 0.0;  // of y dy (softmax) or of dy (log_softmax)
+            for (std::size_t a = 0; a < s.axis; ++a) {
+                const std::size_t k = r.base + a * r.stride;
+                sum += log ? static_cast<double>(dyf[k]) : static_cast<double>(yf[k]) * dyf[k];
+            }
+            for (std::size_t a = 0; a < s.axis; ++a) {
+                const std::size_t k = r.base + a * r.stride;
+                const double yk = yf[k], g = dyf[k];
+                const double exact = log ? g - std::exp(yk) * sum : yk * (g - sum);
+                const double scale = log ? std::max(std::fabs(g), std::fabs(std::exp(yk) * sum))
+                                         : std::max(std::fabs(exact), std::fabs(yk * g));
+                want[k] = expect(f, exact, bound, scale, false);
+            }
+        }
+        score(t, dx, dxf, want, yf, same_as_f32::number);
+        std::vector<T> in_place = dy;
+        REQUIRE(fns.backward[log](s.outer, s.axis, s.inner, y.data(), in_place.data(),
+                                  in_place.data()) == NONLIN_OK);
+        for (std::size_t i = 0; i < x.size(); ++i) REQUIRE(in_place[i].bits == dx[i].bits);
+    }
+}
+
+template <class T>
+void check_rows(const std::string& isa) {
+    const char* type = format_of(static_cast<const T*>(nullptr)).name;
+    for (const bool log : {false, true}) {
+        tally fwd, bwd;
+        check_forward<T>(log, fwd, isa);
+        report("forward", isa, false, log ? "log_softmax" : "softmax", type, fwd);
+        check_backward<T>(log, bwd, isa);
+        report("backward", isa, false, log ? "log_softmax_backward" : "softmax_backward", type,
+               bwd);
+    }
+}
+
+// Argument checks: the f32 rules, and nothing written on a refusal.
+template <class T>
+void check_refusals() {
+    const row_functions<T>& fns = rows_for(static_cast<const T*>(nullptr));
+    const T sentinel{0x1234};
+    std::vector<T> x(24, T{0x3f80}), out(24, sentinel);
+    for (const bool log : {false, true}) {
+        CHECK(fns.forward[log](2, 4, 1, nullptr, out.data()) == NONLIN_ERR_NULL_POINTER);
+        CHECK(fns.backward[log](2, 4, 1, x.data(), nullptr, out.data()) ==
+              NONLIN_ERR_NULL_POINTER);
+        CHECK(fns.forward[log](SIZE_MAX / 2, 4, 3, x.data(), out.data()) == NONLIN_ERR_BAD_SHAPE);
+        CHECK(fns.forward[log](2, 8, 1, out.data(), out.data() + 4) == NONLIN_ERR_OVERLAP);
+        CHECK(fns.backward[log](2, 4, 1, x.data(), out.data() + 1, out.data()) ==
+              NONLIN_ERR_OVERLAP);
+        CHECK(fns.forward[log](0, 4, 1, nullptr, nullptr) == NONLIN_OK);
+    }
+    for (const T& o : out) CHECK(o.bits == sentinel.bits);
+}
+
+}  // namespace
+
+TEST_CASE("16-bit softmax family: the f32 results rounded once, within the 16-bit bounds",
+          "[half][softmax]") {
+    FOR_EACH_ISA();
+    check_rows<nonlin_bf16>(isa_name);
+    check_rows<nonlin_f16>(isa_name);
+}
+
+TEST_CASE("16-bit softmax family: argument checks leave the output untouched",
+          "[half][softmax][errors]") {
+    check_refusals<nonlin_bf16>();
+    check_refusals<nonlin_f16>();
+}
