@@ -69,11 +69,10 @@ def signatures():
     """Every C function the binding uses: name -> (restype, argtypes)."""
     found = {_table.symbol(op): (c_int, _KIND_ARGTYPES[op.kind] + [c_float] * len(op.params))
              for op in _table.OPS}
-    # The elementwise functions' 16-bit twins (_half.py): the same arguments.
+    # Every table function's 16-bit twins (_half.py): the same arguments.
     for op in _table.OPS:
-        if op.kind in (_table.UNARY, _table.UNARY_BACKWARD):
-            for kind in ("bf16", "f16"):
-                found["nonlin_%s_%s" % (op.name, kind)] = found[_table.symbol(op)]
+        for kind in ("bf16", "f16"):
+            found["nonlin_%s_%s" % (op.name, kind)] = found[_table.symbol(op)]
     for a, b in (("f32", "bf16"), ("bf16", "f32"), ("f32", "f16"), ("f16", "f32")):
         found["nonlin_%s_to_%s" % (a, b)] = (c_int, [c_size_t, _ptr, _ptr])
     found.update(_OTHERS)

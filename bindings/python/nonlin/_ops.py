@@ -183,34 +183,56 @@ axis of length 0 gives an empty result. An axis out of range is numpy's
 AxisError (IndexError without numpy), so is any axis of a 0-d input."""
 
 
-def _axis(op, fn, where):
-    def wrapper(x, axis=-1, out=None):
-        xh, xa, shape, flavor = float_input(x, "x", where)
+_AXIS_HALF = """
+A numpy float16 array computes in float16 (``nonlin_*_f16``), a uint16
+array of bfloat16 bits with ``dtype="bfloat16"`` in bfloat16 (``_bf16``):
+without a copy when C-contiguous, the result in the same dtype; the row
+statistics are carried in float32 and double, and each element is rounded
+once to nearest even (``help`` of the C functions: nonlin.h)."""
+
+
+def _axis_call(fn, op, kind, inputs, names, axis, out, where):
+    """Runs the row function on ``inputs`` (their shapes checked equal)
+    along ``axis``: float32 when ``kind`` is None, else its 16-bit twin."""
+    if kind:
+        held = [half_input(a, name, where, kind) for a, name in zip(inputs, names)]
+        shape = held[0][0].shape
+        for (h, _), name in zip(held[1:], names[1:]):
+            _check_same_shape(shape, h.shape, name, where)
+        outer, n, inner = _split_axis(shape, axis, where)
+        result, oa = half_output(out, shape, where, kind)
+        finish = lambda: result  # noqa: E731
+        fn = _half_fn(op, kind)
+    else:
+        held = [float_input(a, name, where) for a, name in zip(inputs, names)]
+        shape, flavor = held[0][2], held[0][3]
+        for h, name in zip(held[1:], names[1:]):
+            _check_same_shape(shape, h[2], name, where)
         outer, n, inner = _split_axis(shape, axis, where)
         oh, oa, finish = float_output(out, shape, flavor, "out", where)
-        status = fn(outer, n, inner, xa, oa) if n else 0  # an empty axis: empty result
-        if status:
-            raise _fail(status, where, shape, ("x",))
-        return finish()
-    wrapper.__doc__ = _doc(op.summary, "``%s(x, axis=-1, out=None)``." % op.name, _AXIS_TEXT,
-                           _ARRAYS, _RETURNS)
+    addresses = [h[1] for h in held]
+    status = fn(outer, n, inner, *addresses, oa) if n else 0  # an empty axis: empty result
+    if status:
+        raise _fail(status, where, shape, names)
+    return finish()
+
+
+def _axis(op, fn, where):
+    def wrapper(x, axis=-1, out=None, dtype=None):
+        return _axis_call(fn, op, half_kind((x,), dtype, where), (x,), ("x",), axis, out, where)
+    wrapper.__doc__ = _doc(op.summary, "``%s(x, axis=-1, out=None, dtype=None)``." % op.name,
+                           _AXIS_TEXT, _ARRAYS, _AXIS_HALF, _RETURNS)
     return wrapper
 
 
 def _axis_backward(op, fn, where):
-    def wrapper(y, dy, axis=-1, out=None):
-        yh, ya, shape, flavor = float_input(y, "y", where)
-        dh, da, dshape, _ = float_input(dy, "dy", where)
-        _check_same_shape(shape, dshape, "dy", where)
-        outer, n, inner = _split_axis(shape, axis, where)
-        oh, oa, finish = float_output(out, shape, flavor, "out", where)
-        status = fn(outer, n, inner, ya, da, oa) if n else 0  # an empty axis: empty result
-        if status:
-            raise _fail(status, where, shape, ("y", "dy"))
-        return finish()
-    wrapper.__doc__ = _doc(op.summary, "``%s(y, dy, axis=-1, out=None)``: ``y`` is %s's output "
-                           "along the same axis, ``dy`` the gradient with respect to it."
-                           % (op.name, op.forward), _AXIS_TEXT, _ARRAYS, _RETURNS)
+    def wrapper(y, dy, axis=-1, out=None, dtype=None):
+        return _axis_call(fn, op, half_kind((y, dy), dtype, where), (y, dy), ("y", "dy"), axis,
+                          out, where)
+    wrapper.__doc__ = _doc(op.summary, "``%s(y, dy, axis=-1, out=None, dtype=None)``: ``y`` is "
+                           "%s's output along the same axis, ``dy`` the gradient with respect "
+                           "to it." % (op.name, op.forward), _AXIS_TEXT, _ARRAYS, _AXIS_HALF,
+                           _RETURNS)
     return wrapper
 
 

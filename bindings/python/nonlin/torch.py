@@ -234,15 +234,16 @@ def _axis_sizes(shape, dim):
 def _softmax(name, log):
     where = "nonlin.torch." + name
     kernel, kernel_backward = getattr(_nonlin, name), getattr(_nonlin, name + "_backward")
-    forward_c = getattr(_lib, "nonlin_%s_f32" % name)
-    backward_c = getattr(_lib, "nonlin_%s_backward_f32" % name)
+    forward_c = _c_functions(name)
+    backward_c = _c_functions(name + "_backward")
 
     def run(x, dim, sizes):
         if sizes is not None:
             y = _empty_like(x)
-            if not forward_c(*sizes, x.data_ptr(), y.data_ptr()):
+            if not forward_c[x.dtype](*sizes, x.data_ptr(), y.data_ptr()):
                 return y
-        return kernel(x, axis=dim)
+        # The array function's error, or its empty result, in x's dtype.
+        return kernel(x if x.dtype is _F32 else x.float(), axis=dim).to(x.dtype)
 
     def forward(ctx, x, dim, sizes):
         y = run(x, dim, sizes)
@@ -253,29 +254,33 @@ def _softmax(name, log):
     def backward(ctx, dy):
         (y,) = ctx.saved_tensors
         dy = dy.contiguous()
-        if ctx.sizes is not None and dy.dtype is _F32:
+        if ctx.sizes is not None and dy.dtype is y.dtype:
             dx = _empty_like(y)
-            if not backward_c(*ctx.sizes, y.data_ptr(), dy.data_ptr(), dx.data_ptr()):
+            if not backward_c[y.dtype](*ctx.sizes, y.data_ptr(), dy.data_ptr(), dx.data_ptr()):
                 return dx, None, None
-        return kernel_backward(y, dy, axis=ctx.dim), None, None
+        return kernel_backward(y.float(), dy.float(), axis=ctx.dim).to(y.dtype), None, None
 
     function = _function(name, forward, backward)
 
     def fn(input, dim=None, dtype=None):
         if dim is None:
             raise TypeError("%s: give dim (torch's implicit choice is deprecated)" % where)
-        if dtype not in (None, _torch.float32):
-            raise TypeError("%s: dtype %s; nonlin.torch computes float32" % (where, dtype))
-        if not (isinstance(input, _Tensor) and input.is_cpu and input.dtype is _F32):
-            _check_float(input, "input", where)  # raises
-        x = input.contiguous()
+        if dtype is not None and dtype not in _SUFFIXES:
+            raise TypeError("%s: dtype %s; nonlin.torch computes float32, bfloat16 and float16"
+                            % (where, dtype))
+        if not (isinstance(input, _Tensor) and input.is_cpu and input.dtype in _SUFFIXES):
+            _check_activation_input(input, where)  # raises
+        # torch's dtype argument: the input is cast to it first.
+        x = (input if dtype is None else input.to(dtype)).contiguous()
         sizes = _axis_sizes(x.shape, dim)
         if x.requires_grad and _grad_enabled():
             return function.apply(x, dim, sizes)
         return run(x, dim, sizes)
 
     fn.__name__ = fn.__qualname__ = name
-    fn.__doc__ = "torch.nn.functional.%s(input, dim) computed by nonlin, with its gradient." % name
+    fn.__doc__ = ("torch.nn.functional.%s(input, dim, dtype=None) computed by nonlin, with its "
+                  "gradient: float32, bfloat16 and float16 CPU tensors, the result in the "
+                  "input's dtype (or dtype's, the input cast to it first)." % name)
     return fn
 
 

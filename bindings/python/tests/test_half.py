@@ -87,3 +87,43 @@ def test_wrong_types_are_refused():
     assert nonlin.relu(np.arange(4, dtype=np.uint16)).dtype == np.float32
     with pytest.raises(ValueError):
         nonlin.hardtanh(np.ones(4, np.float16), 1.0, -1.0)
+
+
+ROWS = [op for op in _table.OPS if op.kind == _table.AXIS]
+ROW_BACKWARD = [op for op in _table.OPS if op.kind == _table.AXIS_BACKWARD]
+LOGITS = np.random.default_rng(5).normal(0, 3, (6, 11, 3)).astype(np.float32)
+
+
+@pytest.mark.parametrize("axis", [-1, 1, 0])
+@pytest.mark.parametrize("op", ROWS, ids=lambda op: op.name)
+def test_16_bit_rows_are_the_float32_results_rounded(op, axis):
+    fn = getattr(nonlin, op.name)
+    x16 = LOGITS.astype(np.float16)
+    got = fn(x16, axis=axis)
+    assert got.dtype == np.float16
+    want = fn(x16.astype(np.float32), axis=axis).astype(np.float16)
+    np.testing.assert_array_equal(got.view(np.uint16), want.view(np.uint16))
+    bits = f32_to_bf16(LOGITS)
+    got = fn(bits, axis=axis, dtype="bfloat16")
+    assert got.dtype == np.uint16
+    np.testing.assert_array_equal(got, f32_to_bf16(fn(bf16_to_f32(bits), axis=axis)))
+    in_place = x16.copy()
+    assert fn(in_place, axis=axis, out=in_place) is in_place
+    np.testing.assert_array_equal(in_place.view(np.uint16), want.view(np.uint16))
+
+
+@pytest.mark.parametrize("op", ROW_BACKWARD, ids=lambda op: op.name)
+def test_16_bit_row_backward(op):
+    fn, forward = getattr(nonlin, op.name), getattr(nonlin, op.forward)
+    y = forward(LOGITS.astype(np.float16), axis=1)
+    dy = np.linspace(-2, 2, y.size).reshape(y.shape).astype(np.float16)
+    got = fn(y, dy, axis=1)
+    want = fn(y.astype(np.float32), dy.astype(np.float32), axis=1).astype(np.float16)
+    np.testing.assert_array_equal(got.view(np.uint16), want.view(np.uint16))
+    yb, db = f32_to_bf16(y.astype(np.float32)), f32_to_bf16(dy.astype(np.float32))
+    got = fn(yb, db, axis=1, dtype="bfloat16")
+    np.testing.assert_array_equal(got, f32_to_bf16(fn(bf16_to_f32(yb), bf16_to_f32(db), axis=1)))
+    with pytest.raises(TypeError, match="argument 'dy'"):
+        fn(y, dy.astype(np.float32))
+    with pytest.raises(ValueError, match="shape"):
+        fn(y, dy[:, :5])

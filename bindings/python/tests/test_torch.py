@@ -185,9 +185,11 @@ def test_unsupported_tensors_and_options_are_clear_errors():
     for bad in (x.double(), x.to(torch.int32)):
         with pytest.raises(TypeError, match="float32, bfloat16 and float16"):
             F.sigmoid(bad)
-    for bad in (x.half(), x.to(torch.bfloat16)):
-        with pytest.raises(TypeError, match="float32"):
+    for bad in (x.double(), x.to(torch.int32)):
+        with pytest.raises(TypeError, match="float32, bfloat16 and float16"):
             F.softmax(bad, 1)
+    with pytest.raises(TypeError, match="dtype"):
+        F.log_softmax(x, 1, dtype=torch.float64)
     with pytest.raises(TypeError):
         nonlin.sigmoid(x.to(torch.bfloat16))
     with pytest.raises(NotImplementedError, match="weight"):
@@ -275,3 +277,26 @@ def test_16_bit_activations_are_the_float32_results_rounded(name, dtype):
     if name in ("relu", "silu", "elu"):
         y = x16.clone()
         assert getattr(F, name)(y, inplace=True) is y and torch.equal(y, got.detach())
+
+
+@pytest.mark.parametrize("dtype", [torch.bfloat16, torch.float16], ids=["bf16", "f16"])
+@pytest.mark.parametrize("log", [False, True], ids=["softmax", "log_softmax"])
+@pytest.mark.parametrize("dim", [1, 0])
+def test_16_bit_softmax_family_is_the_float32_result_rounded(log, dim, dtype):
+    """16-bit tensors: the value is the float32 kernel's on the widened
+    input, rounded once; the gradient the float32 backward's on the
+    widened 16-bit output and dy, rounded once (nonlin.h)."""
+    fn = F.log_softmax if log else F.softmax
+    g = torch.Generator().manual_seed(3)
+    x16 = (torch.randn(9, 13, generator=g) * 4).to(dtype)
+    dy16 = torch.randn(9, 13, generator=g).to(dtype)
+    xr = x16.clone().requires_grad_()
+    got = fn(xr, dim)
+    assert got.dtype == dtype
+    assert torch.equal(got.detach(), fn(x16.float(), dim).to(dtype))
+    (grad,) = torch.autograd.grad(got, xr, dy16)
+    backward = nonlin.log_softmax_backward if log else nonlin.softmax_backward
+    want = backward(got.detach().float(), dy16.float(), axis=dim).to(dtype)
+    assert grad.dtype == dtype and torch.equal(grad, want)
+    # torch's dtype argument casts the input first.
+    assert torch.equal(fn(x16.float(), dim, dtype=dtype), fn(x16.float().to(dtype), dim))
