@@ -23,6 +23,8 @@
 //     fuzz_masked says;
 //   the losses with PyTorch's options (fuzz_losses_ex): losses >= 0 and
 //     no NaN for finite logits and non-negative weights;
+//   the 16-bit calls (family 7, bits 3..4 = 3; fuzz_half): the f32 status,
+//     and the f32 result on the widened inputs rounded once, bit for bit;
 //   no NaN anywhere except where an input NaN or a documented special case
 //     gives it: a row with NaN, +inf or only -inf; a mean over no counted
 //     rows; an infinite gradient input.
@@ -1139,6 +1141,137 @@ void fuzz_masked(reader& in) {
         }
 }
 
+// ----------------------------------------------------------------- 16 bits
+
+// The library's conversions of one 16-bit type (tested exhaustively
+// elsewhere), and its softmax family.
+template <class T>
+struct half_api;
+template <>
+struct half_api<nonlin_bf16> {
+    static constexpr const char* name = "bf16";
+    static constexpr auto narrow = nonlin_f32_to_bf16;
+    static constexpr auto widen = nonlin_bf16_to_f32;
+    static const nonlin_test::typed_entry_points<nonlin_bf16>& ops(const nonlin_test::half_case& h) { return h.bf16; }
+    static constexpr nonlin_status (*rows[2])(size_t, size_t, size_t, const nonlin_bf16*,
+                                             nonlin_bf16*) = {nonlin_softmax_bf16,
+                                                              nonlin_log_softmax_bf16};
+    static constexpr nonlin_status (*rows_backward[2])(size_t, size_t, size_t, const nonlin_bf16*,
+                                                      const nonlin_bf16*, nonlin_bf16*) = {
+        nonlin_softmax_backward_bf16, nonlin_log_softmax_backward_bf16};
+};
+template <>
+struct half_api<nonlin_f16> {
+    static constexpr const char* name = "f16";
+    static constexpr auto narrow = nonlin_f32_to_f16;
+    static constexpr auto widen = nonlin_f16_to_f32;
+    static const nonlin_test::typed_entry_points<nonlin_f16>& ops(const nonlin_test::half_case& h) { return h.f16; }
+    static constexpr nonlin_status (*rows[2])(size_t, size_t, size_t, const nonlin_f16*,
+                                             nonlin_f16*) = {nonlin_softmax_f16,
+                                                             nonlin_log_softmax_f16};
+    static constexpr nonlin_status (*rows_backward[2])(size_t, size_t, size_t, const nonlin_f16*,
+                                                      const nonlin_f16*, nonlin_f16*) = {
+        nonlin_softmax_backward_f16, nonlin_log_softmax_backward_f16};
+};
+
+// One 16-bit call, an elementwise op (forward or backward) or a softmax
+// family function, on any 16-bit patterns (NaN payloads, infinities,
+// subnormals), apart or in place, or with a NULL or partially overlapping
+// array. Its status must be the f32 function's for the same arguments, a
+// refusal writes nothing, and its result must be the f32 function's on the
+// widened inputs, rounded once (nonlin.h), bit for bit: for the row
+// functions a NaN's bits aside, which they do not promise (rows stay at
+// most 2^16 long, where softmax keeps that promise).
+template <class T>
+void fuzz_half_typed(reader& in, const call_setup& cs) {
+    using api = half_api<T>;
+    const bool rows = in.byte() % 2;
+    const uint8_t which = in.byte();
+    const bool backward = which & 1;
+    std::size_t outer = 1, axis = 1, inner = 1;
+    if (rows) {
+        outer = dim(in);
+        axis = dim(in);
+        inner = in.byte() < 128 ? 1 : dim(in) % 40;
+        while (outer * axis * inner > 20000) outer /= 2;
+    } else {
+        outer = dim(in) * (1 + in.byte() % 8);
+    }
+    const std::size_t n = outer * axis * inner;
+    const std::size_t op = (which >> 1) % std::size(nonlin_test::kElementwiseCases);
+    const nonlin_test::elementwise_case& c = nonlin_test::kElementwiseCases[op];
+    const auto& h = api::ops(nonlin_test::kHalfCases[op]);
+    const bool bwd = backward || (!rows && c.gradient_only);
+    const int log = (which >> 7) & 1;
+    g_call += std::string(" ") + api::name + " " +
+              (rows ? std::string(log ? "log_softmax" : "softmax") + (bwd ? "_backward " : " ") +
+                          std::to_string(outer) + "x" + std::to_string(axis) + "x" +
+                          std::to_string(inner)
+                    : std::string(bwd ? c.backward_name : c.name) + " n=" + std::to_string(n)) +
+              " variant=" + std::to_string(cs.variant);
+    block<T> a(n + 1), b(n), out(n);
+    std::vector<float> wide(n + 1);
+    for (float& v : wide) v = in.value();
+    require(api::narrow(n + 1, wide.data(), a.data) == NONLIN_OK, "narrow");
+    for (std::size_t i = 0; i < n; ++i) {
+        b.data[i].bits = static_cast<uint16_t>(in.u32());
+        out.data[i].bits = 0x1234;
+        if (in.byte() % 4 == 0) a.data[i].bits = static_cast<uint16_t>(in.u32());
+    }
+    const T* x = a.data;
+    const T* dy = b.data;
+    T* y = cs.variant == 1 ? a.data : cs.variant == 2 && bwd ? b.data : out.data;
+    nonlin_status want = NONLIN_OK;
+    if (n > 0 && cs.f == fault::null_pointer) {
+        x = nullptr;
+        want = NONLIN_ERR_NULL_POINTER;
+    } else if (n > 1 && cs.f == fault::overlap) {
+        y = a.data + 1;  // partly over x
+        want = NONLIN_ERR_OVERLAP;
+    }
+    // The f32 call on the widened inputs first (the 16-bit one may be in place).
+    std::vector<float> xf(n), dyf(n), yf(n);
+    if (want == NONLIN_OK) {
+        require(api::widen(n, a.data, xf.data()) == NONLIN_OK && api::widen(n, b.data, dyf.data()) ==
+                NONLIN_OK, "widen");
+        const nonlin_status f32 =
+            rows ? (bwd ? (log ? nonlin_log_softmax_backward_f32 : nonlin_softmax_backward_f32)(
+                              outer, axis, inner, xf.data(), dyf.data(), yf.data())
+                        : (log ? nonlin_log_softmax_f32 : nonlin_softmax_f32)(
+                              outer, axis, inner, xf.data(), yf.data()))
+                 : bwd ? c.backward(n, xf.data(), dyf.data(), yf.data())
+                       : c.forward(n, xf.data(), yf.data());
+        expect_status(f32, NONLIN_OK);
+    }
+    const auto sa = a.snapshot(), sb = b.snapshot(), so = out.snapshot();
+    const nonlin_status got =
+        rows ? (bwd ? api::rows_backward[log](outer, axis, inner, x, dy, y)
+                    : api::rows[log](outer, axis, inner, x, y))
+             : bwd ? h.backward(n, x, dy, y) : h.forward(n, x, y);
+    expect_status(got, want);
+    if (got != NONLIN_OK) {
+        require(a.same_as(sa) && b.same_as(sb) && out.same_as(so), "a failing call wrote");
+        return;
+    }
+    block<T> rounded(n);
+    require(api::narrow(n, yf.data(), rounded.data) == NONLIN_OK, "narrow");
+    std::vector<float> back(n);
+    require(api::widen(n, y, back.data()) == NONLIN_OK, "widen");
+    for (std::size_t i = 0; i < n; ++i) {
+        if (rows && std::isnan(yf[i]) && std::isnan(back[i])) continue;
+        require(y[i].bits == rounded.data[i].bits,
+                "element %zu: x=%a dy=%a gave %04x, the f32 result %a rounds to %04x", i, xf[i],
+                dyf[i], y[i].bits, yf[i], rounded.data[i].bits);
+    }
+}
+
+void fuzz_half(reader& in, const call_setup& cs) {
+    if (in.byte() % 2)
+        fuzz_half_typed<nonlin_bf16>(in, cs);
+    else
+        fuzz_half_typed<nonlin_f16>(in, cs);
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
@@ -1180,8 +1313,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size) {
         break;
     default:
         switch ((family >> 3) % 4) {
-        case 1: case 3: fuzz_runtime(in); break;
+        case 1: fuzz_runtime(in); break;
         case 2: fuzz_hidden_nan_row(in); break;
+        case 3: fuzz_half(in, cs); break;
         default: fuzz_parameters(in);
         }
     }
