@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "loss_common.hpp"
+#include "rows.hpp"
 #include "../src/util/unaligned.hpp"
 
 namespace nonlin {
@@ -29,10 +30,10 @@ struct loss_shape {
 // classes == 0 with rows; fills `shape`. The null and overlap checks are
 // each entry point's own (which arrays may be NULL differs).
 nonlin_status check_loss_shape(std::size_t rows, std::size_t classes, nonlin_reduction reduction,
-                               loss_shape* shape) {
+                               loss_shape* shape, std::size_t element_size = sizeof(float)) {
     if (!known_reduction(reduction)) return NONLIN_ERR_BAD_ARGUMENT;
     std::size_t target_count;
-    NONLIN_CHECK(element_count(rows, classes, 1, sizeof(float), &shape->total));
+    NONLIN_CHECK(element_count(rows, classes, 1, element_size, &shape->total));
     NONLIN_CHECK(element_count(rows, 1, 1, sizeof(int64_t), &target_count));
     if (classes == 0 && rows != 0) return NONLIN_ERR_BAD_SHAPE;
     shape->reduced = reduced_count(rows, reduction);
@@ -65,18 +66,30 @@ double mean_scale(std::size_t counted, nonlin_reduction reduction) {
     return 1.0 / static_cast<double>(counted);
 }
 
-}  // namespace
-}  // namespace nonlin
+// Single elements of a loss's input, widened to float, and of a gradient,
+// rounded once to its type (the table's conversions for the 16-bit types).
+inline float widen_one(const kernel_table&, const float* p) { return read_at(p, 0); }
+inline float widen_one(const kernel_table& t, const nonlin_bf16* p) {
+    float v;
+    t.from_bf16(1, p, &v);
+    return v;
+}
+inline float widen_one(const kernel_table& t, const nonlin_f16* p) {
+    float v;
+    t.from_f16(1, p, &v);
+    return v;
+}
+inline void narrow_one(const kernel_table&, float v, float* p) { write_at(p, 0, v); }
+inline void narrow_one(const kernel_table& t, float v, nonlin_bf16* p) { t.to_bf16(1, &v, p); }
+inline void narrow_one(const kernel_table& t, float v, nonlin_f16* p) { t.to_f16(1, &v, p); }
 
-using namespace nonlin;
-
-extern "C" {
-
-nonlin_status nonlin_nll_loss_f32(size_t rows, size_t classes, const float* input,
-                                  const int64_t* target, float* loss, int64_t ignore_index,
-                                  nonlin_reduction reduction) {
+// The three losses for input (and gradient) type T; losses are float.
+template <class T>
+nonlin_status nll_loss(std::size_t rows, std::size_t classes, const T* input,
+                       const int64_t* target, float* loss, int64_t ignore_index,
+                       nonlin_reduction reduction) {
     loss_shape shape;
-    NONLIN_CHECK(check_loss_shape(rows, classes, reduction, &shape));
+    NONLIN_CHECK(check_loss_shape(rows, classes, reduction, &shape, sizeof(T)));
     if (shape.reduced == 0) return NONLIN_OK;
     NONLIN_CHECK(require_non_null({loss}));
     if (rows != 0) NONLIN_CHECK(require_non_null({input, target}));
@@ -85,12 +98,13 @@ nonlin_status nonlin_nll_loss_f32(size_t rows, size_t classes, const float* inpu
     std::size_t counted;
     NONLIN_CHECK(check_targets(rows, classes, target, ignore_index, &counted));
 
+    const kernel_table& kernels = settings_for_call().kernels;
     double sum = 0.0;
     for (std::size_t r = 0; r < rows; ++r) {
         const int64_t t = read_at(target, r);
         const bool ignored = t == ignore_index;
         const float v =
-            ignored ? 0.0f : -read_at(input, r * classes + static_cast<std::size_t>(t));
+            ignored ? 0.0f : -widen_one(kernels, input + r * classes + static_cast<std::size_t>(t));
         if (reduction == NONLIN_REDUCTION_NONE)
             write_at(loss, r, v);
         else if (!ignored)
@@ -101,11 +115,12 @@ nonlin_status nonlin_nll_loss_f32(size_t rows, size_t classes, const float* inpu
     return NONLIN_OK;
 }
 
-nonlin_status nonlin_nll_loss_backward_f32(size_t rows, size_t classes, const int64_t* target,
-                                           const float* dloss, float* dinput,
-                                           int64_t ignore_index, nonlin_reduction reduction) {
+template <class T>
+nonlin_status nll_loss_backward(std::size_t rows, std::size_t classes, const int64_t* target,
+                                const float* dloss, T* dinput, int64_t ignore_index,
+                                nonlin_reduction reduction) {
     loss_shape shape;
-    NONLIN_CHECK(check_loss_shape(rows, classes, reduction, &shape));
+    NONLIN_CHECK(check_loss_shape(rows, classes, reduction, &shape, sizeof(T)));
     if (shape.total == 0) return NONLIN_OK;
     NONLIN_CHECK(require_non_null({target, dloss, dinput}));
     NONLIN_CHECK(check_overlap({region_of(dinput, shape.total)},
@@ -113,6 +128,7 @@ nonlin_status nonlin_nll_loss_backward_f32(size_t rows, size_t classes, const in
     std::size_t counted;
     NONLIN_CHECK(check_targets(rows, classes, target, ignore_index, &counted));
 
+    const kernel_table& kernels = settings_for_call().kernels;
     // Read before any write: dinput may be dloss itself.
     const double scale = mean_scale(counted, reduction);
     const float shared = reduction == NONLIN_REDUCTION_NONE
@@ -123,18 +139,19 @@ nonlin_status nonlin_nll_loss_backward_f32(size_t rows, size_t classes, const in
         // itself (one class).
         const float g = reduction == NONLIN_REDUCTION_NONE ? -read_at(dloss, r) : shared;
         const int64_t t = read_at(target, r);
-        float* row = dinput + r * classes;
-        std::memset(row, 0, classes * sizeof(float));
-        if (t != ignore_index) write_at(row, static_cast<std::size_t>(t), g);
+        T* row = dinput + r * classes;
+        std::memset(row, 0, classes * sizeof(T));  // +0 in every type
+        if (t != ignore_index) narrow_one(kernels, g, row + static_cast<std::size_t>(t));
     }
     return NONLIN_OK;
 }
 
-nonlin_status nonlin_cross_entropy_f32(size_t rows, size_t classes, const float* logits,
-                                       const int64_t* target, float* loss, float* dlogits,
-                                       int64_t ignore_index, nonlin_reduction reduction) {
+template <class T>
+nonlin_status cross_entropy(std::size_t rows, std::size_t classes, const T* logits,
+                            const int64_t* target, float* loss, T* dlogits, int64_t ignore_index,
+                            nonlin_reduction reduction) {
     loss_shape shape;
-    NONLIN_CHECK(check_loss_shape(rows, classes, reduction, &shape));
+    NONLIN_CHECK(check_loss_shape(rows, classes, reduction, &shape, sizeof(T)));
     if (shape.reduced != 0) NONLIN_CHECK(require_non_null({loss}));
     if (rows != 0) NONLIN_CHECK(require_non_null({logits, target}));
     const std::size_t grad_count = dlogits ? shape.total : 0;
@@ -146,7 +163,7 @@ nonlin_status nonlin_cross_entropy_f32(size_t rows, size_t classes, const float*
     const double grad_scale = mean_scale(counted, reduction);
     float* row_loss = reduction == NONLIN_REDUCTION_NONE ? loss : nullptr;
     const call_settings settings = settings_for_call();
-    const auto kernel = settings.kernels.cross_entropy;
+    const auto kernel = rows_of(settings.kernels, logits).cross_entropy;
 
     const double sum = fixed_split_sum(settings, rows, classes, [&](std::size_t b, std::size_t e) {
         return kernel(e - b, classes, logits + b * classes, target + b,
@@ -158,4 +175,33 @@ nonlin_status nonlin_cross_entropy_f32(size_t rows, size_t classes, const float*
     return NONLIN_OK;
 }
 
+}  // namespace
+}  // namespace nonlin
+
+// The three losses in each element type.
+#define NONLIN_LOSS_ENTRY_POINTS(T, suffix)                                                      \
+    nonlin_status nonlin_nll_loss_##suffix(size_t rows, size_t classes, const T* input,          \
+                                           const int64_t* target, float* loss,                   \
+                                           int64_t ignore_index, nonlin_reduction reduction) {   \
+        return nonlin::nll_loss(rows, classes, input, target, loss, ignore_index, reduction);    \
+    }                                                                                            \
+    nonlin_status nonlin_nll_loss_backward_##suffix(size_t rows, size_t classes,                 \
+                                                    const int64_t* target, const float* dloss,   \
+                                                    T* dinput, int64_t ignore_index,             \
+                                                    nonlin_reduction reduction) {                \
+        return nonlin::nll_loss_backward(rows, classes, target, dloss, dinput, ignore_index,     \
+                                         reduction);                                             \
+    }                                                                                            \
+    nonlin_status nonlin_cross_entropy_##suffix(size_t rows, size_t classes, const T* logits,    \
+                                                const int64_t* target, float* loss, T* dlogits,  \
+                                                int64_t ignore_index,                            \
+                                                nonlin_reduction reduction) {                    \
+        return nonlin::cross_entropy(rows, classes, logits, target, loss, dlogits, ignore_index, \
+                                     reduction);                                                 \
+    }
+
+extern "C" {
+NONLIN_LOSS_ENTRY_POINTS(float, f32)
+NONLIN_LOSS_ENTRY_POINTS(nonlin_bf16, bf16)
+NONLIN_LOSS_ENTRY_POINTS(nonlin_f16, f16)
 }  // extern "C"

@@ -15,6 +15,18 @@ inline nonlin_status check_rows(std::size_t outer, std::size_t axis, std::size_t
     return element_count(outer, axis, inner, element_size, total);
 }
 
+// The softmax family's (and cross-entropy's) kernels of element type T in
+// a table.
+inline const softmax_kernels<float>& rows_of(const kernel_table& t, const float*) {
+    return t.rows;
+}
+inline const softmax_kernels<nonlin_bf16>& rows_of(const kernel_table& t, const nonlin_bf16*) {
+    return t.bf16->rows;
+}
+inline const softmax_kernels<nonlin_f16>& rows_of(const kernel_table& t, const nonlin_f16*) {
+    return t.f16->rows;
+}
+
 // Splits the rows over threads: by outer slices when there are enough of
 // them, otherwise by inner columns (whole vectors of them).
 template <class Run>

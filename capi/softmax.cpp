@@ -27,17 +27,6 @@ row_stats merged(const row_stats* stats, std::size_t count) {
     return finish_row_stats(st);
 }
 
-// The softmax kernels of element type T in a table.
-inline const softmax_kernels<float>& rows_of(const kernel_table& t, const float*) {
-    return t.rows;
-}
-inline const softmax_kernels<nonlin_bf16>& rows_of(const kernel_table& t, const nonlin_bf16*) {
-    return t.bf16->rows;
-}
-inline const softmax_kernels<nonlin_f16>& rows_of(const kernel_table& t, const nonlin_f16*) {
-    return t.f16->rows;
-}
-
 // The statistics of a long row, each part's in parallel, merged in order.
 template <class T>
 row_stats long_row_stats(const call_settings& settings, const long_row_parts& parts,

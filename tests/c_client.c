@@ -155,6 +155,27 @@ static void check_six(nonlin_status s, const float* got, const float* want, doub
                       dxw, want, rel, log ? "log_softmax backward " #type                    \
                                           : "softmax backward " #type);                      \
         }                                                                                    \
+        {   /* The losses: float losses equal to f32's (x is exact in T). */                 \
+            const int64_t target[2] = {2, 0};                                                \
+            const float dloss[2] = {1.5f, -0.5f};                                            \
+            float loss[2], loss32[2];                                                        \
+            nonlin_cross_entropy_f32(2, 3, x, target, loss32, want, -100,                    \
+                                     NONLIN_REDUCTION_NONE);                                 \
+            check_six(nonlin_cross_entropy_##type(2, 3, xt, target, loss, dxt, -100,         \
+                                                  NONLIN_REDUCTION_NONE) == NONLIN_OK &&     \
+                              loss[0] == loss32[0] && loss[1] == loss32[1]                   \
+                          ? nonlin_##type##_to_f32(6, dxt, dxw) : NONLIN_ERR_BAD_ARGUMENT,   \
+                      dxw, want, rel, "cross_entropy " #type);                               \
+            check(nonlin_nll_loss_##type(2, 3, yt, target, loss, -100,                       \
+                                         NONLIN_REDUCTION_NONE) == NONLIN_OK &&              \
+                      loss[0] == -yw[2] && loss[1] == -yw[3],                                \
+                  "nll_loss " #type);                                                        \
+            check(nonlin_nll_loss_backward_##type(2, 3, target, dloss, dxt, -100,            \
+                                                  NONLIN_REDUCTION_NONE) == NONLIN_OK &&     \
+                      nonlin_##type##_to_f32(6, dxt, dxw) == NONLIN_OK &&                    \
+                      dxw[2] == -1.5f && dxw[3] == 0.5f && dxw[0] == 0.0f,                   \
+                  "nll_loss backward " #type);                                               \
+        }                                                                                    \
     }
 HALF_ROWS(nonlin_bf16, bf16, 0.00390625)
 HALF_ROWS(nonlin_f16, f16, 0.00048828125)

@@ -773,6 +773,41 @@ NONLIN_API nonlin_status nonlin_cross_entropy_f32(size_t rows, size_t classes,
                                                   int64_t ignore_index,
                                                   nonlin_reduction reduction);
 
+/* The three losses with 16-bit log-probabilities or logits (and gradient):
+ * the f32 functions' arguments and rules, the loss still float. Each input
+ * element is widened exactly and the f32 function's algorithm runs on it,
+ * so the loss is bit for bit the f32 function's on the widened inputs
+ * (cross_entropy_loss: 2 ulp of float32 from the 16-bit logits; nll_loss:
+ * exact), and each gradient element is the f32 function's rounded once to
+ * the 16-bit type, to nearest even (within half an ulp of the 16-bit type
+ * plus the f32 bound; nll_loss_backward: -dloss rounded once). dlogits may
+ * be logits; dloss (float) may not overlap dinput. */
+NONLIN_API nonlin_status nonlin_nll_loss_bf16(size_t rows, size_t classes,
+                                              const nonlin_bf16* input, const int64_t* target,
+                                              float* loss, int64_t ignore_index,
+                                              nonlin_reduction reduction);
+NONLIN_API nonlin_status nonlin_nll_loss_backward_bf16(size_t rows, size_t classes,
+                                                       const int64_t* target, const float* dloss,
+                                                       nonlin_bf16* dinput, int64_t ignore_index,
+                                                       nonlin_reduction reduction);
+NONLIN_API nonlin_status nonlin_cross_entropy_bf16(size_t rows, size_t classes,
+                                                   const nonlin_bf16* logits,
+                                                   const int64_t* target, float* loss,
+                                                   nonlin_bf16* dlogits, int64_t ignore_index,
+                                                   nonlin_reduction reduction);
+NONLIN_API nonlin_status nonlin_nll_loss_f16(size_t rows, size_t classes, const nonlin_f16* input,
+                                             const int64_t* target, float* loss,
+                                             int64_t ignore_index, nonlin_reduction reduction);
+NONLIN_API nonlin_status nonlin_nll_loss_backward_f16(size_t rows, size_t classes,
+                                                      const int64_t* target, const float* dloss,
+                                                      nonlin_f16* dinput, int64_t ignore_index,
+                                                      nonlin_reduction reduction);
+NONLIN_API nonlin_status nonlin_cross_entropy_f16(size_t rows, size_t classes,
+                                                  const nonlin_f16* logits, const int64_t* target,
+                                                  float* loss, nonlin_f16* dlogits,
+                                                  int64_t ignore_index,
+                                                  nonlin_reduction reduction);
+
 /* ---------------------------------- losses with PyTorch's options, f32 */
 
 /* Cross-entropy over outer x classes x inner logits, the class axis in the

@@ -47,8 +47,8 @@ struct masked_args {
     bool zero_empty;
 };
 
-// The softmax family's kernels for element type T (float, nonlin_bf16 or
-// nonlin_f16).
+// The softmax family's kernels, and the fused cross-entropy built from them,
+// for element type T (float, nonlin_bf16 or nonlin_f16).
 template <class T>
 struct softmax_kernels {
     // Rows of `outer` slices of axis x inner starting at x, restricted to the
@@ -64,6 +64,11 @@ struct softmax_kernels {
     using apply_fn = void (*)(std::size_t n, const T* x, T* y, row_stats st);
     // Sum of exp(x - max) over the entries below max (row_stats::rest).
     using rest_fn = double (*)(const T* x, std::size_t n, float max);
+    // The fused cross-entropy of rows x classes logits (ops/loss.hpp): the
+    // losses in float, the gradient in T.
+    using cross_entropy_fn = double (*)(std::size_t rows, std::size_t classes, const T* logits,
+                                        const int64_t* target, float* row_loss, T* dlogits,
+                                        int64_t ignore_index, double grad_scale);
 
     row_fn softmax;
     row_fn log_softmax;
@@ -73,6 +78,7 @@ struct softmax_kernels {
     apply_fn softmax_apply;
     apply_fn log_softmax_apply;
     rest_fn rest;
+    cross_entropy_fn cross_entropy;
 };
 
 // The kernels of one 16-bit storage type T (nonlin_bf16 or nonlin_f16),
@@ -98,10 +104,6 @@ struct kernel_table {
     // y = exp(x - the part's max) and the part's statistics; then y *= factor.
     using exp_part_fn = row_stats (*)(const float* x, std::size_t n, float* y);
     using scale_fn = void (*)(std::size_t n, float* y, float factor);
-    using cross_entropy_fn = double (*)(std::size_t rows, std::size_t classes,
-                                        const float* logits, const int64_t* target,
-                                        float* row_loss, float* dlogits, int64_t ignore_index,
-                                        double grad_scale);
     using masked_row_fn = void (*)(std::size_t outer, std::size_t axis, std::size_t inner,
                                    std::size_t ib, std::size_t ie, const float* x, float* y,
                                    const masked_args& args);
@@ -127,7 +129,6 @@ struct kernel_table {
     softmax_kernels<float> rows;
     exp_part_fn softmax_exp_part;
     scale_fn scale_part;
-    cross_entropy_fn cross_entropy;
     masked_row_fn masked_softmax;
     masked_row_fn masked_log_softmax;
     reduce_fn logsumexp;

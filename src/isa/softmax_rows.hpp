@@ -1,8 +1,10 @@
-// The softmax family's part of a kernel table for element type T: the same
-// templates for float (table.inc) and the 16-bit types (typed_table.inc).
+// The softmax family's part of a kernel table for element type T, with the
+// fused cross-entropy: the same templates for float (table.inc) and the
+// 16-bit types (typed_table.inc).
 #pragma once
 
 #include "kernel_table.hpp"
+#include "../ops/loss.hpp"
 #include "../ops/softmax.hpp"
 
 namespace nonlin {
@@ -19,6 +21,7 @@ softmax_kernels<T> softmax_rows() {
         &ops::softmax_apply<T>,
         &ops::log_softmax_apply<T>,
         &ops::contiguous_rest<T>,
+        &ops::cross_entropy<T>,
     };
 }
 

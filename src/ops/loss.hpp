@@ -8,26 +8,44 @@ namespace nonlin {
 namespace NONLIN_ISA_NS {
 namespace ops {
 
+// Element i of x, widened, and element i of y set to v (rounded once):
+// single elements of float or a 16-bit type.
+inline float element_at(const float* x, std::size_t i) { return read_at(x, i); }
+inline void set_element(float* y, std::size_t i, float v) { write_at(y, i, v); }
+template <class T, if_half<T> = 0>
+float element_at(const T* x, std::size_t i) {
+    alignas(64) float one[kWidth];
+    store(one, load_n(x + i, 1, 0.0f));
+    return one[0];
+}
+template <class T, if_half<T> = 0>
+void set_element(T* y, std::size_t i, float v) {
+    store_n(y + i, 1, splat(v));
+}
+
 // x_t's term in the sum of contiguous_stats(x, n), computed the same way, so
 // that the sum minus it is the sum of the other terms to double precision.
-inline double row_term(const float* x, std::size_t n, std::size_t t, float row_max) {
+template <class T>
+double row_term(const T* x, std::size_t n, std::size_t t, float row_max) {
     alignas(64) float term[kWidth];
     if (n <= kBlock) {
-        store(term, exp_shifted(splat(read_at(x, t)), splat(row_max)));
+        store(term, exp_shifted(splat(element_at(x, t)), splat(row_max)));
         return term[0];
     }
     const std::size_t b = t / kBlock * kBlock;
     const contiguous_row block{n - b < kBlock ? n - b : kBlock};
     const float block_max = reduce_max(max_pass(block, x + b));
     if (block_max == kNegInf) return 0.0;  // the block was left out of the sum
-    store(term, exp_shifted(splat(read_at(x, t)), splat(block_max)));
+    store(term, exp_shifted(splat(element_at(x, t)), splat(block_max)));
     return term[0] * std::exp(static_cast<double>(block_max) - row_max);
 }
 
-// What one row contributes: its loss, and where its gradient goes.
+// What one row contributes: its loss, and where its gradient goes; T is
+// the logits' and the gradient's type (float or 16-bit).
+template <class T>
 struct ce_row {
-    const float* x;
-    float* g;        // null: no gradient
+    const T* x;
+    T* g;            // null: no gradient
     std::size_t t;   // the target class
 };
 
@@ -35,9 +53,10 @@ struct ce_row {
 // writes the gradient when asked. x is read before g is written (g may be x).
 // st.rest is filled in for a confident row: then log_of_sum is accurate
 // where the loss is tiny, and so is 1 - p_t at a target at the maximum.
-inline double finish_ce_row(const ce_row& row, std::size_t classes, row_stats st,
-                            double target_term, double grad_scale) {
-    const float x_t = read_at(row.x, row.t);
+template <class T>
+double finish_ce_row(const ce_row<T>& row, std::size_t classes, row_stats st,
+                     double target_term, double grad_scale) {
+    const float x_t = element_at(row.x, row.t);
     const double loss = log_of_sum(st) - (static_cast<double>(x_t) - st.max);
     if (row.g) {
         const vfloat m = splat(st.max);
@@ -48,15 +67,15 @@ inline double finish_ce_row(const ce_row& row, std::size_t classes, row_stats st
         // p_t - 1 = -(sum of the other terms) / sum: the float p_t would
         // cancel when it is near 1, and so would sum - 1 in double.
         const double others = st.rest >= 0.0 && x_t == st.max ? st.rest : st.sum - target_term;
-        write_at(row.g, row.t, static_cast<float>(-grad_scale * (others / st.sum)));
+        set_element(row.g, row.t, static_cast<float>(-grad_scale * (others / st.sum)));
     }
     return loss;
 }
 
 // G rows of at most one vector each, interleaved so that their latency
 // chains overlap; the statistics are those of contiguous_stats.
-template <std::size_t G>
-void short_ce_rows(std::size_t classes, const ce_row* rows, double grad_scale, double* loss) {
+template <std::size_t G, class T>
+void short_ce_rows(std::size_t classes, const ce_row<T>* rows, double grad_scale, double* loss) {
     row_stats st[G];
     for (std::size_t i = 0; i < G; ++i) st[i].max = reduce_max(load_n(rows[i].x, classes, kNegInf));
     alignas(64) float terms[G][kWidth];
@@ -78,13 +97,14 @@ void short_ce_rows(std::size_t classes, const ce_row* rows, double grad_scale, d
 // each is in [0, classes) or equals ignore_index. Writes the per-row loss to
 // row_loss when it is not null, the gradient (times grad_scale) to dlogits
 // when it is not null, and returns the sum of the losses of the rows that
-// are not ignored, in row order.
-inline double cross_entropy(std::size_t rows, std::size_t classes, const float* logits,
-                            const int64_t* target, float* row_loss, float* dlogits,
-                            int64_t ignore_index, double grad_scale) {
+// are not ignored, in row order. The losses are float for every T.
+template <class T>
+double cross_entropy(std::size_t rows, std::size_t classes, const T* logits,
+                     const int64_t* target, float* row_loss, T* dlogits, int64_t ignore_index,
+                     double grad_scale) {
     constexpr std::size_t kGroup = 4;
     double total = 0.0;
-    ce_row group[kGroup];
+    ce_row<T> group[kGroup];
     std::size_t group_rows[kGroup];
     std::size_t grouped = 0;
     auto record = [&](std::size_t r, double loss) {
@@ -93,11 +113,11 @@ inline double cross_entropy(std::size_t rows, std::size_t classes, const float* 
     };
     for (std::size_t r = 0; r < rows; ++r) {
         const int64_t t = read_at(target, r);
-        const ce_row row{logits + r * classes, dlogits ? dlogits + r * classes : nullptr,
-                         static_cast<std::size_t>(t)};
+        const ce_row<T> row{logits + r * classes, dlogits ? dlogits + r * classes : nullptr,
+                            static_cast<std::size_t>(t)};
         if (t == ignore_index) {
             if (row_loss) write_at(row_loss, r, 0.0f);
-            if (row.g) std::memset(row.g, 0, classes * sizeof(float));
+            if (row.g) std::memset(row.g, 0, classes * sizeof(T));  // +0 in every type
         } else if (classes <= kWidth) {
             group[grouped] = row;
             group_rows[grouped++] = r;

@@ -1067,6 +1067,74 @@ extern "C" {
     ) -> nonlin_status;
 }
 extern "C" {
+    pub fn nonlin_nll_loss_bf16(
+        rows: usize,
+        classes: usize,
+        input: *const nonlin_bf16,
+        target: *const i64,
+        loss: *mut f32,
+        ignore_index: i64,
+        reduction: nonlin_reduction,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_nll_loss_backward_bf16(
+        rows: usize,
+        classes: usize,
+        target: *const i64,
+        dloss: *const f32,
+        dinput: *mut nonlin_bf16,
+        ignore_index: i64,
+        reduction: nonlin_reduction,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_cross_entropy_bf16(
+        rows: usize,
+        classes: usize,
+        logits: *const nonlin_bf16,
+        target: *const i64,
+        loss: *mut f32,
+        dlogits: *mut nonlin_bf16,
+        ignore_index: i64,
+        reduction: nonlin_reduction,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_nll_loss_f16(
+        rows: usize,
+        classes: usize,
+        input: *const nonlin_f16,
+        target: *const i64,
+        loss: *mut f32,
+        ignore_index: i64,
+        reduction: nonlin_reduction,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_nll_loss_backward_f16(
+        rows: usize,
+        classes: usize,
+        target: *const i64,
+        dloss: *const f32,
+        dinput: *mut nonlin_f16,
+        ignore_index: i64,
+        reduction: nonlin_reduction,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_cross_entropy_f16(
+        rows: usize,
+        classes: usize,
+        logits: *const nonlin_f16,
+        target: *const i64,
+        loss: *mut f32,
+        dlogits: *mut nonlin_f16,
+        ignore_index: i64,
+        reduction: nonlin_reduction,
+    ) -> nonlin_status;
+}
+extern "C" {
     pub fn nonlin_cross_entropy_ex_f32(
         outer: usize,
         classes: usize,
