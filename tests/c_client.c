@@ -176,6 +176,33 @@ static void check_six(nonlin_status s, const float* got, const float* want, doub
                       dxw[2] == -1.5f && dxw[3] == 0.5f && dxw[0] == 0.0f,                   \
                   "nll_loss backward " #type);                                               \
         }                                                                                    \
+        {   /* The masked softmax family and logsumexp (two values, one per row). */         \
+            const uint8_t some[3] = {1, 0, 1}, all[3] = {1, 1, 1};                           \
+            T lse[2], dlse[2];                                                               \
+            float lse32[2], lsew[2];                                                         \
+            nonlin_masked_softmax_f32(2, 3, 1, 1, x, some, want, 0.5f, NONLIN_EMPTY_ROW_ZERO); \
+            check_six(nonlin_masked_softmax_##type(2, 3, 1, 1, xt, some, yt, 0.5f,           \
+                                                   NONLIN_EMPTY_ROW_ZERO) == NONLIN_OK       \
+                          ? nonlin_##type##_to_f32(6, yt, yw) : NONLIN_ERR_BAD_ARGUMENT,     \
+                      yw, want, rel, "masked softmax " #type);                               \
+            nonlin_masked_log_softmax_f32(2, 3, 1, 1, x, all, want, 0.5f, NONLIN_EMPTY_ROW_NAN); \
+            check_six(nonlin_masked_log_softmax_##type(2, 3, 1, 1, xt, all, yt, 0.5f,        \
+                                                       NONLIN_EMPTY_ROW_NAN) == NONLIN_OK    \
+                          ? nonlin_##type##_to_f32(6, yt, yw) : NONLIN_ERR_BAD_ARGUMENT,     \
+                      yw, want, rel, "masked log_softmax " #type);                           \
+            nonlin_logsumexp_f32(2, 3, 1, x, lse32);                                         \
+            check(nonlin_logsumexp_##type(2, 3, 1, xt, lse) == NONLIN_OK &&                  \
+                      nonlin_##type##_to_f32(2, lse, lsew) == NONLIN_OK &&                   \
+                      fabs(lsew[0] - lse32[0]) <= rel * fabs(lse32[0]) &&                    \
+                      fabs(lsew[1] - lse32[1]) <= rel * fabs(lse32[1]),                      \
+                  "logsumexp " #type);                                                       \
+            nonlin_f32_to_##type(2, dy, dlse);                                               \
+            nonlin_logsumexp_backward_f32(2, 3, 1, x, lsew, dy, want);                       \
+            check_six(nonlin_logsumexp_backward_##type(2, 3, 1, xt, lse, dlse, dxt) ==       \
+                              NONLIN_OK                                                      \
+                          ? nonlin_##type##_to_f32(6, dxt, dxw) : NONLIN_ERR_BAD_ARGUMENT,   \
+                      dxw, want, rel, "logsumexp backward " #type);                          \
+        }                                                                                    \
     }
 HALF_ROWS(nonlin_bf16, bf16, 0.00390625)
 HALF_ROWS(nonlin_f16, f16, 0.00048828125)

@@ -1,4 +1,5 @@
-// softmax, log_softmax and their backward in bfloat16 and float16.
+// softmax, log_softmax and their backward, the masked softmax and
+// logsumexp in bfloat16 and float16.
 //
 // The contract (nonlin.h): each output is the 16-bit rounding of a value
 // within the f32 function's bound of the exact result, so within half an
@@ -161,6 +162,116 @@ void check_rows(const std::string& isa) {
     }
 }
 
+template <class T>
+struct masked_functions {
+    nonlin_status (*masked[2])(size_t, size_t, size_t, size_t, const T*, const uint8_t*, T*, float,
+                               nonlin_empty_row);
+    nonlin_status (*logsumexp)(size_t, size_t, size_t, const T*, T*);
+    nonlin_status (*logsumexp_backward)(size_t, size_t, size_t, const T*, const T*, const T*, T*);
+};
+const masked_functions<nonlin_bf16> kBf16Masked = {
+    {nonlin_masked_softmax_bf16, nonlin_masked_log_softmax_bf16}, nonlin_logsumexp_bf16,
+    nonlin_logsumexp_backward_bf16};
+const masked_functions<nonlin_f16> kF16Masked = {
+    {nonlin_masked_softmax_f16, nonlin_masked_log_softmax_f16}, nonlin_logsumexp_f16,
+    nonlin_logsumexp_backward_f16};
+const masked_functions<nonlin_bf16>& masked_for(const nonlin_bf16*) { return kBf16Masked; }
+const masked_functions<nonlin_f16>& masked_for(const nonlin_f16*) { return kF16Masked; }
+
+// The masked, scaled softmax: a mask slice shared by every outer slice, a
+// third of it masked and one row of it empty, both empty-row modes.
+template <class T>
+void check_masked(bool log, tally& t, const std::string& isa) {
+    const half_format f = format_of(static_cast<const T*>(nullptr));
+    const auto fn = masked_for(static_cast<const T*>(nullptr)).masked[log];
+    const auto fn32 = log ? nonlin_masked_log_softmax_f32 : nonlin_masked_softmax_f32;
+    for (const shape& s : half_shapes()) {
+        std::vector<uint8_t> mask(s.axis * s.inner);
+        for (std::size_t i = 0; i < mask.size(); ++i) mask[i] = (i * 2654435761u >> 7) % 3 != 0;
+        for (std::size_t a = 0; a < s.axis; ++a) mask[a * s.inner] = 0;  // row (o, 0) empty
+        for (const bool special : {false, true}) {
+            for (const bool zero : {false, true}) {
+                const float scale = zero ? 0.125f : 1.0f;
+                const nonlin_empty_row mode = zero ? NONLIN_EMPTY_ROW_ZERO : NONLIN_EMPTY_ROW_NAN;
+                INFO(isa << " " << f.name << (log ? " masked_log_softmax " : " masked_softmax ")
+                         << s.outer << "x" << s.axis << "x" << s.inner << " scale " << scale
+                         << (special ? " with special values" : ""));
+                const std::vector<T> x = row_inputs<T>(s, 3.0, special);
+                const std::vector<float> xf = widened(x);
+                std::vector<T> y(x.size());
+                std::vector<float> yf(x.size());
+                REQUIRE(fn(s.outer, s.axis, s.inner, 1, x.data(), mask.data(), y.data(), scale,
+                           mode) == NONLIN_OK);
+                REQUIRE(fn32(s.outer, s.axis, s.inner, 1, xf.data(), mask.data(), yf.data(),
+                             scale, mode) == NONLIN_OK);
+                const std::vector<double> ref = reference_masked_softmax(
+                    xf, mask.data(), 1, s.outer, s.axis, s.inner, scale, log, zero);
+                const double bound =
+                    bound_of(log ? row_bound::masked_log_softmax : row_bound::masked_softmax,
+                             path_of(s.axis, s.inner));
+                std::vector<expectation> want(x.size());
+                for (std::size_t i = 0; i < x.size(); ++i)
+                    want[i] = expect(f, ref[i], bound,
+                                     log ? std::max(std::fabs(ref[i]), 1.0) : ref[i], false);
+                score(t, y, yf, want, xf, same_as_f32::number);
+            }
+        }
+    }
+}
+
+// logsumexp (one value per row) and its gradient.
+template <class T>
+void check_logsumexp(tally& fwd, tally& bwd, const std::string& isa) {
+    const half_format f = format_of(static_cast<const T*>(nullptr));
+    const masked_functions<T>& fns = masked_for(static_cast<const T*>(nullptr));
+    for (const shape& s : half_shapes()) {
+        for (const bool special : {false, true}) {
+            INFO(isa << " " << f.name << " logsumexp " << s.outer << "x" << s.axis << "x"
+                     << s.inner << (special ? " with special values" : ""));
+            const std::vector<T> x = row_inputs<T>(s, 3.0, special);
+            const std::vector<float> xf = widened(x);
+            const std::size_t rows = s.outer * s.inner;
+            std::vector<T> y(rows), dx(x.size());
+            std::vector<float> yf(rows), dxf(x.size());
+            REQUIRE(fns.logsumexp(s.outer, s.axis, s.inner, x.data(), y.data()) == NONLIN_OK);
+            REQUIRE(nonlin_logsumexp_f32(s.outer, s.axis, s.inner, xf.data(), yf.data()) ==
+                    NONLIN_OK);
+            const std::vector<double> ref = reference_logsumexp(xf, s.outer, s.axis, s.inner);
+            std::vector<expectation> want(rows);
+            for (std::size_t i = 0; i < rows; ++i)
+                want[i] = expect(f, ref[i], bound_of(row_bound::logsumexp, path_of(s.axis, s.inner)),
+                                 std::max(std::fabs(ref[i]), 1.0), false);
+            score(fwd, y, yf, want, xf, same_as_f32::number);
+            // The gradient from the 16-bit y and a 16-bit dy per row.
+            std::vector<T> dy(rows);
+            for (std::size_t i = 0; i < rows; ++i)
+                dy[i].bits = round_to_half(f, 0.5 + static_cast<double>(i % 5));
+            const std::vector<float> ywide = widened(y), dyf = widened(dy);
+            REQUIRE(fns.logsumexp_backward(s.outer, s.axis, s.inner, x.data(), y.data(),
+                                           dy.data(), dx.data()) == NONLIN_OK);
+            REQUIRE(nonlin_logsumexp_backward_f32(s.outer, s.axis, s.inner, xf.data(),
+                                                  ywide.data(), dyf.data(), dxf.data()) ==
+                    NONLIN_OK);
+            std::vector<expectation> grad(x.size(), expectation{false, false, 0, 0, 0});
+            if (!special) {
+                for (const row_index r : rows_of(s.outer, s.axis, s.inner)) {
+                    const std::size_t row = r.base / (s.axis * s.inner) * s.inner +
+                                            r.base % (s.axis * s.inner);
+                    for (std::size_t a = 0; a < s.axis; ++a) {
+                        const std::size_t k = r.base + a * r.stride;
+                        const double exact = dyf[row] * std::exp(static_cast<double>(xf[k]) -
+                                                                 ywide[row]);
+                        grad[k] = expect(f, exact, bound_of(row_bound::logsumexp_backward,
+                                                            path_of(s.axis, s.inner)),
+                                         exact, false);
+                    }
+                }
+            }
+            score(bwd, dx, dxf, grad, xf, same_as_f32::number);
+        }
+    }
+}
+
 // Argument checks: the f32 rules, and nothing written on a refusal.
 template <class T>
 void check_refusals() {
@@ -176,7 +287,19 @@ void check_refusals() {
         CHECK(fns.backward[log](2, 4, 1, x.data(), out.data() + 1, out.data()) ==
               NONLIN_ERR_OVERLAP);
         CHECK(fns.forward[log](0, 4, 1, nullptr, nullptr) == NONLIN_OK);
+        const auto masked = masked_for(static_cast<const T*>(nullptr)).masked[log];
+        const uint8_t mask[8] = {1, 0, 1, 1, 0, 1, 1, 1};
+        CHECK(masked(2, 4, 1, 1, x.data(), mask, out.data(), -1.0f, NONLIN_EMPTY_ROW_NAN) ==
+              NONLIN_ERR_BAD_ARGUMENT);
+        CHECK(masked(3, 4, 1, 2, x.data(), mask, out.data(), 1.0f, NONLIN_EMPTY_ROW_NAN) ==
+              NONLIN_ERR_BAD_SHAPE);
+        CHECK(masked(2, 4, 1, 1, x.data(), mask, out.data(), 1.0f,
+                     static_cast<nonlin_empty_row>(5)) == NONLIN_ERR_BAD_ARGUMENT);
     }
+    const masked_functions<T>& m = masked_for(static_cast<const T*>(nullptr));
+    CHECK(m.logsumexp(2, 4, 1, nullptr, out.data()) == NONLIN_ERR_NULL_POINTER);
+    CHECK(m.logsumexp_backward(2, 4, 1, x.data(), x.data(), x.data(), x.data() + 1) ==
+          NONLIN_ERR_OVERLAP);
     for (const T& o : out) CHECK(o.bits == sentinel.bits);
 }
 
@@ -187,6 +310,26 @@ TEST_CASE("16-bit softmax family: the f32 results rounded once, within the 16-bi
     FOR_EACH_ISA();
     check_rows<nonlin_bf16>(isa_name);
     check_rows<nonlin_f16>(isa_name);
+}
+
+TEST_CASE("16-bit masked softmax and logsumexp: the f32 results rounded once, within bounds",
+          "[half][softmax]") {
+    FOR_EACH_ISA();
+    for (const bool log : {false, true}) {
+        tally bf, hf;
+        check_masked<nonlin_bf16>(log, bf, isa_name);
+        check_masked<nonlin_f16>(log, hf, isa_name);
+        const char* name = log ? "masked_log_softmax" : "masked_softmax";
+        report("forward", isa_name, false, name, "bf16", bf);
+        report("forward", isa_name, false, name, "f16", hf);
+    }
+    tally bf, hf, bfb, hfb;
+    check_logsumexp<nonlin_bf16>(bf, bfb, isa_name);
+    check_logsumexp<nonlin_f16>(hf, hfb, isa_name);
+    report("forward", isa_name, false, "logsumexp", "bf16", bf);
+    report("forward", isa_name, false, "logsumexp", "f16", hf);
+    report("backward", isa_name, false, "logsumexp_backward", "bf16", bfb);
+    report("backward", isa_name, false, "logsumexp_backward", "f16", hfb);
 }
 
 TEST_CASE("16-bit softmax family: argument checks leave the output untouched",

@@ -726,6 +726,40 @@ NONLIN_API nonlin_status nonlin_logsumexp_backward_f32(size_t outer, size_t axis
                                                        const float* x, const float* y,
                                                        const float* dy, float* dx);
 
+/* The four functions above in both 16-bit types: the f32 function's
+ * arguments (mask, scale and mode as they are) with x, y, dy and dx in the
+ * 16-bit type, under the rules of the 16-bit softmax family above: row
+ * statistics in float32 and double, each output the f32 function's on the
+ * widened inputs, rounded once to nearest even (bit for bit, a NaN's sign
+ * and payload aside), so within half an ulp of the 16-bit type plus the
+ * f32 bound. */
+NONLIN_API nonlin_status nonlin_masked_softmax_bf16(size_t outer, size_t axis, size_t inner,
+                                                    size_t mask_outer, const nonlin_bf16* x,
+                                                    const uint8_t* mask, nonlin_bf16* y,
+                                                    float scale, nonlin_empty_row empty_row);
+NONLIN_API nonlin_status nonlin_masked_log_softmax_bf16(size_t outer, size_t axis, size_t inner,
+                                                        size_t mask_outer, const nonlin_bf16* x,
+                                                        const uint8_t* mask, nonlin_bf16* y,
+                                                        float scale, nonlin_empty_row empty_row);
+NONLIN_API nonlin_status nonlin_logsumexp_bf16(size_t outer, size_t axis, size_t inner,
+                                               const nonlin_bf16* x, nonlin_bf16* y);
+NONLIN_API nonlin_status nonlin_logsumexp_backward_bf16(size_t outer, size_t axis, size_t inner,
+                                                        const nonlin_bf16* x, const nonlin_bf16* y,
+                                                        const nonlin_bf16* dy, nonlin_bf16* dx);
+NONLIN_API nonlin_status nonlin_masked_softmax_f16(size_t outer, size_t axis, size_t inner,
+                                                   size_t mask_outer, const nonlin_f16* x,
+                                                   const uint8_t* mask, nonlin_f16* y, float scale,
+                                                   nonlin_empty_row empty_row);
+NONLIN_API nonlin_status nonlin_masked_log_softmax_f16(size_t outer, size_t axis, size_t inner,
+                                                       size_t mask_outer, const nonlin_f16* x,
+                                                       const uint8_t* mask, nonlin_f16* y,
+                                                       float scale, nonlin_empty_row empty_row);
+NONLIN_API nonlin_status nonlin_logsumexp_f16(size_t outer, size_t axis, size_t inner,
+                                              const nonlin_f16* x, nonlin_f16* y);
+NONLIN_API nonlin_status nonlin_logsumexp_backward_f16(size_t outer, size_t axis, size_t inner,
+                                                       const nonlin_f16* x, const nonlin_f16* y,
+                                                       const nonlin_f16* dy, nonlin_f16* dx);
+
 /* ------------------------------------------------------------ losses, f32 */
 
 /* The losses take rows x classes inputs (row-major) and one class index

@@ -47,8 +47,9 @@ struct masked_args {
     bool zero_empty;
 };
 
-// The softmax family's kernels, and the fused cross-entropy built from them,
-// for element type T (float, nonlin_bf16 or nonlin_f16).
+// The softmax family's kernels (with the masked softmax and logsumexp), and
+// the fused cross-entropy built from them, for element type T (float,
+// nonlin_bf16 or nonlin_f16).
 template <class T>
 struct softmax_kernels {
     // Rows of `outer` slices of axis x inner starting at x, restricted to the
@@ -69,6 +70,15 @@ struct softmax_kernels {
     using cross_entropy_fn = double (*)(std::size_t rows, std::size_t classes, const T* logits,
                                         const int64_t* target, float* row_loss, T* dlogits,
                                         int64_t ignore_index, double grad_scale);
+    using masked_row_fn = void (*)(std::size_t outer, std::size_t axis, std::size_t inner,
+                                   std::size_t ib, std::size_t ie, const T* x, T* y,
+                                   const masked_args& args);
+    // y (dy) holds one value per row: outer x inner.
+    using reduce_fn = void (*)(std::size_t outer, std::size_t axis, std::size_t inner,
+                               std::size_t ib, std::size_t ie, const T* x, T* y);
+    using reduce_backward_fn = void (*)(std::size_t outer, std::size_t axis, std::size_t inner,
+                                        std::size_t ib, std::size_t ie, const T* x, const T* y,
+                                        const T* dy, T* dx);
 
     row_fn softmax;
     row_fn log_softmax;
@@ -79,6 +89,10 @@ struct softmax_kernels {
     apply_fn log_softmax_apply;
     rest_fn rest;
     cross_entropy_fn cross_entropy;
+    masked_row_fn masked_softmax;
+    masked_row_fn masked_log_softmax;
+    reduce_fn logsumexp;
+    reduce_backward_fn logsumexp_backward;
 };
 
 // The kernels of one 16-bit storage type T (nonlin_bf16 or nonlin_f16),
@@ -104,15 +118,6 @@ struct kernel_table {
     // y = exp(x - the part's max) and the part's statistics; then y *= factor.
     using exp_part_fn = row_stats (*)(const float* x, std::size_t n, float* y);
     using scale_fn = void (*)(std::size_t n, float* y, float factor);
-    using masked_row_fn = void (*)(std::size_t outer, std::size_t axis, std::size_t inner,
-                                   std::size_t ib, std::size_t ie, const float* x, float* y,
-                                   const masked_args& args);
-    // y (dy) holds one value per row: outer x inner.
-    using reduce_fn = void (*)(std::size_t outer, std::size_t axis, std::size_t inner,
-                               std::size_t ib, std::size_t ie, const float* x, float* y);
-    using reduce_backward_fn = void (*)(std::size_t outer, std::size_t axis, std::size_t inner,
-                                        std::size_t ib, std::size_t ie, const float* x,
-                                        const float* y, const float* dy, float* dx);
     // Positions [pb, pe) against index targets (probs null) or probabilities.
     using soft_cross_entropy_fn = double (*)(const soft_ce_args& a, std::size_t pb,
                                              std::size_t pe, const float* logits,
@@ -129,10 +134,6 @@ struct kernel_table {
     softmax_kernels<float> rows;
     exp_part_fn softmax_exp_part;
     scale_fn scale_part;
-    masked_row_fn masked_softmax;
-    masked_row_fn masked_log_softmax;
-    reduce_fn logsumexp;
-    reduce_backward_fn logsumexp_backward;
     soft_cross_entropy_fn soft_cross_entropy;
     bce_with_logits_fn bce_with_logits;
     const typed_kernels<nonlin_bf16>* bf16;

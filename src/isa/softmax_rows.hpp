@@ -4,7 +4,9 @@
 #pragma once
 
 #include "kernel_table.hpp"
+#include "../ops/logsumexp.hpp"
 #include "../ops/loss.hpp"
+#include "../ops/masked_softmax.hpp"
 #include "../ops/softmax.hpp"
 
 namespace nonlin {
@@ -22,6 +24,10 @@ softmax_kernels<T> softmax_rows() {
         &ops::log_softmax_apply<T>,
         &ops::contiguous_rest<T>,
         &ops::cross_entropy<T>,
+        &ops::masked_rows<false, T>,
+        &ops::masked_rows<true, T>,
+        &ops::logsumexp<T>,
+        &ops::logsumexp_backward<T>,
     };
 }
 

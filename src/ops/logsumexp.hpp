@@ -22,15 +22,17 @@ inline float logsumexp_of(float max, double sum, double rest, bool has_nan) {
 }
 
 // A contiguous row of any length, block by block (contiguous_stats).
-inline void logsumexp_one(const contiguous_row& t, const float* x, float* y) {
+template <class T>
+void logsumexp_one(const contiguous_row& t, const T* x, T* y) {
     const row_stats st = with_rest(x, t.n, contiguous_stats(x, t.n));
     // Only rows with an infinite maximum or a NaN sum can hold a NaN.
     const bool odd = !std::isfinite(st.max) || std::isnan(st.sum);
-    *y = logsumexp_of(st.max, st.sum, st.rest, odd && has_nan(t, x));
+    set_element(y, 0, logsumexp_of(st.max, st.sum, st.rest, odd && has_nan(t, x)));
 }
 
 // t.lanes rows along a strided axis, one per lane.
-inline void logsumexp_one(const strided_columns& t, const float* x, float* y) {
+template <class T>
+void logsumexp_one(const strided_columns& t, const T* x, T* y) {
     const vfloat m = max_pass(t, x);
     const lane_sum s = exp_sum_pass<false>(t, x, m, nullptr);
     alignas(64) float maxes[kWidth], nans[kWidth] = {};
@@ -45,30 +47,36 @@ inline void logsumexp_one(const strided_columns& t, const float* x, float* y) {
         rest_pass(t, x, m).lanes(rests);
     }
     for (std::size_t i = 0; i < t.lanes; ++i)
-        y[i] = logsumexp_of(maxes[i], sums[i], confident(sums[i]) ? rests[i] : -1.0,
-                            nans[i] != 0.0f);
+        set_element(y, i, logsumexp_of(maxes[i], sums[i], confident(sums[i]) ? rests[i] : -1.0,
+                                       nans[i] != 0.0f));
 }
 
 // The row's y (or dy): one value for a contiguous row, one per lane for
 // strided columns.
-inline vfloat row_value(const contiguous_row&, const float* p) { return splat(*p); }
-inline vfloat row_value(const strided_columns& t, const float* p) {
+template <class T>
+vfloat row_value(const contiguous_row&, const T* p) {
+    return splat(element_at(p, 0));
+}
+template <class T>
+vfloat row_value(const strided_columns& t, const T* p) {
     return load_n(p, t.lanes, 0.0f);
 }
 
 // Entry points: the kernel table's signatures (src/isa/kernel_table.hpp).
-// y (dy) holds the outputs (gradients) of the same outer slices as x.
-inline void logsumexp(std::size_t outer, std::size_t axis, std::size_t inner, std::size_t ib,
-                      std::size_t ie, const float* x, float* y) {
+// y (dy) holds the outputs (gradients) of the same outer slices as x; each
+// for float and the 16-bit types.
+template <class T>
+void logsumexp(std::size_t outer, std::size_t axis, std::size_t inner, std::size_t ib,
+               std::size_t ie, const T* x, T* y) {
     const std::size_t slice = axis * inner;
     for_each_row(outer, axis, inner, ib, ie, [&](const auto& t, std::size_t off) {
         logsumexp_one(t, x + off, y + off / slice * inner + off % slice);
     });
 }
 
-inline void logsumexp_backward(std::size_t outer, std::size_t axis, std::size_t inner,
-                               std::size_t ib, std::size_t ie, const float* x, const float* y,
-                               const float* dy, float* dx) {
+template <class T>
+void logsumexp_backward(std::size_t outer, std::size_t axis, std::size_t inner, std::size_t ib,
+                        std::size_t ie, const T* x, const T* y, const T* dy, T* dx) {
     const std::size_t slice = axis * inner;
     for_each_row(outer, axis, inner, ib, ie, [&](const auto& t, std::size_t off) {
         const std::size_t at = off / slice * inner + off % slice;

@@ -8,21 +8,6 @@ namespace nonlin {
 namespace NONLIN_ISA_NS {
 namespace ops {
 
-// Element i of x, widened, and element i of y set to v (rounded once):
-// single elements of float or a 16-bit type.
-inline float element_at(const float* x, std::size_t i) { return read_at(x, i); }
-inline void set_element(float* y, std::size_t i, float v) { write_at(y, i, v); }
-template <class T, if_half<T> = 0>
-float element_at(const T* x, std::size_t i) {
-    alignas(64) float one[kWidth];
-    store(one, load_n(x + i, 1, 0.0f));
-    return one[0];
-}
-template <class T, if_half<T> = 0>
-void set_element(T* y, std::size_t i, float v) {
-    store_n(y + i, 1, splat(v));
-}
-
 // x_t's term in the sum of contiguous_stats(x, n), computed the same way, so
 // that the sum minus it is the sum of the other terms to double precision.
 template <class T>

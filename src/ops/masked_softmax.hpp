@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <type_traits>
 
 #include "../isa/kernel_table.hpp"
 #include "softmax_passes.hpp"
@@ -31,7 +32,8 @@ struct masked_terms {
     const uint8_t* mask;
     vfloat scale;
 
-    vfloat load(const float* x, std::size_t off, std::size_t k) const {
+    template <class T>
+    vfloat load(const T* x, std::size_t off, std::size_t k) const {
         const vfloat v = load_n(x + off, k, kNegInf);
         return mask ? select(kept_lanes(mask + off, k), v, splat(kNegInf)) : v;
     }
@@ -62,28 +64,37 @@ struct masked_terms {
 // Lanes whose row is empty (no kept entry above -inf and no NaN), for the
 // zero mode; none otherwise. The maximum may have dropped a NaN, so rows
 // whose maximum is -inf are searched for one.
-template <class Traversal>
-vmask empty_lanes(const Traversal& t, const float* x, const masked_terms& terms, vfloat m,
+template <class Traversal, class T>
+vmask empty_lanes(const Traversal& t, const T* x, const masked_terms& terms, vfloat m,
                   bool zero_empty) {
     const vmask no_max = m == splat(kNegInf);
     if (!zero_empty || !any(no_max)) return splat(0.0f) != splat(0.0f);  // no lane
     return no_max & (t.finish_max(nan_flags(t, x, terms)) == splat(0.0f));
 }
 
-template <class Traversal>
-void masked_softmax_one(const Traversal& t, const float* x, float* y, const masked_terms& terms,
+// As softmax_one: a 16-bit y computes the exp terms again instead of
+// holding them (the same bits).
+template <class Traversal, class T>
+void masked_softmax_one(const Traversal& t, const T* x, T* y, const masked_terms& terms,
                         bool zero_empty) {
     const vfloat m = max_pass(t, x, terms);
     const vmask empty = empty_lanes(t, x, terms, m, zero_empty);
-    const lane_sum s = exp_sum_pass<true>(t, x, m, y, terms);
-    const vfloat r = t.finish_sum(s, reciprocal);
-    t.for_each([&](std::size_t off, std::size_t k) {
-        store_n(y + off, k, select(empty, splat(0.0f), load_n(y + off, k, 0.0f) * r));
-    });
+    if constexpr (std::is_same<T, float>::value) {
+        const vfloat r = t.finish_sum(exp_sum_pass<true>(t, x, m, y, terms), reciprocal);
+        t.for_each([&](std::size_t off, std::size_t k) {
+            store_n(y + off, k, select(empty, splat(0.0f), load_n(y + off, k, 0.0f) * r));
+        });
+    } else {
+        const vfloat r = t.finish_sum(exp_sum_pass<false>(t, x, m, nullptr, terms), reciprocal);
+        t.for_each([&](std::size_t off, std::size_t k) {
+            const vfloat e = terms.exp(terms.load(x, off, k), m);
+            store_n(y + off, k, select(empty, splat(0.0f), e * r));
+        });
+    }
 }
 
-template <class Traversal>
-void masked_log_softmax_one(const Traversal& t, const float* x, float* y,
+template <class Traversal, class T>
+void masked_log_softmax_one(const Traversal& t, const T* x, T* y,
                             const masked_terms& terms, bool zero_empty) {
     const vfloat m = max_pass(t, x, terms);
     const vmask empty = empty_lanes(t, x, terms, m, zero_empty);
@@ -120,9 +131,9 @@ void for_each_masked_row(std::size_t outer, std::size_t axis, std::size_t inner,
 
 // Entry point (masked_rows<false>: softmax, <true>: log_softmax): the
 // kernel table's signature (src/isa/kernel_table.hpp).
-template <bool Log>
+template <bool Log, class T>
 void masked_rows(std::size_t outer, std::size_t axis, std::size_t inner, std::size_t ib,
-                 std::size_t ie, const float* x, float* y, const masked_args& args) {
+                 std::size_t ie, const T* x, T* y, const masked_args& args) {
     for_each_masked_row(outer, axis, inner, ib, ie, args,
                         [&](const auto& t, std::size_t off, const masked_terms& terms) {
                             if (Log)

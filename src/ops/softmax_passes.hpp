@@ -34,6 +34,21 @@ namespace ops {
 
 constexpr float kNegInf = -std::numeric_limits<float>::infinity();
 
+// Element i of x, widened, and element i of y set to v (rounded once):
+// single elements of float or a 16-bit type.
+inline float element_at(const float* x, std::size_t i) { return read_at(x, i); }
+inline void set_element(float* y, std::size_t i, float v) { write_at(y, i, v); }
+template <class T, if_half<T> = 0>
+float element_at(const T* x, std::size_t i) {
+    alignas(64) float one[kWidth];
+    store(one, load_n(x + i, 1, 0.0f));
+    return one[0];
+}
+template <class T, if_half<T> = 0>
+void set_element(T* y, std::size_t i, float v) {
+    store_n(y + i, 1, splat(v));
+}
+
 // exp(x - m), with the subtraction's rounding error folded into exp.
 inline vfloat exp_shifted(vfloat x, vfloat m) {
     vfloat err;
@@ -190,8 +205,8 @@ bool has_nan(const Traversal& t, const T* x) {
 }
 
 // 1 in the lanes whose row holds a NaN, else 0 (per row, not reduced).
-template <class Traversal, class Terms = plain_terms>
-vfloat nan_flags(const Traversal& t, const float* x, const Terms& terms = Terms{}) {
+template <class Traversal, class T, class Terms = plain_terms>
+vfloat nan_flags(const Traversal& t, const T* x, const Terms& terms = Terms{}) {
     vfloat seen = splat(0.0f);
     t.for_each([&](std::size_t off, std::size_t k) {
         seen = max(seen, select(is_nan(terms.load(x, off, k)), splat(1.0f), splat(0.0f)));

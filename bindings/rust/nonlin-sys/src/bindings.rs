@@ -1033,6 +1033,98 @@ extern "C" {
     ) -> nonlin_status;
 }
 extern "C" {
+    pub fn nonlin_masked_softmax_bf16(
+        outer: usize,
+        axis: usize,
+        inner: usize,
+        mask_outer: usize,
+        x: *const nonlin_bf16,
+        mask: *const u8,
+        y: *mut nonlin_bf16,
+        scale: f32,
+        empty_row: nonlin_empty_row,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_masked_log_softmax_bf16(
+        outer: usize,
+        axis: usize,
+        inner: usize,
+        mask_outer: usize,
+        x: *const nonlin_bf16,
+        mask: *const u8,
+        y: *mut nonlin_bf16,
+        scale: f32,
+        empty_row: nonlin_empty_row,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_logsumexp_bf16(
+        outer: usize,
+        axis: usize,
+        inner: usize,
+        x: *const nonlin_bf16,
+        y: *mut nonlin_bf16,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_logsumexp_backward_bf16(
+        outer: usize,
+        axis: usize,
+        inner: usize,
+        x: *const nonlin_bf16,
+        y: *const nonlin_bf16,
+        dy: *const nonlin_bf16,
+        dx: *mut nonlin_bf16,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_masked_softmax_f16(
+        outer: usize,
+        axis: usize,
+        inner: usize,
+        mask_outer: usize,
+        x: *const nonlin_f16,
+        mask: *const u8,
+        y: *mut nonlin_f16,
+        scale: f32,
+        empty_row: nonlin_empty_row,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_masked_log_softmax_f16(
+        outer: usize,
+        axis: usize,
+        inner: usize,
+        mask_outer: usize,
+        x: *const nonlin_f16,
+        mask: *const u8,
+        y: *mut nonlin_f16,
+        scale: f32,
+        empty_row: nonlin_empty_row,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_logsumexp_f16(
+        outer: usize,
+        axis: usize,
+        inner: usize,
+        x: *const nonlin_f16,
+        y: *mut nonlin_f16,
+    ) -> nonlin_status;
+}
+extern "C" {
+    pub fn nonlin_logsumexp_backward_f16(
+        outer: usize,
+        axis: usize,
+        inner: usize,
+        x: *const nonlin_f16,
+        y: *const nonlin_f16,
+        dy: *const nonlin_f16,
+        dx: *mut nonlin_f16,
+    ) -> nonlin_status;
+}
+extern "C" {
     pub fn nonlin_nll_loss_f32(
         rows: usize,
         classes: usize,
