@@ -25,14 +25,16 @@ inline vint select_bits(vmask m, vint a, vint b) {
 
 inline vfloat bf16_widen(vint h) { return as_float(shift_left(h, 16)); }
 
+// Round to nearest even on the bits: add 0x7fff plus the kept half's lowest
+// bit, then keep the top half (an overflow carries into the exponent, giving
+// infinity as IEEE rounds). A NaN would carry into its sign or become an
+// infinity, so it is quieted instead (float32 bit 22 is bfloat16's top
+// payload bit) and truncated. One shift and mask at the end serve both.
 inline vint bf16_narrow(vfloat v) {
-    const vmask nan = is_nan(v);
-    // NaN lanes would overflow the rounding addition; they take the other arm.
-    const vint b = as_int(select(nan, splat(0.0f), v));
+    const vint b = as_int(v);
     const vint odd = shift_right(b, 16) & ivec(1);
-    const vint rounded = shift_right(b + ivec(0x7fff) + odd, 16) & ivec(0xffff);
-    const vint quiet = (shift_right(as_int(v), 16) & ivec(0xffff)) | ivec(0x0040);
-    return select_bits(nan, quiet, rounded);
+    const vint rounded = select_bits(is_nan(v), b | ivec(0x00400000), b + ivec(0x7fff) + odd);
+    return shift_right(rounded, 16) & ivec(0xffff);
 }
 
 inline vfloat f16_widen_bits(vint h) {
