@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "../src/isa/isa_list.hpp"
+#include "half_bench.hpp"
 #include "nonlin_calls.hpp"
 #include "nonlin/nonlin.h"
 
@@ -158,8 +159,6 @@ void register_all(int all_threads) {
 }
 
 }  // namespace
-
-void register_half();  // half_bench.cpp
 
 }  // namespace bench
 
