@@ -21,19 +21,34 @@ namespace ops {
 // their latency chains (reduce, exp, reduce, divide) overlap.
 constexpr std::size_t kShortRowGroup = 4;
 
-// A float y holds the exp terms between the sum and the scaling; a 16-bit
-// y would round them twice, so for those the output pass computes them
-// again (the same bits: exp_difference of the same operands).
+// The longest 16-bit softmax row whose exp terms wait in a float buffer on
+// the stack (16 KiB: within L1, and small for any thread's stack).
+constexpr std::size_t kRowTerms = 4096;
+
+// The exp terms are held between the sum and the scaling: in y itself when
+// it is float; for a 16-bit y (which would round them twice) in a float
+// buffer on the stack when the row is contiguous and at most kRowTerms
+// long, else computed again in the output pass (the same bits:
+// exp_difference of the same operands).
 template <class Traversal, class T>
 void softmax_one(const Traversal& t, const T* x, T* y) {
     const vfloat m = max_pass(t, x);
-    if constexpr (std::is_same<T, float>::value) {
-        const vfloat r = t.finish_sum(exp_sum_pass<true>(t, x, m, y, softmax_output_terms{}),
+    const auto through = [&](float* terms) {
+        const vfloat r = t.finish_sum(exp_sum_pass<true>(t, x, m, terms, softmax_output_terms{}),
                                       reciprocal);
         t.for_each([&](std::size_t off, std::size_t k) {
-            store_n(y + off, k, load_n(y + off, k, 0.0f) * r);
+            store_n(y + off, k, load_n(terms + off, k, 0.0f) * r);
         });
+    };
+    if constexpr (std::is_same<T, float>::value) {
+        return through(y);
     } else {
+        if constexpr (std::is_same<Traversal, contiguous_row>::value) {
+            if (t.n <= kRowTerms) {
+                alignas(64) float terms[kRowTerms];
+                return through(terms);
+            }
+        }
         const vfloat r = t.finish_sum(exp_sum_pass<false>(t, x, m, nullptr, softmax_output_terms{}),
                                       reciprocal);
         t.for_each([&](std::size_t off, std::size_t k) {
