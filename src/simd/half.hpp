@@ -29,11 +29,15 @@ inline vfloat bf16_widen(vint h) { return as_float(shift_left(h, 16)); }
 // bit, then keep the top half (an overflow carries into the exponent, giving
 // infinity as IEEE rounds). A NaN would carry into its sign or become an
 // infinity, so it is quieted instead (float32 bit 22 is bfloat16's top
-// payload bit) and truncated. One shift and mask at the end serve both.
+// payload bit) and truncated; its lanes are zeroed before the addition,
+// which would overflow a signed int for them (undefined on the scalar
+// path). One shift and mask at the end serve both.
 inline vint bf16_narrow(vfloat v) {
+    const vmask nan = is_nan(v);
     const vint b = as_int(v);
-    const vint odd = shift_right(b, 16) & ivec(1);
-    const vint rounded = select_bits(is_nan(v), b | ivec(0x00400000), b + ivec(0x7fff) + odd);
+    const vint finite = select_bits(nan, ivec(0), b);
+    const vint odd = shift_right(finite, 16) & ivec(1);
+    const vint rounded = select_bits(nan, b | ivec(0x00400000), finite + ivec(0x7fff) + odd);
     return shift_right(rounded, 16) & ivec(0xffff);
 }
 
