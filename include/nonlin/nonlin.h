@@ -304,14 +304,16 @@ NONLIN_API nonlin_status nonlin_exp_backward_f32(size_t n, const float* x, const
 /* y = x > 0 ? x : a*(exp(x) - 1) (a: PyTorch's alpha, default 1), with an
  * accurate expm1 (elu(-1e-8) = -1e-8, not 0). Backward: x > 0 ? dy :
  * dy*a*exp(x) (a at x = 0, as PyTorch). Bound (elu): 2 ulp.
- * Bound (elu_backward): 2 ulp. */
+ * Bound (elu_backward): 2 ulp. Fast tier: expm1 without carried low parts
+ * (as for celu and selu); the backward is the strict one.
+ * Fast bound (elu): 4 ulp. */
 NONLIN_API nonlin_status nonlin_elu_f32(size_t n, const float* x, float* y, float a);
 NONLIN_API nonlin_status nonlin_elu_backward_f32(size_t n, const float* x, const float* dy,
                                                  float* dx, float a);
 
 /* y = max(0, x) + min(0, a*(exp(x/a) - 1)) (alpha, default 1); a > 0.
  * Backward: x > 0 ? dy : dy*exp(x/a). Bound (celu): 2 ulp.
- * Bound (celu_backward): 2 ulp. */
+ * Bound (celu_backward): 2 ulp. Fast bound (celu): 4 ulp. */
 NONLIN_API nonlin_status nonlin_celu_f32(size_t n, const float* x, float* y, float a);
 NONLIN_API nonlin_status nonlin_celu_backward_f32(size_t n, const float* x, const float* dy,
                                                   float* dx, float a);
@@ -319,7 +321,8 @@ NONLIN_API nonlin_status nonlin_celu_backward_f32(size_t n, const float* x, cons
 /* y = scale*(x > 0 ? x : alpha*(exp(x) - 1)) with PyTorch's constants
  * alpha = 1.6732632423543772, scale = 1.0507009873554805, carried in two
  * floats each. Backward: dy*scale, or dy*scale*alpha*exp(x) for x <= 0.
- * Bound (selu): 2 ulp. Bound (selu_backward): 2 ulp. */
+ * Bound (selu): 2 ulp. Bound (selu_backward): 2 ulp.
+ * Fast bound (selu): 4 ulp. */
 NONLIN_API nonlin_status nonlin_selu_f32(size_t n, const float* x, float* y);
 NONLIN_API nonlin_status nonlin_selu_backward_f32(size_t n, const float* x, const float* dy,
                                                   float* dx);
@@ -346,7 +349,9 @@ NONLIN_API nonlin_status nonlin_logsigmoid_backward_f32(size_t n, const float* x
  * underflow (x * exp(x) below -64); silu(-inf) = -0 (not NaN). Backward:
  * dy * s * (1 + x*(1 - s)), s = sigmoid(x); 0 at -inf. Bound (silu): 2 ulp.
  * Bound (silu_backward): 2 ulp of max(|dx|, |dy| * (s + |x| s (1 - s)))
- * (an absolute bound near its zero, x = -1.2785). */
+ * (an absolute bound near its zero, x = -1.2785). Fast tier: x / (1 +
+ * exp(-x)), exp without carried low parts (x * exp(x) below -80 as in the
+ * strict tier); the backward is the strict one. Fast bound (silu): 4 ulp. */
 NONLIN_API nonlin_status nonlin_silu_f32(size_t n, const float* x, float* y);
 NONLIN_API nonlin_status nonlin_silu_backward_f32(size_t n, const float* x, const float* dy,
                                                   float* dx);

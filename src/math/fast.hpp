@@ -57,6 +57,12 @@ inline vfloat fast_expm1_nonpositive(vfloat z) {
     return fmadd(s, q, s - splat(1.0f));
 }
 
+// expm1(z) for z <= 0 with the sign of a zero z kept (expm1(-0) = -0, as
+// the strict expm1): the result is <= 0, so the sign bit of z is its own.
+inline vfloat fast_expm1_signed_nonpositive(vfloat z) {
+    return as_float(as_int(fast_expm1_nonpositive(z)) | (as_int(z) & vint(INT32_MIN)));
+}
+
 // tanh(x) = -m / (2 + m) with m = expm1(-2|x|) in (-1, 0], the sign of x
 // restored: no cancellation at small |x| (m ~ -2|x|, exact down to the
 // subnormals) and no overflow; 2 + m lies in [1, 2]. m about 2 u, 2 + m

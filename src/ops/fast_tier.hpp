@@ -6,6 +6,7 @@
 #include "../math/fast.hpp"
 #include "exp_family.hpp"
 #include "sigmoid_tanh.hpp"
+#include "x_sigmoid.hpp"
 
 namespace nonlin {
 namespace NONLIN_ISA_NS {
@@ -24,6 +25,46 @@ struct fast_tanh_op : tanh_op {
 struct fast_exp_op : exp_op {
     using exp_op::exp_op;
     static vfloat forward(vfloat x) { return math::fast_exp(x); }
+};
+
+// elu, celu and selu: the strict ops' x <= 0 branch on the fast expm1
+// (about 2 u) and one more product (0.5 ulp).
+struct fast_elu_op : elu_op {
+    using elu_op::elu_op;
+    vfloat forward(vfloat x) const {
+        return select(x > splat(0.0f), x, a * math::fast_expm1_signed_nonpositive(x));
+    }
+};
+
+struct fast_celu_op : celu_op {
+    using celu_op::celu_op;
+    vfloat forward(vfloat x) const {
+        const vfloat q = x / a;
+        return select(x > splat(0.0f) || abs(q) < splat(0x1p-30f), x,
+                      a * math::fast_expm1_signed_nonpositive(q));
+    }
+};
+
+struct fast_selu_op : selu_op {
+    using selu_op::selu_op;
+    static vfloat forward(vfloat x) {
+        using K = selu_constants;
+        const vfloat pos = times_constant(x, K::scale_hi, K::scale_lo);
+        const vfloat neg =
+            times_constant(math::fast_expm1_signed_nonpositive(x), K::sa_hi, K::sa_lo);
+        return select(x > splat(0.0f), pos, neg);
+    }
+};
+
+// silu(x) = x / (1 + exp(-x)): fast_sigmoid's quotient with x for 1, so the
+// same roundings. Below x = -80 (exp(-x) overflows from -88.7 on, while
+// x e^x is a normal float down to -98), the strict op's x e^x.
+struct fast_silu_op : silu_op {
+    using silu_op::silu_op;
+    static vfloat forward(vfloat x) {
+        const vfloat main = x / (splat(1.0f) + math::fast_exp(-x));
+        return select_rare(x < splat(-80.0f), [&] { return x_exp(x, x, splat(0.0f)); }, main);
+    }
 };
 
 }  // namespace ops

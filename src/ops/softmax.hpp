@@ -17,8 +17,8 @@ namespace nonlin {
 namespace NONLIN_ISA_NS {
 namespace ops {
 
-// Rows of at most one vector are processed this many at a time, so that
-// their latency chains (reduce, exp, reduce, divide) overlap.
+// Rows of one or two vectors are processed this many vectors at a time, so
+// that their latency chains (reduce, exp, reduce, divide) overlap.
 constexpr std::size_t kShortRowGroup = 4;
 
 // The longest 16-bit softmax row whose exp terms wait in a float buffer on
@@ -151,39 +151,119 @@ void log_softmax_backward_one(const Traversal& t, const T* y, const T* dy, T* dx
     });
 }
 
-// G rows of axis <= kWidth elements each, one vector per row.
-template <bool Log, std::size_t G, class T>
+// The elements of a short row in its vector j.
+inline std::size_t lanes_of_vector(std::size_t axis, std::size_t j) {
+    return axis - j * kWidth < kWidth ? axis - j * kWidth : kWidth;
+}
+
+// G rows of V vectors each at most ((V - 1) kWidth < axis <= V kWidth): the
+// contiguous path's arithmetic (the same sums, in the same order), with the
+// rows' latency chains (reduce, exp, reduce, divide) side by side.
+template <bool Log, std::size_t G, std::size_t V, class T>
 void short_row_group(std::size_t axis, const T* x, T* y) {
-    vfloat v[G], m[G], e[G];
+    const auto lanes = [axis](std::size_t j) { return lanes_of_vector(axis, j); };
+    vfloat v[G][V], e[G][V], m[G];
     double s[G];
     for (std::size_t g = 0; g < G; ++g) {
-        v[g] = load_n(x + g * axis, axis, kNegInf);
-        m[g] = splat(reduce_max(v[g]));
+        vfloat top = splat(kNegInf);
+        for (std::size_t j = 0; j < V; ++j) {
+            v[g][j] = load_n(x + g * axis + j * kWidth, lanes(j), kNegInf);
+            top = max(top, v[g][j]);
+        }
+        m[g] = splat(reduce_max(top));
     }
     for (std::size_t g = 0; g < G; ++g) {
-        // log_softmax keeps exp_shifted: its rest (below) is held to 2 ulp.
-        e[g] = Log ? exp_shifted(v[g], m[g]) : math::exp_difference(v[g], m[g]);
-        s[g] = reduce_add(widen_lo(e[g]) + (kWidth > 1 ? widen_hi(e[g]) : vdouble(0.0)));
+        lane_sum sum;
+        for (std::size_t j = 0; j < V; ++j) {
+            // log_softmax keeps exp_shifted: its rest (below) is held to 2 ulp.
+            e[g][j] = Log ? exp_shifted(v[g][j], m[g]) : math::exp_difference(v[g][j], m[g]);
+            sum.add(e[g][j]);
+        }
+        s[g] = sum.total();
     }
     for (std::size_t g = 0; g < G; ++g) {
         if (Log && confident(s[g])) {  // the terms below the maximum alone
-            const vfloat rest = select(v[g] == m[g], splat(0.0f), e[g]);
-            s[g] = std::log1p(reduce_add(widen_lo(rest) + (kWidth > 1 ? widen_hi(rest) : vdouble(0.0))));
+            lane_sum rest;
+            for (std::size_t j = 0; j < V; ++j)
+                rest.add(select(v[g][j] == m[g], splat(0.0f), e[g][j]));
+            s[g] = std::log1p(rest.total());
         } else if (Log) {
             s[g] = std::log(s[g]);
         }
-        const vfloat out = Log ? log_shifted(v[g], m[g], splat(static_cast<float>(s[g])))
-                               : e[g] * splat(reciprocal(s[g]));
-        store_n(y + g * axis, axis, out);
+        const vfloat f = splat(Log ? static_cast<float>(s[g]) : reciprocal(s[g]));
+        for (std::size_t j = 0; j < V; ++j)
+            store_n(y + g * axis + j * kWidth, lanes(j),
+                    Log ? log_shifted(v[g][j], m[g], f) : e[g][j] * f);
     }
 }
 
-template <bool Log, class T>
+// Rows of at most V vectors, kShortRowGroup vectors at a time.
+template <bool Log, std::size_t V, class T>
 void short_rows(std::size_t rows, std::size_t axis, const T* x, T* y) {
+    constexpr std::size_t G = kShortRowGroup / V;
     std::size_t r = 0;
-    for (; r + kShortRowGroup <= rows; r += kShortRowGroup)
-        short_row_group<Log, kShortRowGroup>(axis, x + r * axis, y + r * axis);
-    for (; r < rows; ++r) short_row_group<Log, 1>(axis, x + r * axis, y + r * axis);
+    for (; r + G <= rows; r += G) short_row_group<Log, G, V>(axis, x + r * axis, y + r * axis);
+    for (; r < rows; ++r) short_row_group<Log, 1, V>(axis, x + r * axis, y + r * axis);
+}
+
+// softmax_backward_one on G contiguous rows of V vectors each at most, side
+// by side: the same dot products in the same order, and the same output
+// (a row outside the float path's range takes softmax_backward_one).
+// Each row is read whole before its dx is written, so dx may be y or dy.
+template <std::size_t G, std::size_t V, class T>
+void short_backward_group(std::size_t axis, const T* y, const T* dy, T* dx) {
+    vfloat yv[G][V], d[G][V];
+    double dot[G];
+    float d_max[G];
+    for (std::size_t g = 0; g < G; ++g) {
+        lane_sum sum;
+        vfloat m = splat(0.0f);
+        for (std::size_t j = 0; j < V; ++j) {
+            const std::size_t off = g * axis + j * kWidth;
+            yv[g][j] = load_n(y + off, lanes_of_vector(axis, j), 0.0f);
+            d[g][j] = load_n(dy + off, lanes_of_vector(axis, j), 0.0f);
+            sum.add_product(yv[g][j], d[g][j]);
+            m = max(m, abs(d[g][j]));
+        }
+        dot[g] = sum.total();
+        d_max[g] = reduce_max(m);
+    }
+    for (std::size_t g = 0; g < G; ++g) {
+        if (!kHasFma || !(d_max[g] < 0x1p126f) || !(std::fabs(dot[g]) < 0x1p126)) {
+            softmax_backward_one(contiguous_row{axis}, y + g * axis, dy + g * axis, dx + g * axis);
+            continue;
+        }
+        const float hi = static_cast<float>(dot[g]);
+        const vfloat d_hi = splat(hi), d_lo = splat(static_cast<float>(dot[g] - hi));
+        for (std::size_t j = 0; j < V; ++j) {
+            vfloat a_lo;
+            const vfloat a_hi = two_diff_finite(d[g][j], d_hi, a_lo);
+            store_n(dx + g * axis + j * kWidth, lanes_of_vector(axis, j),
+                    fmadd(yv[g][j], a_hi, yv[g][j] * (a_lo - d_lo)));
+        }
+    }
+}
+
+template <std::size_t V, class T>
+void short_backward_rows(std::size_t rows, std::size_t axis, const T* y, const T* dy, T* dx) {
+    constexpr std::size_t G = kShortRowGroup / V;
+    std::size_t r = 0;
+    for (; r + G <= rows; r += G)
+        short_backward_group<G, V>(axis, y + r * axis, dy + r * axis, dx + r * axis);
+    for (; r < rows; ++r) short_backward_group<1, V>(axis, y + r * axis, dy + r * axis, dx + r * axis);
+}
+
+// Contiguous rows of one or two vectors (10 classes on avx2 are two) take
+// the short-row path; whether they did is returned.
+template <bool Log, class T>
+bool short_rows_if_short(std::size_t rows, std::size_t axis, std::size_t inner, const T* x,
+                         T* y) {
+    if (inner != 1 || axis > 2 * kWidth) return false;
+    if (axis <= kWidth)
+        short_rows<Log, 1>(rows, axis, x, y);
+    else
+        short_rows<Log, 2>(rows, axis, x, y);
+    return true;
 }
 
 // Runs `one_row(traversal, offset)` for every row of `outer` slices of
@@ -209,7 +289,7 @@ void for_each_row(std::size_t outer, std::size_t axis, std::size_t inner, std::s
 template <class T>
 void softmax(std::size_t outer, std::size_t axis, std::size_t inner, std::size_t ib,
              std::size_t ie, const T* x, T* y) {
-    if (inner == 1 && axis <= kWidth) return short_rows<false>(outer, axis, x, y);
+    if (short_rows_if_short<false>(outer, axis, inner, x, y)) return;
     for_each_row(outer, axis, inner, ib, ie, [&](const auto& t, std::size_t off) {
         softmax_one(t, x + off, y + off);
     });
@@ -218,7 +298,7 @@ void softmax(std::size_t outer, std::size_t axis, std::size_t inner, std::size_t
 template <class T>
 void log_softmax(std::size_t outer, std::size_t axis, std::size_t inner, std::size_t ib,
                  std::size_t ie, const T* x, T* y) {
-    if (inner == 1 && axis <= kWidth) return short_rows<true>(outer, axis, x, y);
+    if (short_rows_if_short<true>(outer, axis, inner, x, y)) return;
     if (inner == 1) {
         for (std::size_t o = 0; o < outer; ++o) {
             const T* row = x + o * axis;
@@ -236,6 +316,8 @@ void log_softmax(std::size_t outer, std::size_t axis, std::size_t inner, std::si
 template <class T>
 void softmax_backward(std::size_t outer, std::size_t axis, std::size_t inner, std::size_t ib,
                       std::size_t ie, const T* y, const T* dy, T* dx) {
+    if (inner == 1 && axis <= kWidth) return short_backward_rows<1>(outer, axis, y, dy, dx);
+    if (inner == 1 && axis <= 2 * kWidth) return short_backward_rows<2>(outer, axis, y, dy, dx);
     for_each_row(outer, axis, inner, ib, ie, [&](const auto& t, std::size_t off) {
         softmax_backward_one(t, y + off, dy + off, dx + off);
     });
