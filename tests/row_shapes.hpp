@@ -14,13 +14,14 @@ struct shape {
     std::size_t outer, axis, inner;
 };
 
-// Row lengths around the vector widths, the 2048-element block and the
-// 32000-class vocabulary; strided shapes with inner below, at and above a
-// vector.
+// Row lengths around the vector widths (one and two vectors of every ISA
+// take the short-row path), the 2048-element block and the 32000-class
+// vocabulary; strided shapes with inner below, at and above a vector.
 inline const shape kShapes[] = {
-    {7, 1, 1},    {5, 2, 1},     {9, 10, 1},   {3, 15, 1},    {3, 16, 1},   {3, 17, 1},
-    {4, 100, 1},  {2, 1000, 1},  {2, 2047, 1}, {2, 2048, 1},  {2, 2049, 1}, {2, 5000, 1},
-    {2, 32000, 1}, {3, 7, 3},    {2, 33, 16},  {2, 10, 17},   {1, 128, 40}, {2, 1, 5},
+    {7, 1, 1},     {5, 2, 1},    {9, 6, 1},    {9, 10, 1},   {3, 15, 1},   {3, 16, 1},
+    {3, 17, 1},    {4, 100, 1},  {2, 1000, 1}, {2, 2047, 1}, {2, 2048, 1}, {2, 2049, 1},
+    {2, 5000, 1},  {2, 32000, 1}, {3, 7, 3},   {2, 33, 16},  {2, 10, 17},  {1, 128, 40},
+    {2, 1, 5},
 };
 
 inline std::size_t total(const shape& s) { return s.outer * s.axis * s.inner; }

@@ -2,7 +2,7 @@
 // gradient in one pass per row (two reads of the row, one write).
 #pragma once
 
-#include "softmax_parts.hpp"
+#include "softmax.hpp"
 
 namespace nonlin {
 namespace NONLIN_ISA_NS {
@@ -38,16 +38,21 @@ struct ce_row {
 // writes the gradient when asked. x is read before g is written (g may be x).
 // st.rest is filled in for a confident row: then log_of_sum is accurate
 // where the loss is tiny, and so is 1 - p_t at a target at the maximum.
+// terms, when not null, holds the row's exp terms exp_shifted(x, max) as
+// the gradient pass would compute them (vector by vector), which it then
+// reads instead.
 template <class T>
 double finish_ce_row(const ce_row<T>& row, std::size_t classes, row_stats st,
-                     double target_term, double grad_scale) {
+                     double target_term, double grad_scale, const float* terms = nullptr) {
     const float x_t = element_at(row.x, row.t);
     const double loss = log_of_sum(st) - (static_cast<double>(x_t) - st.max);
     if (row.g) {
         const vfloat m = splat(st.max);
         const vfloat scale = splat(static_cast<float>(grad_scale / st.sum));
         contiguous_row{classes}.for_each([&](std::size_t off, std::size_t k) {
-            store_n(row.g + off, k, exp_shifted(load_n(row.x + off, k, kNegInf), m) * scale);
+            const vfloat e = terms ? load(terms + off)
+                                   : exp_shifted(load_n(row.x + off, k, kNegInf), m);
+            store_n(row.g + off, k, e * scale);
         });
         // p_t - 1 = -(sum of the other terms) / sum: the float p_t would
         // cancel when it is near 1, and so would sum - 1 in double.
@@ -57,25 +62,48 @@ double finish_ce_row(const ce_row<T>& row, std::size_t classes, row_stats st,
     return loss;
 }
 
-// G rows of at most one vector each, interleaved so that their latency
-// chains overlap; the statistics are those of contiguous_stats.
-template <std::size_t G, class T>
+// G rows of V vectors each at most, interleaved so that their latency
+// chains overlap; the statistics are those of contiguous_stats (the same
+// sums in the same order), and the exp terms are computed once.
+template <std::size_t G, std::size_t V, class T>
 void short_ce_rows(std::size_t classes, const ce_row<T>* rows, double grad_scale, double* loss) {
+    vfloat v[G][V];
     row_stats st[G];
-    for (std::size_t i = 0; i < G; ++i) st[i].max = reduce_max(load_n(rows[i].x, classes, kNegInf));
-    alignas(64) float terms[G][kWidth];
     for (std::size_t i = 0; i < G; ++i) {
-        const vfloat v = load_n(rows[i].x, classes, kNegInf), m = splat(st[i].max);
-        const vfloat e = exp_shifted(v, m);
-        store(terms[i], e);
-        st[i].sum = reduce_add(widen_lo(e) + (kWidth > 1 ? widen_hi(e) : vdouble(0.0)));
-        if (confident(st[i].sum)) {
-            const vfloat rest = select(v == m, splat(0.0f), e);
-            st[i].rest = reduce_add(widen_lo(rest) + (kWidth > 1 ? widen_hi(rest) : vdouble(0.0)));
+        vfloat top = splat(kNegInf);
+        for (std::size_t j = 0; j < V; ++j) {
+            v[i][j] = load_n(rows[i].x + j * kWidth, lanes_of_vector(classes, j), kNegInf);
+            top = max(top, v[i][j]);
+        }
+        st[i].max = reduce_max(top);
+    }
+    alignas(64) float terms[G][V * kWidth];
+    for (std::size_t i = 0; i < G; ++i) {
+        const vfloat m = splat(st[i].max);
+        lane_sum sum;
+        for (std::size_t j = 0; j < V; ++j) {
+            const vfloat e = exp_shifted(v[i][j], m);
+            store(terms[i] + j * kWidth, e);
+            sum.add(e);
+        }
+        st[i].sum = sum.total();
+        if (confident(st[i].sum)) {  // the terms below the maximum alone
+            lane_sum rest;
+            for (std::size_t j = 0; j < V; ++j)
+                rest.add(select(v[i][j] == m, splat(0.0f), load(terms[i] + j * kWidth)));
+            st[i].rest = rest.total();
         }
     }
     for (std::size_t i = 0; i < G; ++i)
-        loss[i] = finish_ce_row(rows[i], classes, st[i], terms[i][rows[i].t], grad_scale);
+        loss[i] = finish_ce_row(rows[i], classes, st[i], terms[i][rows[i].t], grad_scale, terms[i]);
+}
+
+template <std::size_t G, class T>
+void short_ce_rows(std::size_t classes, const ce_row<T>* rows, double grad_scale, double* loss) {
+    if (classes <= kWidth)
+        short_ce_rows<G, 1>(classes, rows, grad_scale, loss);
+    else
+        short_ce_rows<G, 2>(classes, rows, grad_scale, loss);
 }
 
 // Rows [0, rows) of a rows x classes block. Targets have been validated:
@@ -103,7 +131,7 @@ double cross_entropy(std::size_t rows, std::size_t classes, const T* logits,
         if (t == ignore_index) {
             if (row_loss) write_at(row_loss, r, 0.0f);
             if (row.g) std::memset(row.g, 0, classes * sizeof(T));  // +0 in every type
-        } else if (classes <= kWidth) {
+        } else if (classes <= 2 * kWidth) {
             group[grouped] = row;
             group_rows[grouped++] = r;
             if (grouped == kGroup) {

@@ -197,15 +197,6 @@ void short_row_group(std::size_t axis, const T* x, T* y) {
     }
 }
 
-// Rows of at most V vectors, kShortRowGroup vectors at a time.
-template <bool Log, std::size_t V, class T>
-void short_rows(std::size_t rows, std::size_t axis, const T* x, T* y) {
-    constexpr std::size_t G = kShortRowGroup / V;
-    std::size_t r = 0;
-    for (; r + G <= rows; r += G) short_row_group<Log, G, V>(axis, x + r * axis, y + r * axis);
-    for (; r < rows; ++r) short_row_group<Log, 1, V>(axis, x + r * axis, y + r * axis);
-}
-
 // softmax_backward_one on G contiguous rows of V vectors each at most, side
 // by side: the same dot products in the same order, and the same output
 // (a row outside the float path's range takes softmax_backward_one).
@@ -244,25 +235,53 @@ void short_backward_group(std::size_t axis, const T* y, const T* dy, T* dx) {
     }
 }
 
-template <std::size_t V, class T>
-void short_backward_rows(std::size_t rows, std::size_t axis, const T* y, const T* dy, T* dx) {
-    constexpr std::size_t G = kShortRowGroup / V;
-    std::size_t r = 0;
-    for (; r + G <= rows; r += G)
-        short_backward_group<G, V>(axis, y + r * axis, dy + r * axis, dx + r * axis);
-    for (; r < rows; ++r) short_backward_group<1, V>(axis, y + r * axis, dy + r * axis, dx + r * axis);
+// log_softmax_backward_one on G contiguous rows of V vectors each at most,
+// side by side: the same sums in the same order and the same output. Each
+// row is read whole before its dx is written, so dx may be y or dy.
+template <std::size_t G, std::size_t V, class T>
+void short_log_backward_group(std::size_t axis, const T* y, const T* dy, T* dx) {
+    vfloat yv[G][V], d[G][V];
+    vdouble s[G];
+    for (std::size_t g = 0; g < G; ++g) {
+        lane_sum total;
+        for (std::size_t j = 0; j < V; ++j) {
+            const std::size_t off = g * axis + j * kWidth;
+            yv[g][j] = load_n(y + off, lanes_of_vector(axis, j), 0.0f);
+            d[g][j] = load_n(dy + off, lanes_of_vector(axis, j), 0.0f);
+            total.add(d[g][j]);
+        }
+        s[g] = vdouble(total.total());
+    }
+    for (std::size_t g = 0; g < G; ++g)
+        for (std::size_t j = 0; j < V; ++j)
+            store_n(dx + g * axis + j * kWidth, lanes_of_vector(axis, j),
+                    in_double(math::exp(yv[g][j]), d[g][j], s[g], s[g],
+                              [](vdouble e, vdouble dyv, vdouble sv) { return dyv - e * sv; }));
 }
 
-// Contiguous rows of one or two vectors (10 classes on avx2 are two) take
-// the short-row path; whether they did is returned.
-template <bool Log, class T>
-bool short_rows_if_short(std::size_t rows, std::size_t axis, std::size_t inner, const T* x,
-                         T* y) {
+template <std::size_t G, std::size_t V>
+struct short_group {
+    static constexpr std::size_t rows = G, vectors = V;
+};
+
+template <std::size_t V, class F>
+void for_each_short_group(std::size_t rows, std::size_t axis, F& f) {
+    constexpr std::size_t G = kShortRowGroup / V;
+    std::size_t r = 0;
+    for (; r + G <= rows; r += G) f(short_group<G, V>{}, r * axis);
+    for (; r < rows; ++r) f(short_group<1, V>{}, r * axis);
+}
+
+// Contiguous rows of one or two vectors (10 classes on avx2 are two), in
+// groups of kShortRowGroup vectors: f(short_group<G, V>{}, offset of the
+// group's first row) for each. Returns whether the rows were short.
+template <class F>
+bool for_short_rows(std::size_t rows, std::size_t axis, std::size_t inner, F&& f) {
     if (inner != 1 || axis > 2 * kWidth) return false;
     if (axis <= kWidth)
-        short_rows<Log, 1>(rows, axis, x, y);
+        for_each_short_group<1>(rows, axis, f);
     else
-        short_rows<Log, 2>(rows, axis, x, y);
+        for_each_short_group<2>(rows, axis, f);
     return true;
 }
 
@@ -289,7 +308,11 @@ void for_each_row(std::size_t outer, std::size_t axis, std::size_t inner, std::s
 template <class T>
 void softmax(std::size_t outer, std::size_t axis, std::size_t inner, std::size_t ib,
              std::size_t ie, const T* x, T* y) {
-    if (short_rows_if_short<false>(outer, axis, inner, x, y)) return;
+    if (for_short_rows(outer, axis, inner, [&](auto g, std::size_t off) {
+            using G = decltype(g);
+            short_row_group<false, G::rows, G::vectors>(axis, x + off, y + off);
+        }))
+        return;
     for_each_row(outer, axis, inner, ib, ie, [&](const auto& t, std::size_t off) {
         softmax_one(t, x + off, y + off);
     });
@@ -298,7 +321,11 @@ void softmax(std::size_t outer, std::size_t axis, std::size_t inner, std::size_t
 template <class T>
 void log_softmax(std::size_t outer, std::size_t axis, std::size_t inner, std::size_t ib,
                  std::size_t ie, const T* x, T* y) {
-    if (short_rows_if_short<true>(outer, axis, inner, x, y)) return;
+    if (for_short_rows(outer, axis, inner, [&](auto g, std::size_t off) {
+            using G = decltype(g);
+            short_row_group<true, G::rows, G::vectors>(axis, x + off, y + off);
+        }))
+        return;
     if (inner == 1) {
         for (std::size_t o = 0; o < outer; ++o) {
             const T* row = x + o * axis;
@@ -316,8 +343,11 @@ void log_softmax(std::size_t outer, std::size_t axis, std::size_t inner, std::si
 template <class T>
 void softmax_backward(std::size_t outer, std::size_t axis, std::size_t inner, std::size_t ib,
                       std::size_t ie, const T* y, const T* dy, T* dx) {
-    if (inner == 1 && axis <= kWidth) return short_backward_rows<1>(outer, axis, y, dy, dx);
-    if (inner == 1 && axis <= 2 * kWidth) return short_backward_rows<2>(outer, axis, y, dy, dx);
+    if (for_short_rows(outer, axis, inner, [&](auto g, std::size_t off) {
+            using G = decltype(g);
+            short_backward_group<G::rows, G::vectors>(axis, y + off, dy + off, dx + off);
+        }))
+        return;
     for_each_row(outer, axis, inner, ib, ie, [&](const auto& t, std::size_t off) {
         softmax_backward_one(t, y + off, dy + off, dx + off);
     });
@@ -326,6 +356,11 @@ void softmax_backward(std::size_t outer, std::size_t axis, std::size_t inner, st
 template <class T>
 void log_softmax_backward(std::size_t outer, std::size_t axis, std::size_t inner,
                           std::size_t ib, std::size_t ie, const T* y, const T* dy, T* dx) {
+    if (for_short_rows(outer, axis, inner, [&](auto g, std::size_t off) {
+            using G = decltype(g);
+            short_log_backward_group<G::rows, G::vectors>(axis, y + off, dy + off, dx + off);
+        }))
+        return;
     for_each_row(outer, axis, inner, ib, ie, [&](const auto& t, std::size_t off) {
         log_softmax_backward_one(t, y + off, dy + off, dx + off);
     });
