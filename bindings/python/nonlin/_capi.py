@@ -77,6 +77,11 @@ def signatures():
         found["nonlin_%s_to_%s" % (a, b)] = (c_int, [c_size_t, _ptr, _ptr])
     found.update(_OTHERS)
     found.update(_MASKED)
+    # Their 16-bit twins: the same arguments (the losses stay float).
+    for name in list(_MASKED) + ["nonlin_nll_loss_f32", "nonlin_nll_loss_backward_f32",
+                                 "nonlin_cross_entropy_f32"]:
+        for kind in ("bf16", "f16"):
+            found[name[:-len("f32")] + kind] = found[name]
     return found
 
 

@@ -5,7 +5,7 @@ array holding bfloat16 bits (``dtype="bfloat16"``) to its ``_bf16`` twin,
 both without a copy when C-contiguous; the result has the input's dtype.
 Every other input keeps the float32 path (``_arrays``)."""
 
-from ._arrays import np, ndarray
+from ._arrays import NUMPY, float_input, float_output, np, ndarray
 
 # dtype keyword -> (numpy dtype of the arrays, C suffix)
 _KINDS = {"float16": ("float16", "f16"), "bfloat16": ("uint16", "bf16")}
@@ -61,6 +61,29 @@ def half_output(out, shape, where, kind):
     if not out.flags.writeable:
         raise ValueError("%s: argument 'out' is read-only" % where)
     return out, out.ctypes.data
+
+
+def typed_input(obj, name, where, kind):
+    """``(holder, address, shape, flavor)`` of an input of the type ``kind``
+    names: float32 (None: any float32 source, ``_arrays``) or a 16-bit
+    numpy array."""
+    if kind is None:
+        return float_input(obj, name, where)
+    a, address = half_input(obj, name, where, kind)
+    return a, address, a.shape, NUMPY
+
+
+def typed_output(out, shape, flavor, name, where, kind):
+    """``(holder, address, finish)`` where a result of ``kind``'s type goes."""
+    if kind is None:
+        return float_output(out, shape, flavor, name, where)
+    a, address = half_output(out, shape, where, kind)
+    return a, address, lambda: a
+
+
+def typed_function(lib, f32_name, kind):
+    """The C function ``f32_name`` or its twin for ``kind`` ('bf16', 'f16')."""
+    return getattr(lib, f32_name if kind is None else f32_name[:-len("f32")] + kind)
 
 
 def _type_name(kind):

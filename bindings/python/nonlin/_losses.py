@@ -5,9 +5,10 @@ integer class index per row."""
 import ctypes
 import operator
 
-from ._arrays import INT64_MAX, INT64_MIN, float_input, float_output, index_input
+from ._arrays import INT64_MAX, INT64_MIN, NUMPY, float_input, float_output, index_input
 from ._capi import lib
 from ._errors import Status, error
+from ._half import half_kind, typed_function, typed_input, typed_output
 
 _REDUCTIONS = {"none": 0, "mean": 1, "sum": 2}
 
@@ -84,12 +85,14 @@ class _LossArguments:
     cross_entropy: a (rows, classes) float input, one target per row, the
     ignore index, the reduction, and the loss output."""
 
-    def __init__(self, where, values, name, target, ignore_index, reduction):
+    def __init__(self, where, values, name, target, ignore_index, reduction, dtype):
         self.where = where
         self.name = name
         self.code = _reduction(reduction, where)
         self.ignore_index = _ignore_index(ignore_index, where)
-        self._hold, self.input, self.shape, self.flavor = float_input(values, name, where)
+        self.kind = half_kind((values,), dtype, where)
+        self._hold, self.input, self.shape, self.flavor = typed_input(values, name, where,
+                                                                      self.kind)
         self.rows, self.classes = _rows_classes(self.shape, name, where)
         self._target_hold, self.target, tshape, _ = index_input(target, "target", where)
         _check_target(tshape, self.rows, where)
@@ -100,7 +103,7 @@ class _LossArguments:
                      self.classes, self.ignore_index)
 
 
-def nll_loss(input, target, ignore_index=-100, reduction="mean"):
+def nll_loss(input, target, ignore_index=-100, reduction="mean", dtype=None):
     """Negative log-likelihood of log-probabilities: ``loss_r = -input[r, target[r]]``.
 
     ``input`` is a 2-D ``(rows, classes)`` float32 array of log-probabilities
@@ -116,16 +119,20 @@ def nll_loss(input, target, ignore_index=-100, reduction="mean"):
     ValueError for a target outside ``[0, classes)`` (the message names the
     row), bad shapes or an unknown reduction; TypeError for float64 input
     or non-integer targets.
+
+    A float16 ``input`` (or uint16 bfloat16 bits with ``dtype="bfloat16"``)
+    calls the 16-bit function; the loss stays float32.
     """
-    a = _LossArguments("nonlin.nll_loss", input, "input", target, ignore_index, reduction)
-    status = lib.nonlin_nll_loss_f32(a.rows, a.classes, a.input, a.target, a.loss.address,
-                                     a.ignore_index, a.code)
+    a = _LossArguments("nonlin.nll_loss", input, "input", target, ignore_index, reduction, dtype)
+    status = typed_function(lib, "nonlin_nll_loss_f32", a.kind)(
+        a.rows, a.classes, a.input, a.target, a.loss.address, a.ignore_index, a.code)
     if status:
         raise a.failure(status)
     return a.loss.value()
 
 
-def nll_loss_backward(target, dloss, classes, ignore_index=-100, reduction="mean", out=None):
+def nll_loss_backward(target, dloss, classes, ignore_index=-100, reduction="mean", out=None,
+                      dtype=None):
     """Gradient of ``nll_loss`` with respect to its input.
 
     ``target`` holds one class index per row, ``dloss`` the gradient of the
@@ -135,8 +142,11 @@ def nll_loss_backward(target, dloss, classes, ignore_index=-100, reduction="mean
     for ``"mean"``); ignored rows are zero. Written to ``out`` when given
     (left untouched on error). Result type: numpy unless ``target`` is a
     non-numpy buffer or numpy is missing, then ``array.array('f')``.
+    ``dtype="float16"`` or ``"bfloat16"`` (or a float16 ``out``) gives the
+    gradient in that type (bfloat16 as uint16 bits); ``dloss`` stays float32.
     """
     where = "nonlin.nll_loss_backward"
+    kind = half_kind((out,), dtype, where)
     code = _reduction(reduction, where)
     ignore_index = _ignore_index(ignore_index, where)
     classes = operator.index(classes)
@@ -151,14 +161,17 @@ def nll_loss_backward(target, dloss, classes, ignore_index=-100, reduction="mean
     if dshape not in expected:
         raise ValueError("%s: argument 'dloss' has shape %s, expected %s for reduction %r"
                          % (where, dshape, expected[0], reduction))
-    oh, oa, finish = float_output(out, (rows, classes), flavor, "out", where)
-    status = lib.nonlin_nll_loss_backward_f32(rows, classes, ta, da, oa, ignore_index, code)
+    oh, oa, finish = typed_output(out, (rows, classes), flavor if kind is None else NUMPY,
+                                  "out", where, kind)
+    status = typed_function(lib, "nonlin_nll_loss_backward_f32", kind)(
+        rows, classes, ta, da, oa, ignore_index, code)
     if status:
         raise _fail(status, where, "classes", (rows, classes), th, classes, ignore_index)
     return finish()
 
 
-def cross_entropy(logits, target, ignore_index=-100, reduction="mean", return_grad=False):
+def cross_entropy(logits, target, ignore_index=-100, reduction="mean", return_grad=False,
+                  dtype=None):
     """Cross-entropy of logits against class indices, in one fused pass.
 
     Equal to ``nll_loss(log_softmax(logits, axis=1), target, ...)`` but
@@ -170,12 +183,17 @@ def cross_entropy(logits, target, ignore_index=-100, reduction="mean", return_gr
     shape of ``logits`` and is the gradient of the returned loss
     (``softmax - onehot``, divided by the count for ``"mean"``), or of the
     sum of the per-row losses for ``"none"``; ignored rows get zero.
+
+    float16 ``logits`` (or uint16 bfloat16 bits with ``dtype="bfloat16"``)
+    call the 16-bit function: the loss stays float32, ``grad`` has the
+    logits' type.
     """
-    a = _LossArguments("nonlin.cross_entropy", logits, "logits", target, ignore_index, reduction)
-    gh, ga, finish = (float_output(None, a.shape, a.flavor, "grad", a.where) if return_grad
-                      else (None, None, None))
-    status = lib.nonlin_cross_entropy_f32(a.rows, a.classes, a.input, a.target, a.loss.address,
-                                          ga, a.ignore_index, a.code)
+    a = _LossArguments("nonlin.cross_entropy", logits, "logits", target, ignore_index, reduction,
+                       dtype)
+    gh, ga, finish = (typed_output(None, a.shape, a.flavor, "grad", a.where, a.kind)
+                      if return_grad else (None, None, None))
+    status = typed_function(lib, "nonlin_cross_entropy_f32", a.kind)(
+        a.rows, a.classes, a.input, a.target, a.loss.address, ga, a.ignore_index, a.code)
     if status:
         raise a.failure(status)
     return (a.loss.value(), finish()) if return_grad else a.loss.value()

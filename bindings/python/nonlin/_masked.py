@@ -3,9 +3,10 @@ along one axis, with its gradient."""
 
 import sys
 
-from ._arrays import _is_tensor, float_input, float_output, np, size_of
+from ._arrays import _is_tensor, np, size_of
 from ._capi import lib
 from ._errors import Status, error
+from ._half import half_kind, typed_function, typed_input, typed_output
 from ._ops import _check_same_shape, _fail, _split_axis
 
 _EMPTY_ROW = {"nan": 0, "zero": 1}
@@ -79,14 +80,16 @@ def _mask_input(mask, shape, axis, outer, where):
     return m, m.ctypes.data, m_outer
 
 
-def _masked(fn, where, log):
-    def wrapper(x, mask=None, axis=-1, scale=1.0, empty_row="nan", out=None):
+def _masked(c_name, where, log):
+    def wrapper(x, mask=None, axis=-1, scale=1.0, empty_row="nan", out=None, dtype=None):
         mode = _empty_row(empty_row, where)
         scale = float(scale)
-        xh, xa, shape, flavor = float_input(x, "x", where)
+        kind = half_kind((x,), dtype, where)
+        xh, xa, shape, flavor = typed_input(x, "x", where, kind)
         outer, n, inner = _split_axis(shape, axis, where)
         mh, ma, m_outer = _mask_input(mask, shape, axis, outer, where)
-        oh, oa, finish = float_output(out, shape, flavor, "out", where)
+        oh, oa, finish = typed_output(out, shape, flavor, "out", where, kind)
+        fn = typed_function(lib, c_name, kind)
         status = fn(outer, n, inner, m_outer, xa, ma, oa, scale, mode) if n else 0
         if status == Status.BAD_ARGUMENT:
             raise error(status, where, "scale", "%r: it must be finite and > 0" % scale,
@@ -97,7 +100,7 @@ def _masked(fn, where, log):
 
     name = "masked_log_softmax" if log else "masked_softmax"
     wrapper.__name__ = wrapper.__qualname__ = name
-    wrapper.__doc__ = """%s(x, mask=None, axis=-1, scale=1.0, empty_row="nan", out=None)
+    wrapper.__doc__ = """%s(x, mask=None, axis=-1, scale=1.0, empty_row="nan", out=None, dtype=None)
 
     %s along ``axis`` of ``scale * x`` over the entries ``mask`` keeps.
 
@@ -107,14 +110,15 @@ def _masked(fn, where, log):
     expanded to x's shape first. Masked entries give %s. A row with nothing
     kept (or only -inf) gives NaN (``empty_row="nan"``, PyTorch's softmax)
     or zeros (``empty_row="zero"``). ``scale`` must be finite and > 0.
-    The gradient: ``softmax_backward`` of the result times ``scale``.""" % (
+    The gradient: ``softmax_backward`` of the result times ``scale``.
+    A float16 array (or uint16 bfloat16 bits with ``dtype="bfloat16"``)
+    computes in that type: the float32 result rounded once.""" % (
         name, "log_softmax" if log else "softmax", "-inf" if log else "exactly 0")
     return wrapper
 
 
-masked_softmax = _masked(lib.nonlin_masked_softmax_f32, "nonlin.masked_softmax", False)
-masked_log_softmax = _masked(lib.nonlin_masked_log_softmax_f32, "nonlin.masked_log_softmax",
-                             True)
+masked_softmax = _masked("nonlin_masked_softmax_f32", "nonlin.masked_softmax", False)
+masked_log_softmax = _masked("nonlin_masked_log_softmax_f32", "nonlin.masked_log_softmax", True)
 
 
 def _reduced_shape(shape, axis, keepdims):
@@ -122,22 +126,26 @@ def _reduced_shape(shape, axis, keepdims):
     return shape[:d] + ((1,) if keepdims else ()) + shape[d + 1:]
 
 
-def logsumexp(x, axis=-1, keepdims=False, out=None):
+def logsumexp(x, axis=-1, keepdims=False, out=None, dtype=None):
     """log(sum(exp(x))) along ``axis``, as max + log(sum(exp(x - max))): no
     overflow, exact for one element. The result drops ``axis`` (keeps it with
     length 1 for ``keepdims=True``). A NaN in a row gives NaN, else a +inf
-    gives +inf, and a row of all -inf gives -inf, as in PyTorch."""
+    gives +inf, and a row of all -inf gives -inf, as in PyTorch. A float16
+    array (or uint16 bfloat16 bits with ``dtype="bfloat16"``) gives a result
+    of its type: the float32 result rounded once."""
     where = "nonlin.logsumexp"
-    xh, xa, shape, flavor = float_input(x, "x", where)
+    kind = half_kind((x,), dtype, where)
+    xh, xa, shape, flavor = typed_input(x, "x", where, kind)
     outer, n, inner = _split_axis(shape, axis, where)
-    oh, oa, finish = float_output(out, _reduced_shape(shape, axis, keepdims), flavor, "out",
-                                  where)
+    oh, oa, finish = typed_output(out, _reduced_shape(shape, axis, keepdims), flavor, "out",
+                                  where, kind)
     if not n:  # empty sums: log(0) = -inf, as numpy and PyTorch give
         result = finish()
+        minus_inf = 0xFF80 if kind == "bf16" else float("-inf")  # bfloat16 by its bits
         for i in range(outer * inner):
-            _flat(result)[i] = float("-inf")
+            _flat(result)[i] = minus_inf
         return result
-    status = lib.nonlin_logsumexp_f32(outer, n, inner, xa, oa)
+    status = typed_function(lib, "nonlin_logsumexp_f32", kind)(outer, n, inner, xa, oa)
     if status:
         raise _fail(status, where, shape, ("x",))
     return finish()
@@ -148,21 +156,24 @@ def _flat(result):
     return result.reshape(-1) if hasattr(result, "reshape") else result
 
 
-def logsumexp_backward(x, y, dy, axis=-1, out=None):
+def logsumexp_backward(x, y, dy, axis=-1, out=None, dtype=None):
     """Gradient of ``logsumexp``: ``dy * exp(x - y)`` with ``y`` and ``dy``
-    of logsumexp's result shape (with or without the kept axis)."""
+    of logsumexp's result shape (with or without the kept axis); all three
+    float32, float16, or bfloat16 bits with ``dtype="bfloat16"``."""
     where = "nonlin.logsumexp_backward"
-    xh, xa, shape, flavor = float_input(x, "x", where)
+    kind = half_kind((x,), dtype, where)
+    xh, xa, shape, flavor = typed_input(x, "x", where, kind)
     outer, n, inner = _split_axis(shape, axis, where)
-    yh, ya, yshape, _ = float_input(y, "y", where)
-    dh, da, dshape, _ = float_input(dy, "dy", where)
+    yh, ya, yshape, _ = typed_input(y, "y", where, kind)
+    dh, da, dshape, _ = typed_input(dy, "dy", where, kind)
     kept = _reduced_shape(shape, axis, True)
     if yshape != kept:
         _check_same_shape(_reduced_shape(shape, axis, False), yshape, "y", where)
     if dshape != yshape:
         _check_same_shape(yshape, dshape, "dy", where)
-    oh, oa, finish = float_output(out, shape, flavor, "out", where)
-    status = lib.nonlin_logsumexp_backward_f32(outer, n, inner, xa, ya, da, oa) if n else 0
+    oh, oa, finish = typed_output(out, shape, flavor, "out", where, kind)
+    fn = typed_function(lib, "nonlin_logsumexp_backward_f32", kind)
+    status = fn(outer, n, inner, xa, ya, da, oa) if n else 0
     if status:
         raise _fail(status, where, shape, ("x", "y", "dy"))
     return finish()

@@ -127,3 +127,84 @@ def test_16_bit_row_backward(op):
         fn(y, dy.astype(np.float32))
     with pytest.raises(ValueError, match="shape"):
         fn(y, dy[:, :5])
+
+
+def _kinds(x32):
+    """Per 16-bit type: the keywords that select it, x32 rounded to it, that
+    rounded x widened back, and the rounding of a float32 result to it, with
+    a view of an array of the type as comparable bits."""
+    x16 = x32.astype(np.float16)
+    yield ({}, x16, x16.astype(np.float32), lambda r: r.astype(np.float16).view(np.uint16),
+           lambda a: a.view(np.uint16))
+    bits = f32_to_bf16(x32)
+    yield {"dtype": "bfloat16"}, bits, bf16_to_f32(bits), f32_to_bf16, lambda a: a
+
+
+MASK = np.arange(LOGITS.shape[1]) % 3 != 0  # keeps entries along axis 1 of every row
+
+
+@pytest.mark.parametrize("name", ["masked_softmax", "masked_log_softmax"])
+def test_16_bit_masked_rows_are_the_float32_results_rounded(name):
+    fn = getattr(nonlin, name)
+    x32 = np.moveaxis(LOGITS, 1, -1).copy()
+    for kw, x, wide, rounded, bits in _kinds(x32):
+        got = fn(x, MASK, scale=0.5, **kw)
+        assert got.dtype == x.dtype and got.shape == x.shape
+        np.testing.assert_array_equal(bits(got), rounded(fn(wide, MASK, scale=0.5)))
+        in_place = x.copy()
+        assert fn(in_place, MASK, scale=0.5, out=in_place, **kw) is in_place
+        np.testing.assert_array_equal(bits(in_place), bits(got))
+
+
+def test_16_bit_logsumexp_and_its_gradient():
+    for kw, x, wide, rounded, bits in _kinds(LOGITS):
+        y = nonlin.logsumexp(x, axis=1, keepdims=True, **kw)
+        assert y.dtype == x.dtype and y.shape == (6, 1, 3)
+        np.testing.assert_array_equal(bits(y), rounded(nonlin.logsumexp(wide, axis=1,
+                                                                          keepdims=True)))
+        dy = np.linspace(-2, 2, y.size, dtype=np.float32).reshape(y.shape)
+        dy16 = next(k for k in _kinds(dy) if k[0] == kw)[1]
+        y32, dy32 = (a.astype(np.float32) if a.dtype == np.float16 else bf16_to_f32(a)
+                     for a in (y, dy16))
+        got = nonlin.logsumexp_backward(x, y, dy16, axis=1, **kw)
+        assert got.dtype == x.dtype
+        np.testing.assert_array_equal(
+            bits(got), rounded(nonlin.logsumexp_backward(wide, y32, dy32, axis=1)))
+    empty = nonlin.logsumexp(np.zeros((2, 0), np.uint16), dtype="bfloat16")
+    np.testing.assert_array_equal(bf16_to_f32(empty), [-np.inf, -np.inf])
+
+
+@pytest.mark.parametrize("reduction", ["none", "mean", "sum"])
+def test_16_bit_losses_keep_a_float_loss(reduction):
+    logits32 = LOGITS.reshape(-1, 11)
+    target = np.arange(logits32.shape[0]) % 11
+    target[3] = -100  # ignored
+    for kw, x, wide, rounded, bits in _kinds(logits32):
+        loss, grad = nonlin.cross_entropy(x, target, reduction=reduction, return_grad=True, **kw)
+        loss32, grad32 = nonlin.cross_entropy(wide, target, reduction=reduction,
+                                              return_grad=True)
+        np.testing.assert_array_equal(loss, loss32)  # float, bit for bit
+        assert grad.dtype == x.dtype
+        np.testing.assert_array_equal(bits(grad), rounded(grad32))
+        nll = nonlin.nll_loss(x, target, reduction=reduction, **kw)
+        np.testing.assert_array_equal(nll, nonlin.nll_loss(wide, target, reduction=reduction))
+    dloss = (np.linspace(0.5, 2, target.size, dtype=np.float32) if reduction == "none"
+             else np.float32(1.5))
+    want = nonlin.nll_loss_backward(target, dloss, 11, reduction=reduction)
+    got = nonlin.nll_loss_backward(target, dloss, 11, reduction=reduction, dtype="float16")
+    np.testing.assert_array_equal(got, want.astype(np.float16))
+    got = nonlin.nll_loss_backward(target, dloss, 11, reduction=reduction, dtype="bfloat16")
+    np.testing.assert_array_equal(got, f32_to_bf16(want))
+    out = np.empty((target.size, 11), np.float16)
+    assert nonlin.nll_loss_backward(target, dloss, 11, reduction=reduction, out=out) is out
+    np.testing.assert_array_equal(out, want.astype(np.float16))
+
+
+def test_16_bit_rows_refuse_mixed_types():
+    x = LOGITS[0].astype(np.float16)
+    with pytest.raises(TypeError, match="argument 'out'"):
+        nonlin.masked_softmax(x, out=np.empty(x.shape, np.float32))
+    with pytest.raises(TypeError, match="argument 'y'"):
+        nonlin.logsumexp_backward(x, np.zeros(11, np.float32), np.zeros(11, np.float16), axis=0)
+    with pytest.raises(TypeError, match="bfloat16"):
+        nonlin.cross_entropy(x, np.zeros(11, np.int64), dtype="bfloat16")
