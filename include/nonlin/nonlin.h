@@ -372,7 +372,9 @@ NONLIN_API nonlin_status nonlin_mish_backward_f32(size_t n, const float* x, cons
  * carried in two floats: correct down to the underflow, -0 at -inf.
  * Bound (gelu_tanh): 2 ulp. Bound (gelu_tanh_backward): 2 ulp of
  * max(|dx|, |dy| s (1 + |x w'| (1 - s))) (absolute near its zero,
- * x = -0.75), s = sigmoid(w). */
+ * x = -0.75), s = sigmoid(w). Fast tier: x / (1 + exp(-w)), exp without
+ * carried low parts (w still in two floats); the backward is the strict
+ * one. Fast bound (gelu_tanh): 4 ulp. */
 NONLIN_API nonlin_status nonlin_gelu_tanh_f32(size_t n, const float* x, float* y);
 NONLIN_API nonlin_status nonlin_gelu_tanh_backward_f32(size_t n, const float* x,
                                                        const float* dy, float* dx);

@@ -37,6 +37,16 @@ inline vfloat fast_exp(vfloat x) {
     return scale_pow2(splat(1.0f) + expm1_reduced(r), n);
 }
 
+// exp(x + tail), tail a small correction to x (|tail| <= ulp(x), finite
+// wherever x is), added to the reduced argument: the fast exp of a value
+// carried in two floats.
+inline vfloat fast_exp_with_tail(vfloat x, vfloat tail) {
+    using K = exp_constants;
+    vfloat n;
+    const vfloat r = reduce_ln2(clamp(x, splat(K::x_min), splat(K::x_max)), &n) + tail;
+    return scale_pow2(splat(1.0f) + expm1_reduced(r), n);
+}
+
 // sigmoid(x) = 1 / (1 + exp(-x)): every step is monotone (exp, adding 1,
 // the reciprocal), so the result is too, which e / (1 + e) for x < 0 is
 // not (1 + e rounds in coarser steps than e). exp(-x) overflows to +inf

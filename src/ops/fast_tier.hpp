@@ -67,6 +67,19 @@ struct fast_silu_op : silu_op {
     }
 };
 
+// gelu_tanh: x / (1 + exp(-w)), w = k1 x + k3 x^3 carried as hi + lo
+// into the fast exp (an ulp of w alone is up to 5 ulp of the result near
+// x = -10); below w = -80, the strict op's x e^w.
+struct fast_gelu_tanh_op : gelu_tanh_op {
+    using gelu_tanh_op::gelu_tanh_op;
+    static vfloat forward(vfloat x) {
+        vfloat w_lo;
+        const vfloat w = w_of(x, w_lo);
+        const vfloat main = x / (splat(1.0f) + math::fast_exp_with_tail(-w, -w_lo));
+        return select_rare(w < splat(-80.0f), [&] { return x_exp(x, w, w_lo); }, main);
+    }
+};
+
 }  // namespace ops
 }  // namespace NONLIN_ISA_NS
 }  // namespace nonlin

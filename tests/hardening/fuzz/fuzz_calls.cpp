@@ -23,8 +23,10 @@
 //     fuzz_masked says;
 //   the losses with PyTorch's options (fuzz_losses_ex): losses >= 0 and
 //     no NaN for finite logits and non-negative weights;
-//   the 16-bit calls (family 7, bits 3..4 = 3; fuzz_half): the f32 status,
-//     and the f32 result on the widened inputs rounded once, bit for bit;
+//   the 16-bit calls (family 7, bits 3..4 = 3; fuzz_half): elementwise,
+//     the softmax family, the masked softmax, logsumexp and the losses,
+//     each with the f32 status, and the f32 result on the widened inputs
+//     rounded once (a float loss: the f32 loss), bit for bit;
 //   no NaN anywhere except where an input NaN or a documented special case
 //     gives it: a row with NaN, +inf or only -inf; a mean over no counted
 //     rows; an infinite gradient input.
@@ -47,6 +49,7 @@
 #include <iterator>
 #include <limits>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "../../../src/isa/isa_list.hpp"
@@ -1147,32 +1150,168 @@ void fuzz_masked(reader& in) {
 // elsewhere), and its softmax family.
 template <class T>
 struct half_api;
-template <>
-struct half_api<nonlin_bf16> {
-    static constexpr const char* name = "bf16";
-    static constexpr auto narrow = nonlin_f32_to_bf16;
-    static constexpr auto widen = nonlin_bf16_to_f32;
-    static const nonlin_test::typed_entry_points<nonlin_bf16>& ops(const nonlin_test::half_case& h) { return h.bf16; }
-    static constexpr nonlin_status (*rows[2])(size_t, size_t, size_t, const nonlin_bf16*,
-                                             nonlin_bf16*) = {nonlin_softmax_bf16,
-                                                              nonlin_log_softmax_bf16};
-    static constexpr nonlin_status (*rows_backward[2])(size_t, size_t, size_t, const nonlin_bf16*,
-                                                      const nonlin_bf16*, nonlin_bf16*) = {
-        nonlin_softmax_backward_bf16, nonlin_log_softmax_backward_bf16};
-};
-template <>
-struct half_api<nonlin_f16> {
-    static constexpr const char* name = "f16";
-    static constexpr auto narrow = nonlin_f32_to_f16;
-    static constexpr auto widen = nonlin_f16_to_f32;
-    static const nonlin_test::typed_entry_points<nonlin_f16>& ops(const nonlin_test::half_case& h) { return h.f16; }
-    static constexpr nonlin_status (*rows[2])(size_t, size_t, size_t, const nonlin_f16*,
-                                             nonlin_f16*) = {nonlin_softmax_f16,
-                                                             nonlin_log_softmax_f16};
-    static constexpr nonlin_status (*rows_backward[2])(size_t, size_t, size_t, const nonlin_f16*,
-                                                      const nonlin_f16*, nonlin_f16*) = {
-        nonlin_softmax_backward_f16, nonlin_log_softmax_backward_f16};
-};
+// One specialization per type, its functions named by the C suffix.
+#define NONLIN_FUZZ_HALF_API(T, suffix)                                                        \
+    template <>                                                                                \
+    struct half_api<T> {                                                                       \
+        static constexpr const char* name = #suffix;                                           \
+        static constexpr auto narrow = nonlin_f32_to_##suffix;                                 \
+        static constexpr auto widen = nonlin_##suffix##_to_f32;                                \
+        static const nonlin_test::typed_entry_points<T>& ops(const nonlin_test::half_case& h) { \
+            return h.suffix;                                                                   \
+        }                                                                                      \
+        static constexpr decltype(&nonlin_softmax_##suffix) rows[2] = {                        \
+            nonlin_softmax_##suffix, nonlin_log_softmax_##suffix};                             \
+        static constexpr decltype(&nonlin_softmax_backward_##suffix) rows_backward[2] = {      \
+            nonlin_softmax_backward_##suffix, nonlin_log_softmax_backward_##suffix};           \
+        static constexpr decltype(&nonlin_masked_softmax_##suffix) masked[2] = {               \
+            nonlin_masked_softmax_##suffix, nonlin_masked_log_softmax_##suffix};               \
+        static constexpr auto logsumexp = nonlin_logsumexp_##suffix;                           \
+        static constexpr auto logsumexp_backward = nonlin_logsumexp_backward_##suffix;         \
+        static constexpr auto cross_entropy = nonlin_cross_entropy_##suffix;                   \
+        static constexpr auto nll_loss = nonlin_nll_loss_##suffix;                             \
+        static constexpr auto nll_loss_backward = nonlin_nll_loss_backward_##suffix;           \
+    };
+NONLIN_FUZZ_HALF_API(nonlin_bf16, bf16)
+NONLIN_FUZZ_HALF_API(nonlin_f16, f16)
+#undef NONLIN_FUZZ_HALF_API
+
+// n 16-bit values: any float narrowed, or (one in four) any bit pattern.
+template <class T>
+void fill_half(reader& in, block<T>& a) {
+    std::vector<float> wide(a.count);
+    for (float& v : wide) v = in.value();
+    require(half_api<T>::narrow(a.count, wide.data(), a.data) == NONLIN_OK, "narrow");
+    for (std::size_t i = 0; i < a.count; ++i)
+        if (in.byte() % 4 == 0) a.data[i].bits = static_cast<uint16_t>(in.u32());
+}
+
+template <class T>
+std::vector<float> widened(const block<T>& a) {
+    std::vector<float> out(a.count);
+    require(half_api<T>::widen(a.count, a.data, out.data()) == NONLIN_OK, "widen");
+    return out;
+}
+
+// The 16-bit result equals the f32 one rounded, bit for bit (a NaN's bits
+// aside: the row functions promise NaN, not its bits).
+template <class T>
+void require_rounded(const T* got, const std::vector<float>& f32) {
+    block<T> rounded(f32.size());
+    require(half_api<T>::narrow(f32.size(), f32.data(), rounded.data) == NONLIN_OK, "narrow");
+    std::vector<float> back(f32.size());
+    require(half_api<T>::widen(f32.size(), got, back.data()) == NONLIN_OK, "widen");
+    for (std::size_t i = 0; i < f32.size(); ++i) {
+        if (std::isnan(f32[i]) && std::isnan(back[i])) continue;
+        require(got[i].bits == rounded.data[i].bits,
+                "element %zu: %04x, the f32 result %a rounds to %04x", i, got[i].bits, f32[i],
+                rounded.data[i].bits);
+    }
+}
+
+// A float loss: the f32 function's, bit for bit (or both NaN).
+void require_same_loss(const std::vector<float>& got, const std::vector<float>& f32) {
+    for (std::size_t i = 0; i < got.size(); ++i)
+        require(bits(got[i]) == bits(f32[i]) || (std::isnan(got[i]) && std::isnan(f32[i])),
+                "loss %zu: %a, the f32 function gives %a", i, got[i], f32[i]);
+}
+
+// A 16-bit masked softmax or log_softmax, logsumexp or its gradient,
+// cross_entropy, nll_loss or nll_loss_backward on any 16-bit patterns,
+// apart or (where the header allows) in place, or with a NULL array, with
+// bad targets and reductions too. Its status must be the f32 function's on
+// the widened inputs, a refusal writes nothing, the 16-bit outputs are the
+// f32 outputs rounded once and the float losses the f32 losses, bit for bit.
+template <class T>
+void fuzz_half_rows_typed(reader& in, const call_setup& cs) {
+    using api = half_api<T>;
+    const int fn = in.byte() % 7;
+    std::size_t outer = dim(in), axis = dim(in);
+    const std::size_t inner = fn < 4 && in.byte() >= 192 ? dim(in) % 40 : 1;
+    while (outer * axis * inner > 20000) outer /= 2;
+    const std::size_t n = outer * axis * inner, m = outer * inner;
+    static const char* const names[] = {"masked_softmax", "masked_log_softmax", "logsumexp",
+                                        "logsumexp_backward", "cross_entropy", "nll_loss",
+                                        "nll_loss_backward"};
+    g_call += std::string(" ") + api::name + " " + names[fn] + " " + std::to_string(outer) + "x" +
+              std::to_string(axis) + "x" + std::to_string(inner) +
+              " variant=" + std::to_string(cs.variant);
+    block<T> x(n), small(m), dsmall(m), out(n);
+    fill_half(in, x);
+    fill_half(in, small);
+    fill_half(in, dsmall);
+    for (std::size_t i = 0; i < n; ++i) out.data[i].bits = 0x1234;
+    const std::vector<float> xf = widened(x), sf = widened(small), dsf = widened(dsmall);
+    std::vector<unsigned char> mask(axis * inner);
+    for (unsigned char& v : mask) v = in.byte() % 3 != 0;
+    const bool no_mask = in.byte() % 4 == 0;
+    const float scale = in.byte() % 2 ? 1.0f : 0.125f;
+    const nonlin_empty_row mode = in.byte() % 2 ? NONLIN_EMPTY_ROW_ZERO : NONLIN_EMPTY_ROW_NAN;
+    const uint8_t rb = in.byte();
+    const nonlin_reduction red = static_cast<nonlin_reduction>(rb >= 250 ? 7 : rb % 3);
+    const int64_t ignore = pick_ignore(in);
+    std::vector<int64_t> target(outer);
+    for (int64_t& t : target) t = pick_target(in, axis, ignore, true);
+    const bool null = cs.f == fault::null_pointer && n > 0;
+    const bool in_place = cs.variant == 1 && (fn < 2 || fn == 4);
+    T* const y = in_place ? x.data : out.data;
+    const T* const xin = null ? nullptr : x.data;
+
+    // The f32 call first: the 16-bit one may be in place.
+    std::vector<float> yf(n), lf(outer + 1), lh(outer + 1);  // + 1: a reduced loss of 0 rows
+    const unsigned char* mk = no_mask ? nullptr : mask.data();
+    nonlin_status want = NONLIN_OK;
+    nonlin_status got = NONLIN_OK;
+    const auto snap = [&] { return std::make_tuple(x.snapshot(), small.snapshot(), dsmall.snapshot(), out.snapshot()); };
+    const auto before = snap();
+    const float* xw = null ? nullptr : xf.data();
+    switch (fn) {
+    case 0: case 1:
+        want = (fn ? nonlin_masked_log_softmax_f32 : nonlin_masked_softmax_f32)(
+            outer, axis, inner, 1, xw, mk, yf.data(), scale, mode);
+        got = api::masked[fn](outer, axis, inner, 1, xin, mk, y, scale, mode);
+        break;
+    case 2:
+        yf.resize(m);
+        want = nonlin_logsumexp_f32(outer, axis, inner, xw, yf.data());
+        got = api::logsumexp(outer, axis, inner, xin, y);
+        break;
+    case 3:
+        want = nonlin_logsumexp_backward_f32(outer, axis, inner, xw, sf.data(), dsf.data(),
+                                            yf.data());
+        got = api::logsumexp_backward(outer, axis, inner, xin, small.data, dsmall.data, y);
+        break;
+    case 4: {
+        const bool grad = in.byte() % 2;
+        want = nonlin_cross_entropy_f32(outer, axis, xw, target.data(), lf.data(),
+                                        grad ? yf.data() : nullptr, ignore, red);
+        got = api::cross_entropy(outer, axis, xin, target.data(), lh.data(), grad ? y : nullptr,
+                                 ignore, red);
+        if (!grad) yf.clear();
+        break;
+    }
+    case 5:
+        want = nonlin_nll_loss_f32(outer, axis, xw, target.data(), lf.data(), ignore, red);
+        got = api::nll_loss(outer, axis, xin, target.data(), lh.data(), ignore, red);
+        yf.clear();
+        break;
+    default:
+        want = nonlin_nll_loss_backward_f32(outer, axis, target.data(), sf.data(), yf.data(),
+                                            ignore, red);
+        got = api::nll_loss_backward(outer, axis, target.data(), sf.data(), y, ignore, red);
+    }
+    expect_status(got, want);
+    if (got != NONLIN_OK) {
+        require(snap() == before, "a failing call wrote");
+        return;
+    }
+    if (fn >= 4 && fn <= 5) {
+        const std::size_t losses = red == NONLIN_REDUCTION_NONE ? outer : 1;
+        require_same_loss(std::vector<float>(lh.begin(), lh.begin() + losses),
+                          std::vector<float>(lf.begin(), lf.begin() + losses));
+    }
+    if (!yf.empty()) require_rounded(y, yf);
+}
 
 // One 16-bit call, an elementwise op (forward or backward) or a softmax
 // family function, on any 16-bit patterns (NaN payloads, infinities,
@@ -1265,11 +1404,15 @@ void fuzz_half_typed(reader& in, const call_setup& cs) {
     }
 }
 
+// Bit 0: the type; a quarter of the values (low nibble below 4, which no
+// seed of fuzz_half_typed has) go to fuzz_half_rows_typed.
 void fuzz_half(reader& in, const call_setup& cs) {
-    if (in.byte() % 2)
-        fuzz_half_typed<nonlin_bf16>(in, cs);
+    const uint8_t b = in.byte();
+    const bool rows = b % 16 < 4;
+    if (b % 2)
+        rows ? fuzz_half_rows_typed<nonlin_bf16>(in, cs) : fuzz_half_typed<nonlin_bf16>(in, cs);
     else
-        fuzz_half_typed<nonlin_f16>(in, cs);
+        rows ? fuzz_half_rows_typed<nonlin_f16>(in, cs) : fuzz_half_typed<nonlin_f16>(in, cs);
 }
 
 }  // namespace
