@@ -114,12 +114,16 @@ lane_sum dot_pass(const contiguous_row& t, const T* y, const T* dy, vfloat& dy_m
 // dy - d_hi could overflow (|dy| or |dot| of 2^126 or more, or NaN), and
 // without an fma, in double: dy - dot neither cancels nor overflows there,
 // and a zero y gives exactly zero.
+// Whether a row's dot (or a lane's) is too large (or NaN) for the float
+// path of softmax_backward_one.
+inline bool beyond_float_path(double dot) { return !(std::fabs(dot) < 0x1p126); }
+inline bool float_path_holds(float dy_max) { return kHasFma && dy_max < 0x1p126f; }
+
 template <class Traversal, class T>
 void softmax_backward_one(const Traversal& t, const T* y, const T* dy, T* dx) {
     vfloat dy_max;
     const lane_sum d = t.finish_exact(dot_pass(t, y, dy, dy_max));
-    const auto large = [](double v) { return !(std::fabs(v) < 0x1p126); };
-    if (kHasFma && reduce_max(dy_max) < 0x1p126f && !t.any_lane(d, large)) {
+    if (float_path_holds(reduce_max(dy_max)) && !t.any_lane(d, beyond_float_path)) {
         const vfloat d_hi = narrow(d.lo, d.hi);
         const vfloat d_lo = narrow(d.lo - widen_lo(d_hi), d.hi - widen_hi(d_hi));
         t.for_each([&](std::size_t off, std::size_t k) {
@@ -161,13 +165,12 @@ inline std::size_t lanes_of_vector(std::size_t axis, std::size_t j) {
 // rows' latency chains (reduce, exp, reduce, divide) side by side.
 template <bool Log, std::size_t G, std::size_t V, class T>
 void short_row_group(std::size_t axis, const T* x, T* y) {
-    const auto lanes = [axis](std::size_t j) { return lanes_of_vector(axis, j); };
     vfloat v[G][V], e[G][V], m[G];
     double s[G];
     for (std::size_t g = 0; g < G; ++g) {
         vfloat top = splat(kNegInf);
         for (std::size_t j = 0; j < V; ++j) {
-            v[g][j] = load_n(x + g * axis + j * kWidth, lanes(j), kNegInf);
+            v[g][j] = load_n(x + g * axis + j * kWidth, lanes_of_vector(axis, j), kNegInf);
             top = max(top, v[g][j]);
         }
         m[g] = splat(reduce_max(top));
@@ -192,9 +195,18 @@ void short_row_group(std::size_t axis, const T* x, T* y) {
         }
         const vfloat f = splat(Log ? static_cast<float>(s[g]) : reciprocal(s[g]));
         for (std::size_t j = 0; j < V; ++j)
-            store_n(y + g * axis + j * kWidth, lanes(j),
+            store_n(y + g * axis + j * kWidth, lanes_of_vector(axis, j),
                     Log ? log_shifted(v[g][j], m[g], f) : e[g][j] * f);
     }
+}
+
+// Row g of a group of short rows, vector j of y and of dy (padded with 0).
+template <std::size_t G, std::size_t V, class T>
+void load_short_pair(std::size_t axis, const T* y, const T* dy, vfloat (&yv)[G][V],
+                     vfloat (&d)[G][V], std::size_t g, std::size_t j) {
+    const std::size_t off = g * axis + j * kWidth;
+    yv[g][j] = load_n(y + off, lanes_of_vector(axis, j), 0.0f);
+    d[g][j] = load_n(dy + off, lanes_of_vector(axis, j), 0.0f);
 }
 
 // softmax_backward_one on G contiguous rows of V vectors each at most, side
@@ -210,9 +222,7 @@ void short_backward_group(std::size_t axis, const T* y, const T* dy, T* dx) {
         lane_sum sum;
         vfloat m = splat(0.0f);
         for (std::size_t j = 0; j < V; ++j) {
-            const std::size_t off = g * axis + j * kWidth;
-            yv[g][j] = load_n(y + off, lanes_of_vector(axis, j), 0.0f);
-            d[g][j] = load_n(dy + off, lanes_of_vector(axis, j), 0.0f);
+            load_short_pair(axis, y, dy, yv, d, g, j);
             sum.add_product(yv[g][j], d[g][j]);
             m = max(m, abs(d[g][j]));
         }
@@ -220,7 +230,7 @@ void short_backward_group(std::size_t axis, const T* y, const T* dy, T* dx) {
         d_max[g] = reduce_max(m);
     }
     for (std::size_t g = 0; g < G; ++g) {
-        if (!kHasFma || !(d_max[g] < 0x1p126f) || !(std::fabs(dot[g]) < 0x1p126)) {
+        if (!float_path_holds(d_max[g]) || beyond_float_path(dot[g])) {
             softmax_backward_one(contiguous_row{axis}, y + g * axis, dy + g * axis, dx + g * axis);
             continue;
         }
@@ -245,9 +255,7 @@ void short_log_backward_group(std::size_t axis, const T* y, const T* dy, T* dx) 
     for (std::size_t g = 0; g < G; ++g) {
         lane_sum total;
         for (std::size_t j = 0; j < V; ++j) {
-            const std::size_t off = g * axis + j * kWidth;
-            yv[g][j] = load_n(y + off, lanes_of_vector(axis, j), 0.0f);
-            d[g][j] = load_n(dy + off, lanes_of_vector(axis, j), 0.0f);
+            load_short_pair(axis, y, dy, yv, d, g, j);
             total.add(d[g][j]);
         }
         s[g] = vdouble(total.total());
