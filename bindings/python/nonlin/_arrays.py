@@ -14,9 +14,9 @@ Accepted arrays, fastest first:
 - a (nested) list or tuple, or a real scalar: converted to float32;
 - a CPU torch tensor: its own memory when it is contiguous and float32
   (int64 for class indices), else converted as its numpy view would be
-  (``requires_grad`` is ignored: ``nonlin.torch`` records gradients); a
-  tensor on another device, or of a dtype numpy cannot view (bfloat16), is
-  refused with TypeError.
+  (``requires_grad`` is ignored: ``nonlin.torch`` records gradients);
+  bfloat16 and float16 tensors take the 16-bit functions (``_half``); a
+  tensor on another device is refused with TypeError.
 
 Results are torch tensors when the first array argument is a torch tensor; numpy arrays when it is a numpy array,
 or is a list or scalar and numpy is installed; ``array.array('f')`` (flat, in C

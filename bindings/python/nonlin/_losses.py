@@ -5,7 +5,7 @@ integer class index per row."""
 import ctypes
 import operator
 
-from ._arrays import INT64_MAX, INT64_MIN, NUMPY, float_input, float_output, index_input
+from ._arrays import INT64_MAX, INT64_MIN, NUMPY, TORCH, float_input, float_output, index_input
 from ._capi import lib
 from ._errors import Status, error
 from ._half import half_kind, typed_function, typed_input, typed_output
@@ -161,7 +161,10 @@ def nll_loss_backward(target, dloss, classes, ignore_index=-100, reduction="mean
     if dshape not in expected:
         raise ValueError("%s: argument 'dloss' has shape %s, expected %s for reduction %r"
                          % (where, dshape, expected[0], reduction))
-    oh, oa, finish = typed_output(out, (rows, classes), flavor if kind is None else NUMPY,
+    # A 16-bit gradient comes back as a torch tensor for torch targets, else
+    # as a numpy array.
+    oh, oa, finish = typed_output(out, (rows, classes),
+                                  flavor if kind is None or flavor is TORCH else NUMPY,
                                   "out", where, kind)
     status = typed_function(lib, "nonlin_nll_loss_backward_f32", kind)(
         rows, classes, ta, da, oa, ignore_index, code)

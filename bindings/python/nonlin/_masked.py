@@ -3,7 +3,7 @@ along one axis, with its gradient."""
 
 import sys
 
-from ._arrays import _is_tensor, np, size_of
+from ._arrays import TORCH, _is_tensor, np, size_of
 from ._capi import lib
 from ._errors import Status, error
 from ._half import half_kind, typed_function, typed_input, typed_output
@@ -131,8 +131,9 @@ def logsumexp(x, axis=-1, keepdims=False, out=None, dtype=None):
     overflow, exact for one element. The result drops ``axis`` (keeps it with
     length 1 for ``keepdims=True``). A NaN in a row gives NaN, else a +inf
     gives +inf, and a row of all -inf gives -inf, as in PyTorch. A float16
-    array (or uint16 bfloat16 bits with ``dtype="bfloat16"``) gives a result
-    of its type: the float32 result rounded once."""
+    array (or uint16 bfloat16 bits with ``dtype="bfloat16"``), or a float16
+    or bfloat16 tensor, gives a result of its type: the float32 result
+    rounded once."""
     where = "nonlin.logsumexp"
     kind = half_kind((x,), dtype, where)
     xh, xa, shape, flavor = typed_input(x, "x", where, kind)
@@ -141,7 +142,8 @@ def logsumexp(x, axis=-1, keepdims=False, out=None, dtype=None):
                                   where, kind)
     if not n:  # empty sums: log(0) = -inf, as numpy and PyTorch give
         result = finish()
-        minus_inf = 0xFF80 if kind == "bf16" else float("-inf")  # bfloat16 by its bits
+        # A numpy bfloat16 result holds bits; a torch one takes the value.
+        minus_inf = 0xFF80 if kind == "bf16" and flavor is not TORCH else float("-inf")
         for i in range(outer * inner):
             _flat(result)[i] = minus_inf
         return result

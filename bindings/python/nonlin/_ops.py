@@ -12,7 +12,7 @@ from . import _table
 from ._arrays import float_input, float_output, np, size_of
 from ._capi import lib
 from ._errors import Status, error
-from ._half import half_input, half_kind, half_output
+from ._half import half_flavor, half_input, half_kind, half_output
 
 
 def _check_same_shape(shape, other, name, where):
@@ -128,10 +128,11 @@ def _unary(op, fn, where):
         kind = half_kind((x,), dtype, where)
         if kind:
             xa16, xa = half_input(x, "x", where, kind)
-            oh, oa = half_output(out, xa16.shape, where, kind)
-            status = _half_fn(op, kind)(xa16.size, xa, oa, *params)
+            shape = tuple(xa16.shape)
+            oh, oa = half_output(out, shape, where, kind, half_flavor(xa16))
+            status = _half_fn(op, kind)(size_of(shape), xa, oa, *params)
             if status:
-                raise _param_fail(status, where, op, params, xa16.shape, ("x",))
+                raise _param_fail(status, where, op, params, shape, ("x",))
             return oh
         xh, xa, shape, flavor = float_input(x, "x", where)
         oh, oa, finish = float_output(out, shape, flavor, "out", where)
@@ -153,11 +154,12 @@ def _unary_backward(op, fn, where):
         if kind:
             ah, aa = half_input(a, first, where, kind)
             dh, da = half_input(dy, "dy", where, kind)
-            _check_same_shape(ah.shape, dh.shape, "dy", where)
-            oh, oa = half_output(out, ah.shape, where, kind)
-            status = _half_fn(op, kind)(ah.size, aa, da, oa, *params)
+            shape = tuple(ah.shape)
+            _check_same_shape(shape, tuple(dh.shape), "dy", where)
+            oh, oa = half_output(out, shape, where, kind, half_flavor(ah))
+            status = _half_fn(op, kind)(size_of(shape), aa, da, oa, *params)
             if status:
-                raise _param_fail(status, where, op, params, ah.shape, (first, "dy"))
+                raise _param_fail(status, where, op, params, shape, (first, "dy"))
             return oh
         yh, ya, shape, flavor = float_input(a, first, where)
         dh, da, dshape, _ = float_input(dy, "dy", where)
@@ -196,11 +198,11 @@ def _axis_call(fn, op, kind, inputs, names, axis, out, where):
     along ``axis``: float32 when ``kind`` is None, else its 16-bit twin."""
     if kind:
         held = [half_input(a, name, where, kind) for a, name in zip(inputs, names)]
-        shape = held[0][0].shape
+        shape = tuple(held[0][0].shape)
         for (h, _), name in zip(held[1:], names[1:]):
-            _check_same_shape(shape, h.shape, name, where)
+            _check_same_shape(shape, tuple(h.shape), name, where)
         outer, n, inner = _split_axis(shape, axis, where)
-        result, oa = half_output(out, shape, where, kind)
+        result, oa = half_output(out, shape, where, kind, half_flavor(held[0][0]))
         finish = lambda: result  # noqa: E731
         fn = _half_fn(op, kind)
     else:

@@ -4,7 +4,7 @@ their gradients through nonlin's kernels."""
 import torch as _torch
 
 import nonlin as _nonlin
-from nonlin.torch import _check_float, _records_grad
+from nonlin.torch import _F32, _check_typed, _records_grad
 
 _EMPTY_ROWS = ("nan", "zero")
 
@@ -29,9 +29,15 @@ class _MaskedSoftmax(_torch.autograd.Function):
     @staticmethod
     def backward(ctx, dy):
         (y,) = ctx.saved_tensors
-        dx = _nonlin.softmax_backward(y, dy.contiguous(), axis=ctx.dim)
-        if ctx.scale != 1.0:
-            dx.mul_(ctx.scale)
+        dy = dy.contiguous()
+        if ctx.scale == 1.0:
+            dx = _nonlin.softmax_backward(y, dy, axis=ctx.dim)
+        elif y.dtype is _F32:
+            dx = _nonlin.softmax_backward(y, dy, axis=ctx.dim).mul_(ctx.scale)
+        else:
+            # Scaled in float32 and rounded once to the 16-bit type.
+            dx = _nonlin.softmax_backward(y.float(), dy.float(), axis=ctx.dim)
+            dx = dx.mul_(ctx.scale).to(y.dtype)
         if ctx.mask is not None:
             # Masked entries never reach the output: no gradient, even in a
             # row that is NaN (as through masked_fill in PyTorch).
@@ -48,11 +54,12 @@ def masked_softmax(x, mask, dim=-1, scale=1.0, empty_row="nan"):
     A row with nothing kept (or only -inf) gives NaN (``empty_row="nan"``,
     what ``x.masked_fill(~mask, -inf).softmax(dim)`` gives) or zeros
     (``empty_row="zero"``, as the safe softmax of PyTorch's attention).
-    ``scale`` must be finite and > 0. The gradient is recorded."""
+    ``scale`` must be finite and > 0. The gradient is recorded. x is float32,
+    bfloat16 or float16; the result (and the gradient) has its dtype."""
     where = "nonlin.torch.masked_softmax"
     if empty_row not in _EMPTY_ROWS:
         raise ValueError("%s: empty_row must be 'nan' or 'zero', not %r" % (where, empty_row))
-    x = _check_float(x, "x", where)
+    x = _check_typed(x, "x", where)
     mask = _mask_tensor(mask, where)
     scale = float(scale)
     if not _records_grad(x):
@@ -76,13 +83,14 @@ class _LogSumExp(_torch.autograd.Function):
 
 def logsumexp(input, dim, keepdim=False):
     """torch.logsumexp(input, dim, keepdim) along one dimension, computed by
-    nonlin (exact for a single element, no overflow), with its gradient."""
+    nonlin (exact for a single element, no overflow), with its gradient;
+    float32, bfloat16 or float16, the result in the input's dtype."""
     where = "nonlin.torch.logsumexp"
     if isinstance(dim, (tuple, list)):
         if len(dim) != 1:
             raise NotImplementedError("%s: one dimension at a time, not %r" % (where, dim))
         dim = dim[0]
-    x = _check_float(input, "input", where)
+    x = _check_typed(input, "input", where)
     if x.dim() == 0:  # torch takes dim 0 or -1 of a scalar as its one element
         return logsumexp(x.reshape(1), dim, False).reshape(())
     if not _records_grad(x):

@@ -11,10 +11,11 @@ gradient with nonlin's backward kernels::
 and ``nonlin.torch.nn`` holds the matching modules (``nn.GELU()``,
 ``nn.Softmax(dim=1)``, ``nn.CrossEntropyLoss()``, ...).
 
-Tensors must be float32 (targets int64) and on the CPU; the activations
-also take bfloat16 and float16 tensors (computed in float32 and rounded
-once, as the C library's _bf16 and _f16 functions) and return the input's
-dtype. Anything else is a TypeError naming what is supported, never a
+Tensors must be float32 (targets int64) and on the CPU; the activations,
+softmax and log_softmax, masked_softmax, logsumexp, nll_loss and
+cross_entropy (class-index targets, no weight or label smoothing) also take
+bfloat16 and float16 tensors (computed in float32 and rounded once, as the
+C library's _bf16 and _f16 functions) and return the input's dtype. Anything else is a TypeError naming what is supported, never a
 silent copy to another dtype. Contiguous tensors are passed to the kernels without a copy; others
 are made contiguous first. Options that the kernels do not have
 (``weight`` of nll_loss, gradients with respect to targets or weights,
@@ -52,18 +53,30 @@ _empty_like = _torch.empty_like
 _grad_enabled = _torch.is_grad_enabled
 
 
-def _check_float(t, name, where):
-    if isinstance(t, _Tensor) and t.is_cpu and t.dtype is _F32:
+def _check_tensor(t, name, where, dtypes, what):
+    """t made contiguous when it is a CPU tensor of one of ``dtypes``, else
+    TypeError saying that nonlin.torch computes ``what``."""
+    if isinstance(t, _Tensor) and t.is_cpu and t.dtype in dtypes:
         return t.contiguous()
     if not isinstance(t, _Tensor):
         raise TypeError("%s: argument '%s' must be a torch.Tensor, not %s"
                         % (where, name, type(t).__name__))
     raise TypeError("%s: argument '%s' is a %s tensor on %s; nonlin.torch computes "
-                    "float32 CPU tensors" % (where, name, t.dtype, t.device))
+                    "%s CPU tensors" % (where, name, t.dtype, t.device, what))
+
+
+def _check_float(t, name, where):
+    return _check_tensor(t, name, where, (_F32,), "float32")
 
 
 # The activations' C function suffix for each tensor dtype they take.
 _SUFFIXES = {_F32: "f32", _torch.bfloat16: "bf16", _torch.float16: "f16"}
+# The array functions' dtype keyword for the 16-bit ones.
+_HALF_NAMES = {_torch.bfloat16: "bfloat16", _torch.float16: "float16"}
+
+
+def _check_typed(t, name, where):
+    return _check_tensor(t, name, where, _SUFFIXES, "float32, bfloat16 and float16")
 
 
 def _c_functions(name):
@@ -74,12 +87,7 @@ def _c_functions(name):
 
 def _check_activation_input(t, where):
     """Raises the TypeError of a tensor the activations do not take."""
-    if not isinstance(t, _Tensor):
-        raise TypeError("%s: argument 'input' must be a torch.Tensor, not %s"
-                        % (where, type(t).__name__))
-    raise TypeError("%s: argument 'input' is a %s tensor on %s; nonlin.torch's activations "
-                    "compute float32, bfloat16 and float16 CPU tensors"
-                    % (where, t.dtype, t.device))
+    _check_typed(t, "input", where)
 
 
 def _records_grad(*tensors):
@@ -296,7 +304,7 @@ def _loss_arguments(where, input, target, weight, reduction, **unsupported):
     if weight is not None:
         raise NotImplementedError("%s: class weights are not supported by nonlin's kernels yet"
                                   % where)
-    x = _check_float(input, "input", where)
+    x = _check_typed(input, "input", where)
     if x.dim() != 2:
         raise NotImplementedError("%s: input of shape %s; nonlin's kernels take (N, C)"
                                   % (where, tuple(x.shape)))
@@ -308,7 +316,14 @@ def _loss_arguments(where, input, target, weight, reduction, **unsupported):
 
 
 def _loss_value(value, like):
-    return value if isinstance(value, _torch.Tensor) else _torch.tensor(value, dtype=like.dtype)
+    """The loss (a float, or float32 per row) in the input's dtype, as torch
+    gives it; a 16-bit loss is the float32 one rounded once."""
+    if isinstance(value, _torch.Tensor):
+        return value.to(like.dtype)
+    return _torch.tensor(value, dtype=like.dtype)
+
+
+_CROSS_ENTROPY = _c_functions("cross_entropy")
 
 
 def _cross_entropy(x, target, ignore_index, reduction, with_grad):
@@ -317,12 +332,13 @@ def _cross_entropy(x, target, ignore_index, reduction, with_grad):
     if target.shape == (rows,) and type(ignore_index) is int \
             and _INT64_MIN <= ignore_index <= _INT64_MAX:
         code = _REDUCTIONS[reduction]
-        loss = x.new_empty((rows,) if code == _REDUCTIONS["none"] else ())
+        # The loss in float32 whatever the logits' type; the gradient in theirs.
+        loss = _torch.empty((rows,) if code == _REDUCTIONS["none"] else (), dtype=_F32)
         grad = _empty_like(x) if with_grad else None
-        if not _lib.nonlin_cross_entropy_f32(rows, classes, x.data_ptr(), target.data_ptr(),
-                                             loss.data_ptr(), grad.data_ptr() if with_grad
-                                             else None, ignore_index, code):
-            return loss, grad
+        if not _CROSS_ENTROPY[x.dtype](rows, classes, x.data_ptr(), target.data_ptr(),
+                                       loss.data_ptr(), grad.data_ptr() if with_grad else None,
+                                       ignore_index, code):
+            return _loss_value(loss, x), grad
     found = _nonlin.cross_entropy(x, target, ignore_index=ignore_index, reduction=reduction,
                                   return_grad=with_grad)
     loss, grad = found if with_grad else (found, None)
@@ -394,11 +410,15 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     probabilities of the input's shape. weight: None or one float32 per
     class (it gets no gradient). ignore_index applies to class indices.
     The gradient is computed in the forward pass, together with the loss.
+    bfloat16 and float16 logits of shape (C) or (N, C) with class indices,
+    no weight and no label smoothing, call the 16-bit kernel: the loss is
+    computed in float32 and returned rounded to the logits' dtype, the
+    gradient rounded once.
     """
     where = "nonlin.torch.cross_entropy"
     _no_legacy(where, size_average, reduce)
     _check_reduction(reduction, where)
-    x = _check_float(input, "input", where)
+    x = _check_typed(input, "input", where)
     if x.dim() == 0:
         raise ValueError("%s: input is 0-d; it needs a class axis" % where)
     if not isinstance(target, _torch.Tensor) or target.device.type != "cpu":
@@ -419,6 +439,10 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
         else:
             loss = _cross_entropy(x, t, ignore_index, reduction, False)[0]
         return loss.squeeze(0) if unbatched and reduction == "none" else loss
+    if x.dtype is not _F32:
+        raise TypeError("%s: %s input takes class-index targets of shape (N) (or ()), without "
+                        "weight or label_smoothing; the other forms compute float32"
+                        % (where, x.dtype))
     w = _per_class(weight, "weight", x.shape[1], where)
     if target.dtype == _torch.int64:
         loss = _apply_loss(x, reduction, _nonlin.cross_entropy_ex, target.contiguous(), w,
@@ -469,21 +493,25 @@ class _NllLoss(_torch.autograd.Function):
     def forward(ctx, x, target, ignore_index, reduction):
         ctx.save_for_backward(target)
         ctx.classes, ctx.ignore_index, ctx.reduction = x.shape[1], ignore_index, reduction
+        ctx.dtype = _HALF_NAMES.get(x.dtype)
         return _loss_value(_nonlin.nll_loss(x, target, ignore_index=ignore_index,
                                             reduction=reduction), x)
 
     @staticmethod
     def backward(ctx, dloss):
         (target,) = ctx.saved_tensors
-        dx = _nonlin.nll_loss_backward(target, dloss.detach().contiguous(), ctx.classes,
-                                       ignore_index=ctx.ignore_index, reduction=ctx.reduction)
+        # dloss in float32 (exact from a 16-bit one); dx in the input's dtype.
+        dx = _nonlin.nll_loss_backward(target, dloss.detach().float().contiguous(), ctx.classes,
+                                       ignore_index=ctx.ignore_index, reduction=ctx.reduction,
+                                       dtype=ctx.dtype)
         return dx, None, None, None
 
 
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
              reduction="mean"):
     """torch.nn.functional.nll_loss on (N, C) log-probabilities, computed by
-    nonlin, with its gradient."""
+    nonlin, with its gradient; float32, bfloat16 or float16 (the loss and
+    the gradient in the input's dtype)."""
     x, t = _loss_arguments("nonlin.torch.nll_loss", input, target, weight, reduction,
                            size_average=size_average, reduce=reduce)
     return _NllLoss.apply(x, t, ignore_index, reduction)
