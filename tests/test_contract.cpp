@@ -128,60 +128,7 @@ TEST_CASE("arrays at any byte offset give the aligned results", "[contract]") {
     FOR_EACH_ISA();
     for (std::size_t n : {1u, 7u, 33u, 4099u}) check_elementwise_at_offsets(n, {1, 2, 3, 5, 6, 63});
 
-    // Rows, strided columns, long rows and the losses.
-    const std::array<std::size_t, 3> shapes[] = {{5, 7, 1}, {3, 9, 5}, {2, 2100, 1}};
-    for (const auto& shape : shapes) {
-        const std::size_t outer = shape[0], axis = shape[1], inner = shape[2];
-        const std::size_t total = outer * axis * inner;
-        INFO("shape " << outer << "x" << axis << "x" << inner);
-        const std::vector<float> x = normal_values(total, 3.0, 5), dy = normal_values(total, 1.0, 6);
-        std::vector<float> want(total), want_back(total);
-        REQUIRE(nonlin_log_softmax_f32(outer, axis, inner, x.data(), want.data()) == NONLIN_OK);
-        REQUIRE(nonlin_log_softmax_backward_f32(outer, axis, inner, want.data(), dy.data(),
-                                                want_back.data()) == NONLIN_OK);
-        for (std::size_t offset : {1u, 3u}) {
-            offset_floats in(total, offset), grad(total, offset + 2), out(total, offset + 1);
-            in.fill(x);
-            grad.fill(dy);
-            REQUIRE(nonlin_log_softmax_f32(outer, axis, inner, in.p, out.p) == NONLIN_OK);
-            CHECK(same_bits(out.read(total), want));
-            in.fill(want);
-            REQUIRE(nonlin_log_softmax_backward_f32(outer, axis, inner, in.p, grad.p, out.p) ==
-                    NONLIN_OK);
-            CHECK(same_bits(out.read(total), want_back));
-        }
-    }
-
-    const std::size_t rows = 6, classes = 5;
-    const std::vector<float> logits = normal_values(rows * classes, 2.0, 8);
-    const std::vector<int64_t> target = {0, 4, -100, 2, 3, 1};
-    std::vector<float> want_loss(rows), want_grad(rows * classes), want_nll_grad(rows * classes);
-    REQUIRE(nonlin_cross_entropy_f32(rows, classes, logits.data(), target.data(), want_loss.data(),
-                                     want_grad.data(), -100, NONLIN_REDUCTION_NONE) == NONLIN_OK);
-    REQUIRE(nonlin_nll_loss_backward_f32(rows, classes, target.data(), want_loss.data(),
-                                         want_nll_grad.data(), -100,
-                                         NONLIN_REDUCTION_NONE) == NONLIN_OK);
-    for (std::size_t offset : {1u, 2u, 4u, 7u}) {
-        INFO("loss arrays at byte offset " << offset);
-        std::unique_ptr<unsigned char[]> traw(new unsigned char[rows * 8 + 8]);
-        auto* t = reinterpret_cast<int64_t*>(traw.get() + offset);
-        std::memcpy(t, target.data(), rows * 8);
-        offset_floats in(rows * classes, offset + 1), loss(rows, offset + 2),
-            grad(rows * classes, offset + 3);
-        in.fill(logits);
-        REQUIRE(nonlin_cross_entropy_f32(rows, classes, in.p, t, loss.p, grad.p, -100,
-                                         NONLIN_REDUCTION_NONE) == NONLIN_OK);
-        CHECK(same_bits(loss.read(rows), want_loss));
-        CHECK(same_bits(grad.read(rows * classes), want_grad));
-        REQUIRE(nonlin_nll_loss_f32(rows, classes, in.p, t, loss.p, -100,
-                                    NONLIN_REDUCTION_NONE) == NONLIN_OK);
-        for (std::size_t r = 0; r < rows; ++r)
-            CHECK(loss.read(rows)[r] == (target[r] == -100 ? 0.0f : -logits[r * classes + static_cast<std::size_t>(target[r])]));
-        loss.fill(want_loss);
-        REQUIRE(nonlin_nll_loss_backward_f32(rows, classes, t, loss.p, grad.p, -100,
-                                             NONLIN_REDUCTION_NONE) == NONLIN_OK);
-        CHECK(same_bits(grad.read(rows * classes), want_nll_grad));
-    }
+    // The row functions and the losses: tests/test_row_offsets.cpp.
 }
 
 TEST_CASE("arrays at odd byte offsets on the streaming path", "[contract][large]") {
