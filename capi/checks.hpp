@@ -4,7 +4,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <initializer_list>
 #include <type_traits>
 
@@ -27,17 +26,6 @@ region region_of(const T* p, std::size_t count) {
                       std::is_same<T, uint8_t>::value,
                   "arrays hold float values (32 or 16 bits), int64 targets or uint8 masks");
     return {p, count * sizeof(T), !std::is_integral<T>::value};
-}
-
-// The integer a C caller passed for an enum parameter. C allows any int
-// there; reading a value outside the enumeration as the C++ enum type
-// would be undefined, so the bytes are copied instead.
-template <class Enum>
-int enum_value(Enum e) {
-    static_assert(sizeof(Enum) == sizeof(int), "C enums are int-sized");
-    int v;
-    std::memcpy(&v, &e, sizeof v);
-    return v;
 }
 
 // a * b * c elements of `element_size` bytes each, or BAD_SHAPE on overflow.

@@ -10,9 +10,9 @@
 
 namespace nonlin {
 
+// Any value of the parameter is defined (nonlin.h's NONLIN_ENUM_BASE).
 inline bool known_reduction(nonlin_reduction r) {
-    const int v = enum_value(r);
-    return v == NONLIN_REDUCTION_NONE || v == NONLIN_REDUCTION_MEAN || v == NONLIN_REDUCTION_SUM;
+    return r == NONLIN_REDUCTION_NONE || r == NONLIN_REDUCTION_MEAN || r == NONLIN_REDUCTION_SUM;
 }
 
 // A per-class array (weights) is read for every row, so it may not share a

@@ -13,12 +13,11 @@ nonlin_status run_masked(bool log_form,
                          std::size_t outer, std::size_t axis, std::size_t inner,
                          std::size_t mask_outer, const T* x, const uint8_t* mask, T* y,
                          float scale, nonlin_empty_row empty_row) {
-    const int mode = enum_value(empty_row);
-    if (mode != NONLIN_EMPTY_ROW_NAN && mode != NONLIN_EMPTY_ROW_ZERO) return NONLIN_ERR_BAD_ARGUMENT;
+    if (empty_row != NONLIN_EMPTY_ROW_NAN && empty_row != NONLIN_EMPTY_ROW_ZERO) return NONLIN_ERR_BAD_ARGUMENT;
     // A negative scale would turn the row maximum into its minimum.
     if (!std::isfinite(scale) || !(scale > 0.0f)) return NONLIN_ERR_BAD_ARGUMENT;
     // The plain function's own path, so the two agree bit for bit.
-    if (mask == nullptr && scale == 1.0f && mode == NONLIN_EMPTY_ROW_NAN)
+    if (mask == nullptr && scale == 1.0f && empty_row == NONLIN_EMPTY_ROW_NAN)
         return plain(outer, axis, inner, x, y);
     std::size_t total;
     NONLIN_CHECK(check_rows(outer, axis, inner, &total, sizeof(T)));
@@ -36,7 +35,7 @@ nonlin_status run_masked(bool log_form,
     split_rows(settings, outer, axis, inner,
                [&](std::size_t n, std::size_t off, std::size_t ib, std::size_t ie) {
                    const masked_args args{mask, mask_outer, off / slice, scale,
-                                          mode == NONLIN_EMPTY_ROW_ZERO};
+                                          empty_row == NONLIN_EMPTY_ROW_ZERO};
                    kernel(n, axis, inner, ib, ie, x + off, y + off, args);
                });
     return NONLIN_OK;

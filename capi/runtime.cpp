@@ -115,7 +115,7 @@ using namespace nonlin;
 extern "C" {
 
 const char* nonlin_status_string(nonlin_status s) {
-    switch (enum_value(s)) {
+    switch (s) {
     case NONLIN_OK: return "ok";
     case NONLIN_ERR_NULL_POINTER: return "null pointer with a nonzero size";
     case NONLIN_ERR_BAD_SHAPE: return "bad shape: zero classes with rows, or a size that overflows";
@@ -153,7 +153,7 @@ nonlin_status nonlin_set_isa(const char* name) {
 }
 
 nonlin_status nonlin_set_accuracy(nonlin_accuracy a) {
-    switch (enum_value(a)) {
+    switch (a) {
     case NONLIN_ACCURACY_STRICT: current_tier().store(tier::strict, std::memory_order_relaxed); break;
     case NONLIN_ACCURACY_FAST: current_tier().store(tier::fast, std::memory_order_relaxed); break;
     default: return NONLIN_ERR_BAD_ARGUMENT;

@@ -86,9 +86,14 @@ struct call_arrays {
         narrow(normal_values(total(s), 0.2, 32), y.p);
         narrow(normal_values(total(s), 1.0, 33), dy.p);
         std::memset(out.p, 0x5a, total(s) * sizeof(T));
-        for (std::size_t r = 0; r < s.outer * s.inner; ++r) loss.p[r] = 0.5f + static_cast<float>(r % 3);
+        // Written byte-wise: the arrays are misaligned on purpose.
+        std::vector<float> dloss(s.outer * s.inner);
+        for (std::size_t r = 0; r < dloss.size(); ++r) dloss[r] = 0.5f + static_cast<float>(r % 3);
+        std::memcpy(loss.p, dloss.data(), dloss.size() * sizeof(float));
+        std::vector<int64_t> t(s.outer);
         for (std::size_t r = 0; r < s.outer; ++r)
-            target.p[r] = r % 5 == 3 ? -100 : static_cast<int64_t>(r * 7 % s.axis);
+            t[r] = r % 5 == 3 ? -100 : static_cast<int64_t>(r * 7 % s.axis);
+        std::memcpy(target.p, t.data(), t.size() * sizeof(int64_t));
         for (std::size_t i = 0; i < s.axis * s.inner; ++i) mask.p[i] = i % 3 != 1;
     }
 };

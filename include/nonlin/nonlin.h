@@ -64,8 +64,18 @@ extern "C" {
 #define NONLIN_VERSION_MINOR 1
 #define NONLIN_VERSION_PATCH 0
 
+/* In C++ the enums below have the fixed underlying type C compilers give
+ * them, unsigned int, so that whatever value a C caller passes is a value
+ * of the type (refused with a status where it names nothing), never
+ * undefined behaviour; in C every int already is. */
+#ifdef __cplusplus
+#define NONLIN_ENUM_BASE : unsigned int
+#else
+#define NONLIN_ENUM_BASE
+#endif
+
 /* Status codes. The values are part of the ABI and never change. */
-typedef enum nonlin_status {
+typedef enum nonlin_status NONLIN_ENUM_BASE {
     NONLIN_OK = 0,
     NONLIN_ERR_NULL_POINTER = 1,  /* NULL array with a nonzero size */
     NONLIN_ERR_BAD_SHAPE = 2,     /* zero classes with rows, size product overflows */
@@ -76,7 +86,7 @@ typedef enum nonlin_status {
 } nonlin_status;
 
 /* How a loss over rows is reduced. Values are part of the ABI. */
-typedef enum nonlin_reduction {
+typedef enum nonlin_reduction NONLIN_ENUM_BASE {
     NONLIN_REDUCTION_NONE = 0,  /* one loss per row */
     NONLIN_REDUCTION_MEAN = 1,  /* sum over non-ignored rows / their count */
     NONLIN_REDUCTION_SUM = 2    /* sum over non-ignored rows */
@@ -121,7 +131,7 @@ NONLIN_API nonlin_status nonlin_set_isa(const char* name);
  * from a non-NaN input, no overflow for a finite input, monotone where the
  * function is, no write on error, results independent of the thread
  * count. */
-typedef enum {
+typedef enum NONLIN_ENUM_BASE {
     NONLIN_ACCURACY_STRICT = 0,
     NONLIN_ACCURACY_FAST = 1
 } nonlin_accuracy;
@@ -654,7 +664,7 @@ NONLIN_API nonlin_status nonlin_log_softmax_backward_f16(size_t outer, size_t ax
 /* What a masked softmax or log_softmax gives for a row that has nothing to
  * normalize: every entry masked out, or every kept entry -inf. Values are
  * part of the ABI. */
-typedef enum nonlin_empty_row {
+typedef enum nonlin_empty_row NONLIN_ENUM_BASE {
     NONLIN_EMPTY_ROW_NAN = 0,  /* NaN for the whole row, as PyTorch's softmax */
     NONLIN_EMPTY_ROW_ZERO = 1  /* zeros for the whole row: the row contributes nothing */
 } nonlin_empty_row;

@@ -83,6 +83,15 @@ void require(bool ok, const char* fmt, ...) {
 
 // --------------------------------------------------------------- decoding
 
+// An enum value the header does not name, as a C caller may pass any: the
+// enums have unsigned int as their C++ base (nonlin.h), so each is a value
+// of the type, which the library must refuse with a status.
+template <class Enum>
+Enum unnamed_value(uint8_t b) {
+    const unsigned values[] = {3u, 7u, 0x7fffffffu, 0xffffffffu};
+    return static_cast<Enum>(values[b % 4]);
+}
+
 struct reader {
     const uint8_t* p;
     std::size_t n;
@@ -601,10 +610,7 @@ void fuzz_losses(reader& in, int fn, const call_setup& cs) {
     const uint8_t rb = in.byte();
     nonlin_reduction red = static_cast<nonlin_reduction>(rb % 3);
     const bool bad_reduction = rb >= 250;
-    // 3 is the one invalid value C++ can hold in nonlin_reduction (values
-    // 0..2 give it the range 0..3); a C caller can pass any int, which
-    // -fsanitize=enum flags inside the library (see docs/RELIABILITY.md).
-    if (bad_reduction) red = static_cast<nonlin_reduction>(3);
+    if (bad_reduction) red = unnamed_value<nonlin_reduction>(rb);
     const int64_t ignore = pick_ignore(in);
     const bool allow_bad_target = in.byte() < 40;
     const bool grad = in.byte() % 4 != 0;
@@ -818,7 +824,7 @@ void fuzz_losses_ex(reader& in, int fn, const call_setup& cs) {
     std::size_t outer = in.byte() % 6, classes = in.byte() % 10, inner = in.byte() % 5;
     const uint8_t rb = in.byte();
     nonlin_reduction red = static_cast<nonlin_reduction>(rb % 3);
-    if (rb >= 250) red = static_cast<nonlin_reduction>(3);
+    if (rb >= 250) red = unnamed_value<nonlin_reduction>(rb);
     const float smoothings[] = {0.0f, 0.1f, 1.0f, 0.5f, -0.1f, 1.5f, std::nanf("")};
     const float eps = smoothings[in.byte() % 7];
     const bool weighted = in.byte() % 2, pos_weighted = in.byte() % 2;
@@ -1042,11 +1048,10 @@ void fuzz_masked(reader& in) {
     }
     const float scales[] = {1.0f, 0.125f, 3.0f, 1e-30f, 1e30f, kFltMax, 0.0f, -1.0f, NAN, kInf};
     const float scale = scales[in.byte() % 10];
-    // Only the two valid modes: the values of nonlin_empty_row fit in one
-    // bit, so C++ cannot hold any other without undefined behaviour (which
-    // UBSan reports). tests/c_client.c passes the invalid ones, from C.
-    const int mode_value = in.byte() % 2;
-    const nonlin_empty_row mode = mode_value ? NONLIN_EMPTY_ROW_ZERO : NONLIN_EMPTY_ROW_NAN;
+    const uint8_t mb = in.byte();
+    const nonlin_empty_row mode =
+        mb >= 240 ? unnamed_value<nonlin_empty_row>(mb) : static_cast<nonlin_empty_row>(mb % 2);
+    const unsigned mode_value = mode;
     g_call += std::string(log ? " masked_log_softmax " : " masked_softmax ") +
               std::to_string(outer) + "x" + std::to_string(axis) + "x" + std::to_string(inner) +
               " mask_outer=" + (use_mask ? std::to_string(mask_outer) : "none") +
@@ -1249,7 +1254,8 @@ void fuzz_half_rows_typed(reader& in, const call_setup& cs) {
     const nonlin_empty_row mode = in.byte() % 2 ? NONLIN_EMPTY_ROW_ZERO : NONLIN_EMPTY_ROW_NAN;
     const uint8_t rb = in.byte();
     // 3: the one value outside the enum that it can still hold (UBSan).
-    const nonlin_reduction red = static_cast<nonlin_reduction>(rb >= 250 ? 3 : rb % 3);
+    const nonlin_reduction red =
+        rb >= 250 ? unnamed_value<nonlin_reduction>(rb) : static_cast<nonlin_reduction>(rb % 3);
     const int64_t ignore = pick_ignore(in);
     std::vector<int64_t> target(outer);
     for (int64_t& t : target) t = pick_target(in, axis, ignore, true);
