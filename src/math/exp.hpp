@@ -103,9 +103,9 @@ inline vfloat exp_core(vfloat x, vfloat tail, vfloat* lo, vfloat* power = nullpt
     }
     if (WantLow) {
         *lo = scale_pow2(low, n);
-        return scale_pow2_near_one(hi, n);
+        return scale_pow2(hi, n);
     }
-    return scale_pow2_near_one(hi + low, n);
+    return scale_pow2(hi + low, n);
 }
 
 // exp(x + tail) rounded to float.
@@ -146,7 +146,7 @@ inline vfloat exp_difference(vfloat x, vfloat m) {
     const vfloat tail =
         select(d < splat(K::x_min), splat(0.0f), fmadd(n, splat(-K::ln2_lo), err));
     const vfloat r = r_hi + tail;
-    return scale_pow2_near_one(splat(1.0f) + expm1_reduced(r), n);
+    return scale_pow2(splat(1.0f) + expm1_reduced(r), n);
 }
 
 // exp(x + tail) as (hi + lo) * 2^power (see exp_core), for products with

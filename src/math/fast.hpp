@@ -34,7 +34,7 @@ inline vfloat fast_exp(vfloat x) {
     using K = exp_constants;
     vfloat n;
     const vfloat r = reduce_ln2(clamp(x, splat(K::x_min), splat(K::x_max)), &n);
-    return scale_pow2_near_one(splat(1.0f) + expm1_reduced(r), n);
+    return scale_pow2(splat(1.0f) + expm1_reduced(r), n);
 }
 
 // exp(x + tail), tail a small correction to x (|tail| <= ulp(x), finite
@@ -44,7 +44,7 @@ inline vfloat fast_exp_with_tail(vfloat x, vfloat tail) {
     using K = exp_constants;
     vfloat n;
     const vfloat r = reduce_ln2(clamp(x, splat(K::x_min), splat(K::x_max)), &n) + tail;
-    return scale_pow2_near_one(splat(1.0f) + expm1_reduced(r), n);
+    return scale_pow2(splat(1.0f) + expm1_reduced(r), n);
 }
 
 // sigmoid(x) = 1 / (1 + exp(-x)): every step is monotone (exp, adding 1,
@@ -63,7 +63,7 @@ inline vfloat fast_expm1_nonpositive(vfloat z) {
     vfloat n;
     // clamp, unlike max, passes a NaN on every ISA.
     const vfloat q = expm1_reduced(reduce_ln2(clamp(z, splat(-40.0f), splat(0.0f)), &n));
-    const vfloat s = scale_pow2_near_one(splat(1.0f), n);
+    const vfloat s = scale_pow2(splat(1.0f), n);
     return fmadd(s, q, s - splat(1.0f));
 }
 

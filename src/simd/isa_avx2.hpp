@@ -31,7 +31,6 @@ inline double reduce_add(vdouble v) {
 inline void stream(float* p, vfloat v) { _mm256_stream_ps(p, v); }
 inline void stream_fence() { _mm_sfence(); }
 inline vfloat scale_pow2(vfloat p, vfloat n) { return scale_pow2_split(p, n); }
-inline vfloat scale_pow2_near_one(vfloat p, vfloat n) { return scale_pow2_near_one_split(p, n); }
 // table[index] per lane, index in [0, 8): one permute.
 inline vfloat lookup8(const float* table, int, vint index) {
     return _mm256_permutevar8x32_ps(_mm256_loadu_ps(table), index);

@@ -23,8 +23,6 @@ inline void stream(float* p, vfloat v) { _mm512_stream_ps(p, v); }
 inline void stream_fence() { _mm_sfence(); }
 // vscalefps: p * 2^floor(n), rounded once, subnormal results included.
 inline vfloat scale_pow2(vfloat p, vfloat n) { return _mm512_scalef_ps(p, n); }
-// One instruction already, whatever p.
-inline vfloat scale_pow2_near_one(vfloat p, vfloat n) { return scale_pow2(p, n); }
 // table[index] per lane, index in [0, 8): one permute.
 inline vfloat lookup8(const float* table, int, vint index) {
     return _mm512_permutexvar_ps(index, _mm512_broadcast_f32x8(_mm256_loadu_ps(table)));

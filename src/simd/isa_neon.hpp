@@ -35,7 +35,6 @@ inline double reduce_add(vdouble v) { return vaddvq_f64(v); }
 inline void stream(float* p, vfloat v) { store(p, v); }
 inline void stream_fence() {}
 inline vfloat scale_pow2(vfloat p, vfloat n) { return scale_pow2_split(p, n); }
-inline vfloat scale_pow2_near_one(vfloat p, vfloat n) { return scale_pow2_near_one_split(p, n); }
 // table[index] per lane, index in [0, 8): one two-register byte lookup
 // (TBL) of the bytes 4 index + {0, 1, 2, 3} of each lane.
 inline vfloat lookup8(const float* table, int, vint index) {

@@ -74,9 +74,6 @@ inline vfloat scale_pow2(vfloat p, vfloat n) {
     const int n2 = ni - n1;
     return (p * as_float((n1 + 127) << 23)) * as_float((n2 + 127) << 23);
 }
-// For p in [0.5, 2) on the vector ISAs (xsimd_common.hpp); one lane gains
-// nothing from it.
-inline vfloat scale_pow2_near_one(vfloat p, vfloat n) { return scale_pow2(p, n); }
 
 // One 16-bit lane (src/simd/half.hpp).
 inline vint load_u16(const uint16_t* p) { return read_at(p, 0); }

@@ -22,7 +22,6 @@ inline double reduce_add(vdouble v) { return _mm_cvtsd_f64(_mm_add_sd(v, _mm_unp
 inline void stream(float* p, vfloat v) { _mm_stream_ps(p, v); }
 inline void stream_fence() { _mm_sfence(); }
 inline vfloat scale_pow2(vfloat p, vfloat n) { return scale_pow2_split(p, n); }
-inline vfloat scale_pow2_near_one(vfloat p, vfloat n) { return scale_pow2_near_one_split(p, n); }
 // table[index] per lane for index in [0, used): no variable permute of
 // floats on SSE2, so one blend per entry.
 inline vfloat lookup8(const float* table, int used, vint index) {

@@ -39,18 +39,6 @@ inline vfloat scale_pow2_split(vfloat p, vfloat n) {
     return (p * s1) * s2;
 }
 
-// p * 2^n as scale_pow2_split, for a positive normal p in [0.5, 2) (exp's
-// 1 + q) or NaN: where every lane's n lies in [-125, 127] the product is a
-// normal float, so n added to p's exponent field gives its bits exactly,
-// in three integer operations instead of nine (two of them multiplications,
-// on the ports exp's polynomial needs). Other vectors (a subnormal or
-// infinite result, a NaN) take the split.
-inline vfloat scale_pow2_near_one_split(vfloat p, vfloat n) {
-    if (xsimd::all(n >= vfloat(-125.0f) && n <= vfloat(127.0f)))
-        return as_float(as_int(p) + shift_left(to_int(n), 23));
-    return scale_pow2_split(p, n);
-}
-
 // For the ISAs without masked loads and stores (SSE2, NEON): lanes [0, k)
 // go through a padded buffer, so no byte past them is read or written.
 inline vfloat load_partial_buffered(const float* p, std::size_t k, float pad) {
