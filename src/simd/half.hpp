@@ -4,8 +4,9 @@
 // rounded once (to nearest even). Included at the end of src/simd/vec.hpp,
 // inside the per-ISA namespace, after the ISA's primitives: those supply
 // load_u16 / store_u16 / stream_u16 (kWidth 16-bit lanes, zero-extended
-// into a vint) and, where the ISA has F16C, NONLIN_HAS_F16C with
-// f16_load / f16_store / f16_stream.
+// into a vint) and, where the ISA converts binary16 in hardware (F16C on
+// x86-64, FCVTL and FCVTN on AArch64), NONLIN_HAS_HW_F16 with f16_load /
+// f16_store / f16_stream.
 //
 // Widening is exact. Narrowing rounds to nearest even, keeps subnormal
 // results (never flushed; no subnormal float input is read as a float
@@ -92,7 +93,7 @@ inline vfloat widen(const nonlin_bf16* p) { return bf16_widen(load_u16(bits_of(p
 inline void narrow_store(nonlin_bf16* p, vfloat v) { store_u16(bits_of(p), bf16_narrow(v)); }
 inline void narrow_stream(nonlin_bf16* p, vfloat v) { stream_u16(bits_of(p), bf16_narrow(v)); }
 
-#ifdef NONLIN_HAS_F16C
+#ifdef NONLIN_HAS_HW_F16
 inline vfloat widen(const nonlin_f16* p) { return f16_load(bits_of(p)); }
 inline void narrow_store(nonlin_f16* p, vfloat v) { f16_store(bits_of(p), v); }
 inline void narrow_stream(nonlin_f16* p, vfloat v) { f16_stream(bits_of(p), v); }

@@ -66,7 +66,7 @@ inline void stream_u16(uint16_t* p, vint v) {
 }
 // F16C (every AVX2 CPU has it; the ISA's CPU check requires it): binary16
 // conversions in hardware, rounding to nearest even, subnormals kept.
-#define NONLIN_HAS_F16C 1
+#define NONLIN_HAS_HW_F16 1
 constexpr int kF16Round = _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC;
 inline vfloat f16_load(const uint16_t* p) {
     return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));

@@ -56,3 +56,14 @@ inline vint load_u16(const uint16_t* p) {
 }
 inline void store_u16(uint16_t* p, vint v) { vst1_u16(p, vmovn_u32(vreinterpretq_u32_s32(v))); }
 inline void stream_u16(uint16_t* p, vint v) { store_u16(p, v); }
+// Every AArch64 core converts binary16 in hardware (FCVTL, FCVTN): to
+// nearest even, subnormals kept and a NaN quieted with its sign and the top
+// of its payload, under the FPCR that Linux starts a process with (the
+// same one every float kernel here assumes: round to nearest, FZ16 clear).
+// The bit manipulations of src/simd/half.hpp give the same bits, but cost
+// more instructions and, through xsimd's NEON dispatch, minutes of GCC's
+// time per unit.
+#define NONLIN_HAS_HW_F16 1
+inline vfloat f16_load(const uint16_t* p) { return vcvt_f32_f16(vreinterpret_f16_u16(vld1_u16(p))); }
+inline void f16_store(uint16_t* p, vfloat v) { vst1_u16(p, vreinterpret_u16_f16(vcvt_f16_f32(v))); }
+inline void f16_stream(uint16_t* p, vfloat v) { f16_store(p, v); }
