@@ -82,7 +82,7 @@ void long_log_softmax_row(const call_settings& settings, std::size_t n, const T*
     const long_row_parts parts(n);
     const softmax_kernels<T>& kernels = rows_of(settings.kernels, x);
     row_stats st = long_row_stats(settings, parts, x);
-    if (confident(st.sum)) {  // see log_of_sum
+    if (kernels.rest != nullptr && confident(st.sum)) {  // see log_of_sum
         double rest[long_row_parts::kMaxParts];
         parallel_for(settings, parts.count, 1, 1, [&](std::size_t b, std::size_t e) {
             for (std::size_t p = b; p < e; ++p)

@@ -15,7 +15,7 @@ using row_fn = nonlin_status (*)(size_t, size_t, size_t, const float*, float*);
 }  // namespace
 
 TEST_CASE("softmax and log_softmax are within their bounds for every shape path", "[softmax]") {
-    FOR_EACH_ISA();
+    FOR_EACH_ISA_AND_TIER();
     for (const bool log : {false, true}) {
         const row_fn fn = log ? nonlin_log_softmax_f32 : nonlin_softmax_f32;
         double overall = 0.0;
@@ -26,10 +26,11 @@ TEST_CASE("softmax and log_softmax are within their bounds for every shape path"
                 const std::vector<float> x = normal_values(total(s), sigma, 11);
                 std::vector<float> y(x.size(), -1.0f);
                 REQUIRE(fn(s.outer, s.axis, s.inner, x.data(), y.data()) == NONLIN_OK);
-                const double err = max_error(y, reference_softmax(x, s.outer, s.axis, s.inner, log), log);
+                const double err =
+                    max_error(y, reference_softmax(x, s.outer, s.axis, s.inner, log), log, fast_tier);
                 INFO("max error " << err << " ulp");
                 CHECK(err <= bound_of(log ? row_bound::log_softmax : row_bound::softmax, s.axis,
-                                      s.inner));
+                                      s.inner, fast_tier));
                 overall = std::max(overall, err);
                 // In place gives the same bits.
                 std::vector<float> inplace = x;
@@ -37,12 +38,12 @@ TEST_CASE("softmax and log_softmax are within their bounds for every shape path"
                 CHECK(inplace == y);
             }
         }
-        report_accuracy(isa_name, log ? "log_softmax" : "softmax", overall);
+        report_accuracy(isa_name, fast_tier, log ? "log_softmax" : "softmax", overall);
     }
 }
 
 TEST_CASE("softmax of a long row stays within its bound (blocked path)", "[softmax]") {
-    FOR_EACH_ISA();
+    FOR_EACH_ISA_AND_TIER();
     // 2^18 elements with a trend, so that later blocks raise the maximum.
     std::vector<float> x = normal_values(1 << 18, 2.0, 12);
     for (std::size_t i = 0; i < x.size(); ++i) x[i] += static_cast<float>(i) * 1e-4f;
@@ -50,13 +51,13 @@ TEST_CASE("softmax of a long row stays within its bound (blocked path)", "[softm
         std::vector<float> y(x.size());
         REQUIRE((log ? nonlin_log_softmax_f32 : nonlin_softmax_f32)(1, x.size(), 1, x.data(),
                                                                    y.data()) == NONLIN_OK);
-        CHECK(max_error(y, reference_softmax(x, 1, x.size(), 1, log), log) <=
-              bound_of(log ? row_bound::log_softmax : row_bound::softmax, x.size(), 1));
+        CHECK(max_error(y, reference_softmax(x, 1, x.size(), 1, log), log, fast_tier) <=
+              bound_of(log ? row_bound::log_softmax : row_bound::softmax, x.size(), 1, fast_tier));
     }
 }
 
 TEST_CASE("a long row's parts may differ widely (part-wise path)", "[softmax]") {
-    FOR_EACH_ISA();
+    FOR_EACH_ISA_AND_TIER();
     // Parts of kLongRow elements: the first far below the row's maximum
     // (its factor exp(part max - max) / sum is subnormal or 0), the second
     // all -inf, the last one partial and highest.
@@ -70,8 +71,8 @@ TEST_CASE("a long row's parts may differ widely (part-wise path)", "[softmax]") 
         const row_fn fn = log ? nonlin_log_softmax_f32 : nonlin_softmax_f32;
         std::vector<float> y(n);
         REQUIRE(fn(1, n, 1, x.data(), y.data()) == NONLIN_OK);
-        CHECK(max_error(y, reference_softmax(x, 1, n, 1, log), log) <=
-              bound_of(log ? row_bound::log_softmax : row_bound::softmax, n, 1));
+        CHECK(max_error(y, reference_softmax(x, 1, n, 1, log), log, fast_tier) <=
+              bound_of(log ? row_bound::log_softmax : row_bound::softmax, n, 1, fast_tier));
         for (std::size_t i = part; i < 2 * part; ++i) REQUIRE(y[i] == (log ? -kInf : 0.0f));
         std::vector<float> in_place = x;
         REQUIRE(fn(1, n, 1, in_place.data(), in_place.data()) == NONLIN_OK);
@@ -80,7 +81,7 @@ TEST_CASE("a long row's parts may differ widely (part-wise path)", "[softmax]") 
 }
 
 TEST_CASE("softmax special values", "[softmax]") {
-    FOR_EACH_ISA();
+    FOR_EACH_ISA_AND_TIER();
     const float big = std::numeric_limits<float>::max();
     struct special {
         std::vector<float> row;

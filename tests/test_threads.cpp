@@ -55,7 +55,7 @@ outputs run_all() {
 }  // namespace
 
 TEST_CASE("results do not depend on the thread count", "[threads]") {
-    FOR_EACH_ISA();
+    FOR_EACH_ISA_AND_TIER();
     REQUIRE(nonlin_set_num_threads(1) == NONLIN_OK);
     const outputs one = run_all();
     REQUIRE(one.all_ok);

@@ -594,6 +594,8 @@ NONLIN_API nonlin_status nonlin_tanh_backward_from_input_f16(size_t n, const non
 /* y = exp(x - max) / sum(exp(x - max)) along the axis. Sums are carried
  * in double, so the bound does not grow with the row length.
  * Bound (softmax): 4 ulp per element, for rows up to 2^20.
+ * Fast bound (softmax): 8 ulp per element, for rows up to 2^20 (the fast
+ * tier adds pairs of terms in float before the double sum).
  * y may be x. */
 NONLIN_API nonlin_status nonlin_softmax_f32(size_t outer, size_t axis, size_t inner,
                                             const float* x, float* y);
@@ -612,6 +614,8 @@ NONLIN_API nonlin_status nonlin_softmax_backward_f32(size_t outer, size_t axis, 
  * row's maximum, when it is unique, y = -log1p(sum of the other terms) is
  * relatively accurate however small (-2e-19 is not rounded to 0):
  * Bound (log_softmax_maximum): 2 ulp of |y| at a row's unique maximum.
+ * Fast bound (log_softmax): 8 ulp of max(|y|, 1) per element (absolute),
+ * the row's maximum included: the fast tier has no relative bound there.
  * y may be x. */
 NONLIN_API nonlin_status nonlin_log_softmax_f32(size_t outer, size_t axis, size_t inner,
                                                 const float* x, float* y);

@@ -63,7 +63,8 @@ struct softmax_kernels {
     using stats_fn = row_stats (*)(const T* x, std::size_t n);
     // The output of n contiguous elements of a row from the row's statistics.
     using apply_fn = void (*)(std::size_t n, const T* x, T* y, row_stats st);
-    // Sum of exp(x - max) over the entries below max (row_stats::rest).
+    // Sum of exp(x - max) over the entries below max (row_stats::rest);
+    // null in the fast tier, whose log_softmax takes log(sum) (strict_exps).
     using rest_fn = double (*)(const T* x, std::size_t n, float max);
     // The fused cross-entropy of rows x classes logits (ops/loss.hpp): the
     // losses in float, the gradient in T.

@@ -47,6 +47,47 @@ inline vfloat fast_exp_with_tail(vfloat x, vfloat tail) {
     return scale_pow2(splat(1.0f) + expm1_reduced(r), n);
 }
 
+// exp(d) for d <= 0 (NaN passes) in the fast tier's softmax family, where
+// results below FLT_MIN may be flushed: 2^n (1 + q) as one fused rounding
+// of s + s q, with s = 2^n built in the shifter's own bits (the shifter
+// carries the exponent bias, so t's low bits are n + 127 and one shift
+// makes s). That takes n >= -126: below d = ln(FLT_MIN) the result is 0,
+// an absolute error under FLT_MIN, and exactly 0 for d = -inf. About 12
+// operations where fast_exp's clamp and two-factor scaling take 18.
+// `tail` is a correction to d (|tail| <= ulp(d)), added to the reduced
+// argument; its rounding error joins n ln2_lo's in one small term.
+struct pow2_shifter {
+    static constexpr float biased = exp_constants::shifter + 127.0f;
+    static constexpr float flush_below = -87.33654475f;  // ln(FLT_MIN)
+};
+
+inline vfloat fast_exp_nonpositive_core(vfloat d, vfloat tail) {
+    using K = exp_constants;
+    using S = pow2_shifter;
+    const vfloat t = fmadd(d, splat(K::log2e), splat(S::biased));
+    const vfloat n = t - splat(S::biased);
+    const vfloat r = fmadd(n, splat(-K::ln2_hi), d) + fmadd(n, splat(-K::ln2_lo), tail);
+    const vfloat s = as_float(shift_left(as_int(t), 23));
+    // d = -inf and tails that are NaN beside an infinite d end here.
+    return select(d < splat(S::flush_below), splat(0.0f), fmadd(s, expm1_reduced(r), s));
+}
+
+// exp(d), d <= 0: relative error about 1.5 u (the polynomial's 0.5 u with
+// r's rounding, and the final rounding), for results >= FLT_MIN.
+inline vfloat fast_exp_nonpositive(vfloat d) { return fast_exp_nonpositive_core(d, splat(0.0f)); }
+
+// exp(x - m) for x <= m, the difference taken exactly (two_diff): the
+// reduced argument r = (d - n ln2_hi) + (err - n ln2_lo), the first part
+// exact, the second below 2^-12 and rounded at 2^-37; r itself rounds
+// by 0.36 u relative to the result (exp_difference's analysis), the
+// polynomial 0.16 u, the fused s + s q half an ulp: within 1.1 ulp. A
+// softmax output e * (1 / sum) adds two roundings: within 3.1 ulp.
+inline vfloat fast_exp_difference(vfloat x, vfloat m) {
+    vfloat err;
+    const vfloat d = two_diff_finite(x, m, err);
+    return fast_exp_nonpositive_core(d, err);
+}
+
 // sigmoid(x) = 1 / (1 + exp(-x)): every step is monotone (exp, adding 1,
 // the reciprocal), so the result is too, which e / (1 + e) for x < 0 is
 // not (1 + e rounds in coarser steps than e). exp(-x) overflows to +inf

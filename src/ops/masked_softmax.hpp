@@ -31,6 +31,7 @@ inline vmask kept_lanes(const uint8_t* mask, std::size_t k) {
 struct masked_terms {
     const uint8_t* mask;
     vfloat scale;
+    static constexpr bool float_pairs = false;
 
     template <class T>
     vfloat load(const T* x, std::size_t off, std::size_t k) const {

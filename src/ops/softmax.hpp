@@ -29,13 +29,13 @@ constexpr std::size_t kRowTerms = 4096;
 // it is float; for a 16-bit y (which would round them twice) in a float
 // buffer on the stack when the row is contiguous and at most kRowTerms
 // long, else computed again in the output pass (the same bits:
-// exp_difference of the same operands).
-template <class Traversal, class T>
+// output_term of the same operands).
+template <class Exps, class Traversal, class T>
 void softmax_one(const Traversal& t, const T* x, T* y) {
     const vfloat m = max_pass(t, x);
+    const softmax_output_terms<Exps> output;
     const auto through = [&](float* terms) {
-        const vfloat r = t.finish_sum(exp_sum_pass<true>(t, x, m, terms, softmax_output_terms{}),
-                                      reciprocal);
+        const vfloat r = t.finish_sum(exp_sum_pass<true>(t, x, m, terms, output), reciprocal);
         t.for_each([&](std::size_t off, std::size_t k) {
             store_n(y + off, k, load_n(terms + off, k, 0.0f) * r);
         });
@@ -49,18 +49,17 @@ void softmax_one(const Traversal& t, const T* x, T* y) {
                 return through(terms);
             }
         }
-        const vfloat r = t.finish_sum(exp_sum_pass<false>(t, x, m, nullptr, softmax_output_terms{}),
-                                      reciprocal);
+        const vfloat r = t.finish_sum(exp_sum_pass<false>(t, x, m, nullptr, output), reciprocal);
         t.for_each([&](std::size_t off, std::size_t k) {
-            store_n(y + off, k, math::exp_difference(load_n(x + off, k, kNegInf), m) * r);
+            store_n(y + off, k, output.exp(load_n(x + off, k, kNegInf), m) * r);
         });
     }
 }
 
-template <class Traversal, class T>
+template <class Exps, class Traversal, class T>
 void log_softmax_output(const Traversal& t, const T* x, T* y, vfloat m, vfloat log_sum) {
     t.for_each([&](std::size_t off, std::size_t k) {
-        store_n(y + off, k, log_shifted(load_n(x + off, k, 0.0f), m, log_sum));
+        store_n(y + off, k, Exps::log_output(load_n(x + off, k, 0.0f), m, log_sum));
     });
 }
 
@@ -163,7 +162,7 @@ inline std::size_t lanes_of_vector(std::size_t axis, std::size_t j) {
 // G rows of V vectors each at most ((V - 1) kWidth < axis <= V kWidth): the
 // contiguous path's arithmetic (the same sums, in the same order), with the
 // rows' latency chains (reduce, exp, reduce, divide) side by side.
-template <bool Log, std::size_t G, std::size_t V, class T>
+template <bool Log, class Exps, std::size_t G, std::size_t V, class T>
 void short_row_group(std::size_t axis, const T* x, T* y) {
     vfloat v[G][V], e[G][V], m[G];
     double s[G];
@@ -178,14 +177,13 @@ void short_row_group(std::size_t axis, const T* x, T* y) {
     for (std::size_t g = 0; g < G; ++g) {
         lane_sum sum;
         for (std::size_t j = 0; j < V; ++j) {
-            // log_softmax keeps exp_shifted: its rest (below) is held to 2 ulp.
-            e[g][j] = Log ? exp_shifted(v[g][j], m[g]) : math::exp_difference(v[g][j], m[g]);
+            e[g][j] = Log ? Exps::sum_term(v[g][j], m[g]) : Exps::output_term(v[g][j], m[g]);
             sum.add(e[g][j]);
         }
         s[g] = sum.total();
     }
     for (std::size_t g = 0; g < G; ++g) {
-        if (Log && confident(s[g])) {  // the terms below the maximum alone
+        if (Log && Exps::keeps_rest && confident(s[g])) {  // the terms below the maximum alone
             lane_sum rest;
             for (std::size_t j = 0; j < V; ++j)
                 rest.add(select(v[g][j] == m[g], splat(0.0f), e[g][j]));
@@ -196,7 +194,7 @@ void short_row_group(std::size_t axis, const T* x, T* y) {
         const vfloat f = splat(Log ? static_cast<float>(s[g]) : reciprocal(s[g]));
         for (std::size_t j = 0; j < V; ++j)
             store_n(y + g * axis + j * kWidth, lanes_of_vector(axis, j),
-                    Log ? log_shifted(v[g][j], m[g], f) : e[g][j] * f);
+                    Log ? Exps::log_output(v[g][j], m[g], f) : e[g][j] * f);
     }
 }
 
@@ -312,39 +310,43 @@ void for_each_row(std::size_t outer, std::size_t axis, std::size_t inner, std::s
 }
 
 // Entry points: the kernel table's signature (see src/isa/kernel_table.hpp).
-// Each for float and the 16-bit types.
-template <class T>
+// Each for float and the 16-bit types; the forward ones in an accuracy
+// tier's exponentials (strict_exps or fast_exps).
+template <class T, class Exps>
 void softmax(std::size_t outer, std::size_t axis, std::size_t inner, std::size_t ib,
              std::size_t ie, const T* x, T* y) {
     if (for_short_rows(outer, axis, inner, [&](auto g, std::size_t off) {
             using G = decltype(g);
-            short_row_group<false, G::rows, G::vectors>(axis, x + off, y + off);
+            short_row_group<false, Exps, G::rows, G::vectors>(axis, x + off, y + off);
         }))
         return;
     for_each_row(outer, axis, inner, ib, ie, [&](const auto& t, std::size_t off) {
-        softmax_one(t, x + off, y + off);
+        softmax_one<Exps>(t, x + off, y + off);
     });
 }
 
-template <class T>
+template <class T, class Exps>
 void log_softmax(std::size_t outer, std::size_t axis, std::size_t inner, std::size_t ib,
                  std::size_t ie, const T* x, T* y) {
     if (for_short_rows(outer, axis, inner, [&](auto g, std::size_t off) {
             using G = decltype(g);
-            short_row_group<true, G::rows, G::vectors>(axis, x + off, y + off);
+            short_row_group<true, Exps, G::rows, G::vectors>(axis, x + off, y + off);
         }))
         return;
     if (inner == 1) {
         for (std::size_t o = 0; o < outer; ++o) {
             const T* row = x + o * axis;
-            log_softmax_apply(axis, row, y + o * axis, with_rest(row, axis, contiguous_stats(row, axis)));
+            log_softmax_apply<T, Exps>(axis, row, y + o * axis,
+                              with_rest<Exps>(row, axis, contiguous_stats<T, Exps>(row, axis)));
         }
         return;
     }
     for_each_row(outer, axis, inner, ib, ie, [&](const auto& t, std::size_t off) {
         const vfloat m = max_pass(t, x + off);
-        const vfloat log_sum = log_sum_of(t, x + off, m, exp_sum_pass<false>(t, x + off, m, nullptr));
-        log_softmax_output(t, x + off, y + off, m, log_sum);
+        const lane_sum s = exp_sum_pass<false>(t, x + off, m, nullptr, plain_terms<Exps>{});
+        const vfloat log_sum =
+            Exps::keeps_rest ? log_sum_of(t, x + off, m, s) : t.finish_sum(s, logarithm);
+        log_softmax_output<Exps>(t, x + off, y + off, m, log_sum);
     });
 }
 

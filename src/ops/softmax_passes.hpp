@@ -26,6 +26,7 @@
 #include <limits>
 
 #include "../math/exp.hpp"
+#include "../math/fast.hpp"
 #include "row_stats.hpp"
 
 namespace nonlin {
@@ -154,24 +155,62 @@ struct strided_columns {
     }
 };
 
+// The exponentials of an accuracy tier's softmax and log_softmax:
+// sum_term(x, m) = exp(x - m) for a sum whose log is taken, output_term
+// for a softmax output (whose bound analysis assumes exactly one exp and
+// one product per output). The fast tier's flush results below FLT_MIN
+// (math/fast.hpp) and sum_term drops the difference's rounding error: in
+// a log it costs at most 8 u of the sum (|x - m| in [8, 16); beyond, the
+// terms are too small to matter).
+//
+// keeps_rest: a confident row's log(sum) comes from its rest (rest_pass,
+// one more pass), so that the log-probability at the maximum is
+// relatively accurate. The fast tier's sum is not accurate enough for that
+// in any row, and its bound is absolute (of max(|y|, 1)): it takes log(sum).
+// log_output(x, m, c) = x - m - c, the log_softmax output.
+//
+// float_pairs: a contiguous row's exp sum adds its terms two vectors at a
+// time in float before the pair goes into the double sum: half the double
+// additions, for one more rounding (u relative to the sum) in the fast tier.
+struct strict_exps {
+    static constexpr bool float_pairs = false;
+    static constexpr bool keeps_rest = true;
+    static vfloat sum_term(vfloat x, vfloat m) { return exp_shifted(x, m); }
+    static vfloat output_term(vfloat x, vfloat m) { return math::exp_difference(x, m); }
+    static vfloat log_output(vfloat x, vfloat m, vfloat c) { return log_shifted(x, m, c); }
+};
+
+struct fast_exps {
+    static constexpr bool float_pairs = true;
+    static constexpr bool keeps_rest = false;
+    static vfloat sum_term(vfloat x, vfloat m) { return math::fast_exp_nonpositive(x - m); }
+    static vfloat output_term(vfloat x, vfloat m) { return math::fast_exp_difference(x, m); }
+    // (x - m) - c, c = log(sum) >= 0: |x - m| <= |y|, so the two roundings
+    // cost at most an ulp of y together, where log_shifted's exact
+    // difference costs six more operations for half of that.
+    static vfloat log_output(vfloat x, vfloat m, vfloat c) { return (x - m) - c; }
+};
+
 // How a row's elements enter the passes: plain_terms reads x as it is;
 // the masked softmax (masked_softmax.hpp) reads masked entries as -inf and
 // scales x - max. Padding lanes read -inf.
+template <class Exps = strict_exps>
 struct plain_terms {
+    static constexpr bool float_pairs = Exps::float_pairs;
     template <class T>
     vfloat load(const T* x, std::size_t off, std::size_t k) const {
         return load_n(x + off, k, kNegInf);
     }
-    vfloat exp(vfloat v, vfloat m) const { return exp_shifted(v, m); }
+    vfloat exp(vfloat v, vfloat m) const { return Exps::sum_term(v, m); }
 };
 
-// The terms of a softmax output: x as it is, exp by exp_difference (its
-// bound analysis assumes exactly one exp and one product per output).
-struct softmax_output_terms : plain_terms {
-    vfloat exp(vfloat v, vfloat m) const { return math::exp_difference(v, m); }
+// The terms of a softmax output: x as it is, exp by output_term.
+template <class Exps = strict_exps>
+struct softmax_output_terms : plain_terms<Exps> {
+    vfloat exp(vfloat v, vfloat m) const { return Exps::output_term(v, m); }
 };
 
-template <class Traversal, class T, class Terms = plain_terms>
+template <class Traversal, class T, class Terms = plain_terms<>>
 vfloat max_pass(const Traversal& t, const T* x, const Terms& terms = Terms{}) {
     vfloat m = splat(kNegInf);
     // A NaN may be dropped here: it reaches the sum, which makes the row NaN.
@@ -182,7 +221,7 @@ vfloat max_pass(const Traversal& t, const T* x, const Terms& terms = Terms{}) {
 // A contiguous row's maximum with four independent chains: one chain
 // would wait for each max's latency. The maximum is exact, so the order
 // cannot change it.
-template <class T, class Terms = plain_terms>
+template <class T, class Terms = plain_terms<>>
 vfloat max_pass(const contiguous_row& t, const T* x, const Terms& terms = Terms{}) {
     vfloat m0 = splat(kNegInf), m1 = m0, m2 = m0, m3 = m0;
     std::size_t i = 0;
@@ -205,7 +244,7 @@ bool has_nan(const Traversal& t, const T* x) {
 }
 
 // 1 in the lanes whose row holds a NaN, else 0 (per row, not reduced).
-template <class Traversal, class T, class Terms = plain_terms>
+template <class Traversal, class T, class Terms = plain_terms<>>
 vfloat nan_flags(const Traversal& t, const T* x, const Terms& terms = Terms{}) {
     vfloat seen = splat(0.0f);
     t.for_each([&](std::size_t off, std::size_t k) {
@@ -215,7 +254,7 @@ vfloat nan_flags(const Traversal& t, const T* x, const Terms& terms = Terms{}) {
 }
 
 // Sum of exp(x - m); with Store, each term is written to y (y may be x).
-template <bool Store, class Traversal, class T, class Terms = plain_terms>
+template <bool Store, class Traversal, class T, class Terms = plain_terms<>>
 lane_sum exp_sum_pass(const Traversal& t, const T* x, vfloat m, float* y,
                       const Terms& terms = Terms{}) {
     lane_sum s;
@@ -228,12 +267,42 @@ lane_sum exp_sum_pass(const Traversal& t, const T* x, vfloat m, float* y,
     return s;
 }
 
+// The same along a contiguous row, two vectors at a time (in float pairs
+// where the terms allow it).
+template <bool Store, class T, class Terms = plain_terms<>>
+lane_sum exp_sum_pass(const contiguous_row& t, const T* x, vfloat m, float* y,
+                      const Terms& terms = Terms{}) {
+    lane_sum s;
+    std::size_t i = 0;
+    for (; i + 2 * kWidth <= t.n; i += 2 * kWidth) {
+        const vfloat e0 = terms.exp(terms.load(x, i, kWidth), m);
+        const vfloat e1 = terms.exp(terms.load(x, i + kWidth, kWidth), m);
+        if (Store) {
+            store(y + i, e0);
+            store(y + i + kWidth, e1);
+        }
+        if (Terms::float_pairs) {
+            s.add(e0 + e1);
+        } else {
+            s.add(e0);
+            s.add(e1);
+        }
+    }
+    for (; i < t.n; i += kWidth) {
+        const std::size_t k = t.n - i < kWidth ? t.n - i : kWidth;
+        const vfloat e = terms.exp(terms.load(x, i, k), m);
+        if (Store) store_n(y + i, k, e);
+        s.add(e);
+    }
+    return s;
+}
+
 inline float reciprocal(double s) { return static_cast<float>(1.0 / s); }
 inline float logarithm(double s) { return static_cast<float>(std::log(s)); }
 
 // Sum of exp(x - m) over the entries below m: the sum without its terms
 // that are exactly 1 (row_stats::rest).
-template <class Traversal, class T, class Terms = plain_terms>
+template <class Traversal, class T, class Terms = plain_terms<>>
 lane_sum rest_pass(const Traversal& t, const T* x, vfloat m, const Terms& terms = Terms{}) {
     lane_sum s;
     t.for_each([&](std::size_t off, std::size_t k) {
@@ -245,7 +314,7 @@ lane_sum rest_pass(const Traversal& t, const T* x, vfloat m, const Terms& terms 
 
 // log(sum) per lane from its exp sum s, relatively accurate for confident
 // rows (row_stats.hpp): their rest is summed in one more pass.
-template <class Traversal, class T, class Terms = plain_terms>
+template <class Traversal, class T, class Terms = plain_terms<>>
 vfloat log_sum_of(const Traversal& t, const T* x, vfloat m, const lane_sum& s,
                   const Terms& terms = Terms{}) {
     if (!t.any_lane(s, confident)) return t.finish_sum(s, logarithm);
