@@ -141,7 +141,7 @@ TEST_CASE("softmax special values", "[softmax]") {
 }
 
 TEST_CASE("softmax backward matches its formula in double", "[softmax][gradient]") {
-    FOR_EACH_ISA();
+    FOR_EACH_ISA_AND_TIER();
     double overall = 0.0, overall_log = 0.0;
     for (const shape& s : kShapes) {
         INFO(s.outer << "x" << s.axis << "x" << s.inner);
@@ -175,8 +175,8 @@ TEST_CASE("softmax backward matches its formula in double", "[softmax][gradient]
             }
         }
         INFO("softmax backward " << worst << " ulp, log_softmax backward " << worst_log << " ulp");
-        CHECK(worst <= bound_of(row_bound::softmax_backward, s.axis, s.inner));
-        CHECK(worst_log <= bound_of(row_bound::log_softmax_backward, s.axis, s.inner));
+        CHECK(worst <= bound_of(row_bound::softmax_backward, s.axis, s.inner, fast_tier));
+        CHECK(worst_log <= bound_of(row_bound::log_softmax_backward, s.axis, s.inner, fast_tier));
         overall = std::max(overall, worst);
         overall_log = std::max(overall_log, worst_log);
         // In place over either input gives the same bits.
@@ -188,13 +188,13 @@ TEST_CASE("softmax backward matches its formula in double", "[softmax][gradient]
         CHECK(over_y == dx);
         CHECK(over_dy == dx);
     }
-    report_accuracy(isa_name, "softmax_backward", overall);
-    report_accuracy(isa_name, "log_softmax_backward", overall_log);
+    report_accuracy(isa_name, fast_tier, "softmax_backward", overall);
+    report_accuracy(isa_name, fast_tier, "log_softmax_backward", overall_log);
 }
 
 TEST_CASE("softmax backward keeps its bound where dy - dot cancels, dy is huge or y tiny",
           "[softmax][gradient]") {
-    FOR_EACH_ISA();
+    FOR_EACH_ISA_AND_TIER();
     // Rows of 1000 (contiguous) and 64 x 3 (strided). Kinds: dy a constant
     // plus noise of 2^-20 (dy - dot cancels to a few bits); dy near
     // FLT_MAX with both signs (dy - dot overflows float); x spread over
@@ -225,13 +225,13 @@ TEST_CASE("softmax backward keeps its bound where dy - dot cancels, dy is huge o
                     worst = std::max(worst, scaled_error(dx[k], want, scale));
                 }
             }
-            CHECK(worst <= bound_of(row_bound::softmax_backward, s.axis, s.inner));
+            CHECK(worst <= bound_of(row_bound::softmax_backward, s.axis, s.inner, fast_tier));
         }
     }
 }
 
 TEST_CASE("row gradients agree with central differences of the forward", "[softmax][gradient]") {
-    FOR_EACH_ISA();
+    FOR_EACH_ISA_AND_TIER();
     // d/dx_j of L = sum_i w_i f(x)_i, checked through the backward with dy = w.
     const std::size_t n = 12;
     const std::vector<float> x = normal_values(n, 1.0, 18);

@@ -604,6 +604,8 @@ NONLIN_API nonlin_status nonlin_softmax_f32(size_t outer, size_t axis, size_t in
  * The dot product and the difference are carried in double, so nothing
  * cancels or overflows, and y = 0 gives exactly 0.
  * Bound (softmax_backward): 1 ulp of max(|dx|, |y*dy|) per element.
+ * Fast bound (softmax_backward): 4 ulp of max(|dx|, |y*dy|) per element
+ * (the dot product still exact, the difference rounded).
  * dx may be y or dy. */
 NONLIN_API nonlin_status nonlin_softmax_backward_f32(size_t outer, size_t axis, size_t inner,
                                                      const float* y, const float* dy,
@@ -623,7 +625,9 @@ NONLIN_API nonlin_status nonlin_log_softmax_f32(size_t outer, size_t axis, size_
 /* dx = dy - exp(y) * sum(dy) along the axis, from the forward output y.
  * The sum and the product are carried in double (y = -inf gives exactly
  * dy). Bound (log_softmax_backward): 2 ulp of max(|dy|, |exp(y) * sum(dy)|)
- * per element (absolute). dx may be y or dy. */
+ * per element (absolute). Fast bound (log_softmax_backward): 4 ulp of
+ * max(|dy|, |exp(y) * sum(dy)|) per element (the fast tier's exp, the rest
+ * in float). dx may be y or dy. */
 NONLIN_API nonlin_status nonlin_log_softmax_backward_f32(size_t outer, size_t axis,
                                                          size_t inner, const float* y,
                                                          const float* dy, float* dx);

@@ -1,9 +1,9 @@
 // The softmax family's part of a kernel table for element type T in one
 // accuracy tier, with the fused cross-entropy: the same templates for float
 // (table.inc) and the 16-bit types (typed_table.inc). softmax and
-// log_softmax (with their long rows' statistics and output passes) take
-// the tier's exponentials; the rest of the family has one kernel for both
-// tiers.
+// log_softmax, forward (with their long rows' statistics and output
+// passes) and backward, take the tier's exponentials; the rest of the
+// family has one kernel for both tiers.
 #pragma once
 
 #include <type_traits>
@@ -26,8 +26,8 @@ softmax_kernels<T> softmax_rows() {
     return {
         &ops::softmax<T, E>,
         &ops::log_softmax<T, E>,
-        &ops::softmax_backward<T>,
-        &ops::log_softmax_backward<T>,
+        &ops::softmax_backward<T, E>,
+        &ops::log_softmax_backward<T, E>,
         &ops::contiguous_stats<T, E>,
         &ops::softmax_apply<T, E>,
         &ops::log_softmax_apply<T, E>,

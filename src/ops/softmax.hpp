@@ -115,13 +115,29 @@ lane_sum dot_pass(const contiguous_row& t, const T* y, const T* dy, vfloat& dy_m
 // and a zero y gives exactly zero.
 // Whether a row's dot (or a lane's) is too large (or NaN) for the float
 // path of softmax_backward_one.
+//
+// The fast tier (fast_backward) takes dx = y (dy - d_hi), two roundings
+// after d's: y/2 ulp(d) <= 2 ulp of the scale S = max(|dx|, |y dy|) (as
+// |d| <= 2 max(|dy - d|, |dy|)), y/2 ulp(dy - d_hi) <= 1 ulp and the
+// product's half an ulp: within 3.5 ulp of S, in 2 operations per vector
+// instead of 9, on every ISA.
 inline bool beyond_float_path(double dot) { return !(std::fabs(dot) < 0x1p126); }
-inline bool float_path_holds(float dy_max) { return kHasFma && dy_max < 0x1p126f; }
+inline bool float_path_holds(float dy_max, bool fused = kHasFma) {
+    return fused && dy_max < 0x1p126f;
+}
 
-template <class Traversal, class T>
+template <class Exps, class Traversal, class T>
 void softmax_backward_one(const Traversal& t, const T* y, const T* dy, T* dx) {
     vfloat dy_max;
     const lane_sum d = t.finish_exact(dot_pass(t, y, dy, dy_max));
+    if (Exps::fast_backward && float_path_holds(reduce_max(dy_max), true) &&
+        !t.any_lane(d, beyond_float_path)) {
+        const vfloat d_hi = narrow(d.lo, d.hi);
+        t.for_each([&](std::size_t off, std::size_t k) {
+            store_n(dx + off, k, load_n(y + off, k, 0.0f) * (load_n(dy + off, k, 0.0f) - d_hi));
+        });
+        return;
+    }
     if (float_path_holds(reduce_max(dy_max)) && !t.any_lane(d, beyond_float_path)) {
         const vfloat d_hi = narrow(d.lo, d.hi);
         const vfloat d_lo = narrow(d.lo - widen_lo(d_hi), d.hi - widen_hi(d_hi));
@@ -140,17 +156,44 @@ void softmax_backward_one(const Traversal& t, const T* y, const T* dy, T* dx) {
     });
 }
 
-template <class Traversal, class T>
+// dx = dy - exp(y) s, s = sum(dy) in double (it may exceed the float
+// range, and exp(y) = 0 must give exactly dy). Strict: exp to 1 ulp and
+// the rest in double, rounded once. Fast (fast_backward): fast_exp (at
+// most 1.12 ulp, 2.24 u, on every ISA's sweep) and, with a fused
+// multiply-add and s within the float range, dx = fma(-e, s rounded, dy):
+// (2.24 + 0.5) u of |e s| and half an ulp of dx <= 2 S, within 3.75 ulp
+// of S = max(|dy|, |e s|); otherwise in double (3.25 ulp).
+template <class Exps>
+vfloat log_backward_exp(vfloat y) {
+    return Exps::fast_backward ? math::fast_exp(y) : math::exp(y);
+}
+
+template <class Exps>
+vfloat log_backward_output(vfloat y, vfloat dy, vdouble s_lo, vdouble s_hi, vfloat s_float,
+                           bool in_float) {
+    const vfloat e = log_backward_exp<Exps>(y);
+    if (Exps::fast_backward && in_float) return fmadd(-e, s_float, dy);
+    return in_double(e, dy, s_lo, s_hi,
+                     [](vdouble ev, vdouble dyv, vdouble sv) { return dyv - ev * sv; });
+}
+
+// Whether a row's (or every lane's) sum of dy allows the float path.
+template <class Exps>
+bool log_backward_in_float(bool any_beyond) {
+    return Exps::fast_backward && kHasFma && !any_beyond;
+}
+
+template <class Exps, class Traversal, class T>
 void log_softmax_backward_one(const Traversal& t, const T* y, const T* dy, T* dx) {
     lane_sum total;
     t.for_each([&](std::size_t off, std::size_t k) { total.add(load_n(dy + off, k, 0.0f)); });
-    // In double: the sum of dy may exceed the float range, and exp(y) = 0
-    // must give exactly dy.
     const lane_sum s = t.finish_exact(total);
+    const bool in_float = log_backward_in_float<Exps>(t.any_lane(s, beyond_float_path));
+    const vfloat s_float = in_float ? narrow(s.lo, s.hi) : splat(0.0f);
     t.for_each([&](std::size_t off, std::size_t k) {
         store_n(dx + off, k,
-                in_double(math::exp(load_n(y + off, k, 0.0f)), load_n(dy + off, k, 0.0f), s.lo,
-                          s.hi, [](vdouble e, vdouble dyv, vdouble sv) { return dyv - e * sv; }));
+                log_backward_output<Exps>(load_n(y + off, k, 0.0f), load_n(dy + off, k, 0.0f),
+                                          s.lo, s.hi, s_float, in_float));
     });
 }
 
@@ -211,7 +254,7 @@ void load_short_pair(std::size_t axis, const T* y, const T* dy, vfloat (&yv)[G][
 // by side: the same dot products in the same order, and the same output
 // (a row outside the float path's range takes softmax_backward_one).
 // Each row is read whole before its dx is written, so dx may be y or dy.
-template <std::size_t G, std::size_t V, class T>
+template <class Exps, std::size_t G, std::size_t V, class T>
 void short_backward_group(std::size_t axis, const T* y, const T* dy, T* dx) {
     vfloat yv[G][V], d[G][V];
     double dot[G];
@@ -228,11 +271,19 @@ void short_backward_group(std::size_t axis, const T* y, const T* dy, T* dx) {
         d_max[g] = reduce_max(m);
     }
     for (std::size_t g = 0; g < G; ++g) {
-        if (!float_path_holds(d_max[g]) || beyond_float_path(dot[g])) {
-            softmax_backward_one(contiguous_row{axis}, y + g * axis, dy + g * axis, dx + g * axis);
+        if (!float_path_holds(d_max[g], Exps::fast_backward || kHasFma) ||
+            beyond_float_path(dot[g])) {
+            softmax_backward_one<Exps>(contiguous_row{axis}, y + g * axis, dy + g * axis,
+                                       dx + g * axis);
             continue;
         }
         const float hi = static_cast<float>(dot[g]);
+        if (Exps::fast_backward) {
+            for (std::size_t j = 0; j < V; ++j)
+                store_n(dx + g * axis + j * kWidth, lanes_of_vector(axis, j),
+                        yv[g][j] * (d[g][j] - splat(hi)));
+            continue;
+        }
         const vfloat d_hi = splat(hi), d_lo = splat(static_cast<float>(dot[g] - hi));
         for (std::size_t j = 0; j < V; ++j) {
             vfloat a_lo;
@@ -246,23 +297,26 @@ void short_backward_group(std::size_t axis, const T* y, const T* dy, T* dx) {
 // log_softmax_backward_one on G contiguous rows of V vectors each at most,
 // side by side: the same sums in the same order and the same output. Each
 // row is read whole before its dx is written, so dx may be y or dy.
-template <std::size_t G, std::size_t V, class T>
+template <class Exps, std::size_t G, std::size_t V, class T>
 void short_log_backward_group(std::size_t axis, const T* y, const T* dy, T* dx) {
     vfloat yv[G][V], d[G][V];
-    vdouble s[G];
+    double s[G];
     for (std::size_t g = 0; g < G; ++g) {
         lane_sum total;
         for (std::size_t j = 0; j < V; ++j) {
             load_short_pair(axis, y, dy, yv, d, g, j);
             total.add(d[g][j]);
         }
-        s[g] = vdouble(total.total());
+        s[g] = total.total();
     }
-    for (std::size_t g = 0; g < G; ++g)
+    for (std::size_t g = 0; g < G; ++g) {
+        const bool in_float = log_backward_in_float<Exps>(beyond_float_path(s[g]));
+        const vdouble sd(s[g]);
+        const vfloat sf = splat(static_cast<float>(in_float ? s[g] : 0.0));
         for (std::size_t j = 0; j < V; ++j)
             store_n(dx + g * axis + j * kWidth, lanes_of_vector(axis, j),
-                    in_double(math::exp(yv[g][j]), d[g][j], s[g], s[g],
-                              [](vdouble e, vdouble dyv, vdouble sv) { return dyv - e * sv; }));
+                    log_backward_output<Exps>(yv[g][j], d[g][j], sd, sd, sf, in_float));
+    }
 }
 
 template <std::size_t G, std::size_t V>
@@ -350,29 +404,30 @@ void log_softmax(std::size_t outer, std::size_t axis, std::size_t inner, std::si
     });
 }
 
-template <class T>
+template <class T, class Exps>
 void softmax_backward(std::size_t outer, std::size_t axis, std::size_t inner, std::size_t ib,
                       std::size_t ie, const T* y, const T* dy, T* dx) {
     if (for_short_rows(outer, axis, inner, [&](auto g, std::size_t off) {
             using G = decltype(g);
-            short_backward_group<G::rows, G::vectors>(axis, y + off, dy + off, dx + off);
+            short_backward_group<Exps, G::rows, G::vectors>(axis, y + off, dy + off, dx + off);
         }))
         return;
     for_each_row(outer, axis, inner, ib, ie, [&](const auto& t, std::size_t off) {
-        softmax_backward_one(t, y + off, dy + off, dx + off);
+        softmax_backward_one<Exps>(t, y + off, dy + off, dx + off);
     });
 }
 
-template <class T>
+template <class T, class Exps>
 void log_softmax_backward(std::size_t outer, std::size_t axis, std::size_t inner,
                           std::size_t ib, std::size_t ie, const T* y, const T* dy, T* dx) {
     if (for_short_rows(outer, axis, inner, [&](auto g, std::size_t off) {
             using G = decltype(g);
-            short_log_backward_group<G::rows, G::vectors>(axis, y + off, dy + off, dx + off);
+            short_log_backward_group<Exps, G::rows, G::vectors>(axis, y + off, dy + off,
+                                                                dx + off);
         }))
         return;
     for_each_row(outer, axis, inner, ib, ie, [&](const auto& t, std::size_t off) {
-        log_softmax_backward_one(t, y + off, dy + off, dx + off);
+        log_softmax_backward_one<Exps>(t, y + off, dy + off, dx + off);
     });
 }
 

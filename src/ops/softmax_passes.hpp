@@ -169,12 +169,17 @@ struct strided_columns {
 // in any row, and its bound is absolute (of max(|y|, 1)): it takes log(sum).
 // log_output(x, m, c) = x - m - c, the log_softmax output.
 //
+// fast_backward: the backward kernels' outputs in float from the same exact
+// (double) sums, without the strict tier's exact differences, and
+// log_softmax's exp(y) by fast_exp (softmax.hpp says what each costs).
+//
 // float_pairs: a contiguous row's exp sum adds its terms two vectors at a
 // time in float before the pair goes into the double sum: half the double
 // additions, for one more rounding (u relative to the sum) in the fast tier.
 struct strict_exps {
     static constexpr bool float_pairs = false;
     static constexpr bool keeps_rest = true;
+    static constexpr bool fast_backward = false;
     static vfloat sum_term(vfloat x, vfloat m) { return exp_shifted(x, m); }
     static vfloat output_term(vfloat x, vfloat m) { return math::exp_difference(x, m); }
     static vfloat log_output(vfloat x, vfloat m, vfloat c) { return log_shifted(x, m, c); }
@@ -183,6 +188,7 @@ struct strict_exps {
 struct fast_exps {
     static constexpr bool float_pairs = true;
     static constexpr bool keeps_rest = false;
+    static constexpr bool fast_backward = true;
     static vfloat sum_term(vfloat x, vfloat m) { return math::fast_exp_nonpositive(x - m); }
     static vfloat output_term(vfloat x, vfloat m) { return math::fast_exp_difference(x, m); }
     // (x - m) - c, c = log(sum) >= 0: |x - m| <= |y|, so the two roundings
