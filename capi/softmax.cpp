@@ -94,6 +94,30 @@ void long_log_softmax_row(const call_settings& settings, std::size_t n, const T*
     long_row_output(settings, n, x, y, st, kernels.log_softmax_apply);
 }
 
+// A long row's backward: the sums of every part in parallel, merged in
+// order, then the output in chunks of whole cache lines.
+template <class T>
+void long_backward_row(const call_settings& settings, bool log_form, std::size_t n,
+                       const T* y, const T* dy, T* dx) {
+    const long_row_parts parts(n);
+    const softmax_kernels<T>& kernels = rows_of(settings.kernels, y);
+    const auto sums_of = log_form ? kernels.log_softmax_backward_sums
+                                  : kernels.softmax_backward_sums;
+    const auto apply = log_form ? kernels.log_softmax_backward_apply
+                                : kernels.softmax_backward_apply;
+    backward_sums sums[long_row_parts::kMaxParts];
+    parallel_for(settings, parts.count, 1, 1, [&](std::size_t b, std::size_t e) {
+        for (std::size_t p = b; p < e; ++p) {
+            const std::size_t off = p * parts.size;
+            sums[p] = sums_of(parts.length(p), y + off, dy + off);
+        }
+    });
+    backward_sums row = sums[0];
+    for (std::size_t p = 1; p < parts.count; ++p) merge_backward_sums(row, sums[p]);
+    parallel_for(settings, n, kElementwiseGrain, 64 / sizeof(T),
+                 [&](std::size_t b, std::size_t e) { apply(e - b, y + b, dy + b, dx + b, row); });
+}
+
 template <class T>
 nonlin_status run_forward(bool log_form, std::size_t outer, std::size_t axis, std::size_t inner,
                           const T* x, T* y) {
@@ -131,6 +155,12 @@ nonlin_status run_backward(bool log_form, std::size_t outer, std::size_t axis,
     NONLIN_CHECK(check_overlap({region_of(dx, total)},
                                {region_of(y, total), region_of(dy, total)}));
     const call_settings settings = settings_for_call();
+    if (inner == 1 && axis > kLongRow) {
+        for (std::size_t o = 0; o < outer; ++o)
+            long_backward_row(settings, log_form, axis, y + o * axis, dy + o * axis,
+                              dx + o * axis);
+        return NONLIN_OK;
+    }
     const softmax_kernels<T>& kernels = rows_of(settings.kernels, y);
     const auto kernel = log_form ? kernels.log_softmax_backward : kernels.softmax_backward;
     split_rows(settings, outer, axis, inner, [&](std::size_t n, std::size_t off, std::size_t ib,

@@ -143,7 +143,10 @@ TEST_CASE("softmax special values", "[softmax]") {
 TEST_CASE("softmax backward matches its formula in double", "[softmax][gradient]") {
     FOR_EACH_ISA_AND_TIER();
     double overall = 0.0, overall_log = 0.0;
-    for (const shape& s : kShapes) {
+    // The shape paths, and two rows longer than kLongRow (worked in parts).
+    std::vector<shape> shapes(std::begin(kShapes), std::end(kShapes));
+    shapes.push_back({2, 2 * nonlin::kLongRow + 1000, 1});
+    for (const shape& s : shapes) {
         INFO(s.outer << "x" << s.axis << "x" << s.inner);
         const std::vector<float> x = normal_values(total(s), 2.0, 16);
         const std::vector<float> dy = normal_values(total(s), 1.0, 17);
@@ -195,11 +198,13 @@ TEST_CASE("softmax backward matches its formula in double", "[softmax][gradient]
 TEST_CASE("softmax backward keeps its bound where dy - dot cancels, dy is huge or y tiny",
           "[softmax][gradient]") {
     FOR_EACH_ISA_AND_TIER();
-    // Rows of 1000 (contiguous) and 64 x 3 (strided). Kinds: dy a constant
-    // plus noise of 2^-20 (dy - dot cancels to a few bits); dy near
-    // FLT_MAX with both signs (dy - dot overflows float); x spread over
-    // [-150, 0] (y down to subnormal, dx subnormal).
-    for (const shape& s : {shape{2, 1000, 1}, shape{2, 64, 3}}) {
+    // Rows of 1000 and of more than kLongRow (contiguous, the long one in
+    // parts) and 64 x 3 (strided). Kinds: dy a constant plus noise of 2^-20
+    // (dy - dot cancels to a few bits); dy near FLT_MAX with both signs
+    // (dy - dot overflows float); x spread over [-150, 0] (y down to
+    // subnormal, dx subnormal).
+    for (const shape& s :
+         {shape{2, 1000, 1}, shape{1, nonlin::kLongRow + 5000, 1}, shape{2, 64, 3}}) {
         for (int kind = 0; kind < 3; ++kind) {
             INFO("kind " << kind << ", " << s.outer << "x" << s.axis << "x" << s.inner);
             std::vector<float> x = normal_values(total(s), 2.0, 18);

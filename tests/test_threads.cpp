@@ -14,12 +14,13 @@ namespace {
 struct outputs {
     bool all_ok = true;
     std::vector<float> sigmoid, tanh_bwd, softmax, log_softmax_strided, long_row, long_log_row,
-        grad;
+        long_row_grad, long_log_row_grad, grad;
     float loss = 0.0f;
     bool operator==(const outputs& o) const {
         return all_ok && o.all_ok && sigmoid == o.sigmoid && tanh_bwd == o.tanh_bwd && softmax == o.softmax &&
                log_softmax_strided == o.log_softmax_strided && long_row == o.long_row &&
-               long_log_row == o.long_log_row && grad == o.grad && loss == o.loss;
+               long_log_row == o.long_log_row && long_row_grad == o.long_row_grad &&
+               long_log_row_grad == o.long_log_row_grad && grad == o.grad && loss == o.loss;
     }
 };
 
@@ -40,6 +41,8 @@ outputs run_all() {
     o.grad.resize(n);
     o.long_row.resize(n);
     o.long_log_row.resize(n);
+    o.long_row_grad.resize(n);
+    o.long_log_row_grad.resize(n);
     o.all_ok &= nonlin_sigmoid_f32(n, x.data(), o.sigmoid.data()) == NONLIN_OK;
     o.all_ok &= nonlin_tanh_backward_f32(n, o.sigmoid.data(), dy.data(), o.tanh_bwd.data()) == NONLIN_OK;
     o.all_ok &= nonlin_softmax_f32(1024, 1024, 1, x.data(), o.softmax.data()) == NONLIN_OK;
@@ -47,6 +50,11 @@ outputs run_all() {
     // One row of 2^20: split into parts whose statistics are merged.
     o.all_ok &= nonlin_softmax_f32(1, n, 1, x.data(), o.long_row.data()) == NONLIN_OK;
     o.all_ok &= nonlin_log_softmax_f32(1, n, 1, x.data(), o.long_log_row.data()) == NONLIN_OK;
+    // Its gradients: the parts' sums merged in order.
+    o.all_ok &= nonlin_softmax_backward_f32(1, n, 1, o.long_row.data(), dy.data(),
+                                            o.long_row_grad.data()) == NONLIN_OK;
+    o.all_ok &= nonlin_log_softmax_backward_f32(1, n, 1, o.long_log_row.data(), dy.data(),
+                                                o.long_log_row_grad.data()) == NONLIN_OK;
     o.all_ok &= nonlin_cross_entropy_f32(1024, 1024, x.data(), t.data(), &o.loss, o.grad.data(), -100,
                                      NONLIN_REDUCTION_MEAN) == NONLIN_OK;
     return o;

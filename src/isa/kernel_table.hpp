@@ -66,6 +66,11 @@ struct softmax_kernels {
     // Sum of exp(x - max) over the entries below max (row_stats::rest);
     // null in the fast tier, whose log_softmax takes log(sum) (strict_exps).
     using rest_fn = double (*)(const T* x, std::size_t n, float max);
+    // A long row's backward, part by part: a part's sums, then the output of
+    // n elements from the whole row's merged sums.
+    using backward_sums_fn = backward_sums (*)(std::size_t n, const T* y, const T* dy);
+    using backward_apply_fn = void (*)(std::size_t n, const T* y, const T* dy, T* dx,
+                                       backward_sums s);
     // The fused cross-entropy of rows x classes logits (ops/loss.hpp): the
     // losses in float, the gradient in T.
     using cross_entropy_fn = double (*)(std::size_t rows, std::size_t classes, const T* logits,
@@ -89,6 +94,10 @@ struct softmax_kernels {
     apply_fn softmax_apply;
     apply_fn log_softmax_apply;
     rest_fn rest;
+    backward_sums_fn softmax_backward_sums;
+    backward_apply_fn softmax_backward_apply;
+    backward_sums_fn log_softmax_backward_sums;
+    backward_apply_fn log_softmax_backward_apply;
     cross_entropy_fn cross_entropy;
     masked_row_fn masked_softmax;
     masked_row_fn masked_log_softmax;

@@ -36,6 +36,18 @@ static inline double log_of_sum(const row_stats& s) {
     return s.rest >= 0.0 ? std::log1p(s.rest) : std::log(s.sum);
 }
 
+// A softmax backward row's (or part's) sums: of y dy for softmax, of dy for
+// log_softmax, in double; and softmax's largest |dy|. Parts merge in order.
+struct backward_sums {
+    double sum;
+    float dy_max;
+};
+
+static inline void merge_backward_sums(backward_sums& a, const backward_sums& b) {
+    a.sum += b.sum;
+    a.dy_max = b.dy_max > a.dy_max ? b.dy_max : a.dy_max;
+}
+
 static inline row_stats empty_row_stats() {
     return {-std::numeric_limits<float>::infinity(), 0.0};
 }

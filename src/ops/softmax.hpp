@@ -126,10 +126,10 @@ inline bool float_path_holds(float dy_max, bool fused = kHasFma) {
     return fused && dy_max < 0x1p126f;
 }
 
+// dx from the row's dot d (in every lane) and largest |dy|.
 template <class Exps, class Traversal, class T>
-void softmax_backward_one(const Traversal& t, const T* y, const T* dy, T* dx) {
-    vfloat dy_max;
-    const lane_sum d = t.finish_exact(dot_pass(t, y, dy, dy_max));
+void softmax_backward_output(const Traversal& t, const T* y, const T* dy, T* dx,
+                             const lane_sum& d, vfloat dy_max) {
     if (Exps::fast_backward && float_path_holds(reduce_max(dy_max), true) &&
         !t.any_lane(d, beyond_float_path)) {
         const vfloat d_hi = narrow(d.lo, d.hi);
@@ -154,6 +154,13 @@ void softmax_backward_one(const Traversal& t, const T* y, const T* dy, T* dx) {
                 in_double(load_n(y + off, k, 0.0f), load_n(dy + off, k, 0.0f), d.lo, d.hi,
                           [](vdouble yv, vdouble dyv, vdouble dv) { return yv * (dyv - dv); }));
     });
+}
+
+template <class Exps, class Traversal, class T>
+void softmax_backward_one(const Traversal& t, const T* y, const T* dy, T* dx) {
+    vfloat dy_max;
+    const lane_sum d = t.finish_exact(dot_pass(t, y, dy, dy_max));
+    softmax_backward_output<Exps>(t, y, dy, dx, d, dy_max);
 }
 
 // dx = dy - exp(y) s, s = sum(dy) in double (it may exceed the float
@@ -183,11 +190,17 @@ bool log_backward_in_float(bool any_beyond) {
     return Exps::fast_backward && kHasFma && !any_beyond;
 }
 
-template <class Exps, class Traversal, class T>
-void log_softmax_backward_one(const Traversal& t, const T* y, const T* dy, T* dx) {
+template <class Traversal, class T>
+lane_sum sum_pass(const Traversal& t, const T* dy) {
     lane_sum total;
     t.for_each([&](std::size_t off, std::size_t k) { total.add(load_n(dy + off, k, 0.0f)); });
-    const lane_sum s = t.finish_exact(total);
+    return total;
+}
+
+// dx from the row's sum of dy, s (in every lane).
+template <class Exps, class Traversal, class T>
+void log_softmax_backward_output(const Traversal& t, const T* y, const T* dy, T* dx,
+                                 const lane_sum& s) {
     const bool in_float = log_backward_in_float<Exps>(t.any_lane(s, beyond_float_path));
     const vfloat s_float = in_float ? narrow(s.lo, s.hi) : splat(0.0f);
     t.for_each([&](std::size_t off, std::size_t k) {
@@ -195,6 +208,11 @@ void log_softmax_backward_one(const Traversal& t, const T* y, const T* dy, T* dx
                 log_backward_output<Exps>(load_n(y + off, k, 0.0f), load_n(dy + off, k, 0.0f),
                                           s.lo, s.hi, s_float, in_float));
     });
+}
+
+template <class Exps, class Traversal, class T>
+void log_softmax_backward_one(const Traversal& t, const T* y, const T* dy, T* dx) {
+    log_softmax_backward_output<Exps>(t, y, dy, dx, t.finish_exact(sum_pass(t, dy)));
 }
 
 // The elements of a short row in its vector j.
@@ -429,6 +447,39 @@ void log_softmax_backward(std::size_t outer, std::size_t axis, std::size_t inner
     for_each_row(outer, axis, inner, ib, ie, [&](const auto& t, std::size_t off) {
         log_softmax_backward_one<Exps>(t, y + off, dy + off, dx + off);
     });
+}
+
+// A long contiguous row's backward, part by part (the C layer splits it
+// over threads as the forward): each part's sums, then the output of any
+// n elements from the whole row's merged sums.
+template <class T>
+backward_sums softmax_backward_sums(std::size_t n, const T* y, const T* dy) {
+    vfloat dy_max;
+    const lane_sum d = dot_pass(contiguous_row{n}, y, dy, dy_max);
+    return {d.total(), reduce_max(dy_max)};
+}
+
+template <class T>
+backward_sums log_softmax_backward_sums(std::size_t n, const T*, const T* dy) {
+    return {sum_pass(contiguous_row{n}, dy).total(), 0.0f};
+}
+
+inline lane_sum in_every_lane(double v) {
+    lane_sum s;
+    s.lo = s.hi = vdouble(v);
+    return s;
+}
+
+template <class T, class Exps>
+void softmax_backward_apply(std::size_t n, const T* y, const T* dy, T* dx, backward_sums s) {
+    softmax_backward_output<Exps>(contiguous_row{n}, y, dy, dx, in_every_lane(s.sum),
+                                  splat(s.dy_max));
+}
+
+template <class T, class Exps>
+void log_softmax_backward_apply(std::size_t n, const T* y, const T* dy, T* dx,
+                                backward_sums s) {
+    log_softmax_backward_output<Exps>(contiguous_row{n}, y, dy, dx, in_every_lane(s.sum));
 }
 
 }  // namespace ops
