@@ -421,7 +421,8 @@ std::size_t dim(reader& in) {
 // Rows long enough to be blocked (over 2048) or split over threads (over
 // 2^16), with a NaN where a maximum cannot see it: among -inf entries (the
 // masked-attention pattern) or in a block of NaN. Every output of the row,
-// and the cross-entropy loss and gradient, must be NaN.
+// the backward's with the row as dy, and the cross-entropy loss and
+// gradient, must be NaN.
 void fuzz_hidden_nan_row(reader& in) {
     const uint8_t shape = in.byte();
     const std::size_t n = shape % 2 ? 2049 + in.byte() * 40 : 65537 + in.byte() * 300;
@@ -443,6 +444,22 @@ void fuzz_hidden_nan_row(reader& in) {
                       NONLIN_OK);
         for (std::size_t k = 0; k < y.size(); ++k)
             require(std::isnan(y[k]), "%s entry %zu = %a", log ? "log_softmax" : "softmax", k, y[k]);
+    }
+    // The backward of a NaN-free forward output against the row as dy: its
+    // hidden NaN reaches the dot product (softmax) or sum (log_softmax)
+    // that every dx of the row takes.
+    std::vector<float> clean = x, y_clean(x.size()), dx(x.size());
+    for (float& v : clean) v = std::isnan(v) ? 0.0f : v;
+    for (int log = 0; log < 2; ++log) {
+        expect_status((log ? nonlin_log_softmax_f32 : nonlin_softmax_f32)(1, n, inner, clean.data(),
+                                                                       y_clean.data()),
+                      NONLIN_OK);
+        expect_status((log ? nonlin_log_softmax_backward_f32 : nonlin_softmax_backward_f32)(
+                          1, n, inner, y_clean.data(), x.data(), dx.data()),
+                      NONLIN_OK);
+        for (std::size_t k = 0; k < dx.size(); ++k)
+            require(std::isnan(dx[k]), "%s entry %zu = %a",
+                    log ? "log_softmax_backward" : "softmax_backward", k, dx[k]);
     }
     if (inner != 1) return;
     const int64_t t = static_cast<int64_t>(in.byte() * 7919u % n);
