@@ -372,7 +372,10 @@ NONLIN_API nonlin_status nonlin_silu_backward_f32(size_t n, const float* x, cons
  * dy (t + x sech^2(softplus(x)) sigmoid(x)), t = tanh(softplus(x)); 0 at
  * -inf. Bound (mish): 2 ulp. Bound (mish_backward): 2 ulp of max(|dx|,
  * |dy| (|t| + |x| sech^2 sigmoid)) (an absolute bound near its zero,
- * x = -1.1924312). */
+ * x = -1.1924312). Fast tier: the same ratio without carried low parts
+ * (for x < 0 as e - e c, e = exp(x), so that its roundings reach the
+ * result scaled down); the backward is the strict one. Fast bound (mish):
+ * 4 ulp. */
 NONLIN_API nonlin_status nonlin_mish_f32(size_t n, const float* x, float* y);
 NONLIN_API nonlin_status nonlin_mish_backward_f32(size_t n, const float* x, const float* dy,
                                                   float* dx);

@@ -80,6 +80,31 @@ struct fast_gelu_tanh_op : gelu_tanh_op {
     }
 };
 
+// mish = x tanh(softplus(x)) = x q, from e = exp(-|x|) (fast_exp_nonpositive,
+// about 1.5 u: e >= e^-20 here, never flushed) and one division:
+//   x >= 0:  q = N / D, N = 1 + 2e, D = N + 2e^2 (the strict op's ratio);
+//   x < 0:   q = e - e c, c = e (e + 1) / (e^2 + 2e + 2) <= 2/5,
+// where the strict ratio e (e + 2) / (e^2 + 2e + 2) would round its
+// numerator, denominator and quotient near 2e, 2 and e: with the fast exp
+// that reached 3.95 ulp. In e - e c those roundings reach q scaled by
+// c / (1 - c) (<= 2/3, and ~e/2 where e is small), so q is e's error plus
+// about one rounding. Tails as the strict op's: x above 20, x e^x below -20.
+struct fast_mish_op : mish_op {
+    using mish_op::mish_op;
+    static vfloat forward(vfloat x) {
+        const vmask negative = x < splat(0.0f);
+        const vfloat e = math::fast_exp_nonpositive(-abs(x));
+        const vfloat two_e = e + e;
+        const vfloat num = select(negative, fmadd(e, e, e), splat(1.0f) + two_e);
+        const vfloat den = select(negative, fmadd(e, e, two_e + splat(2.0f)),
+                                  fmadd(two_e, e, splat(1.0f) + two_e));
+        const vfloat ratio = num / den;
+        const vfloat q = select(negative, fmadd(-e, ratio, e), ratio);
+        const vfloat main = select(x > splat(20.0f), x, x * q);
+        return select_rare(x < splat(-20.0f), [&] { return x_exp(x, x, splat(0.0f)); }, main);
+    }
+};
+
 }  // namespace ops
 }  // namespace NONLIN_ISA_NS
 }  // namespace nonlin
