@@ -5,6 +5,7 @@
 
 #include "../math/fast.hpp"
 #include "exp_family.hpp"
+#include "gelu.hpp"
 #include "sigmoid_tanh.hpp"
 #include "x_sigmoid.hpp"
 
@@ -102,6 +103,33 @@ struct fast_mish_op : mish_op {
         const vfloat q = select(negative, fmadd(-e, ratio, e), ratio);
         const vfloat main = select(x > splat(20.0f), x, x * q);
         return select_rare(x < splat(-20.0f), [&] { return x_exp(x, x, splat(0.0f)); }, main);
+    }
+};
+
+// gelu = x Phi(x) from q = Q(|x|) = S(|x|) exp(-x^2/2) (normal_tail.hpp),
+// the exp the fast one (the strict op's carries it in hi + lo with a
+// separate power of 2), the square still carried in two floats (an ulp of
+// x^2/2 alone is up to 10 ulp of q near |x| = 20). x >= 0: x - x q in one
+// fused rounding, S without its low part (q <= 1/2, so q's error reaches
+// it at most once). The tails as the strict op's: -0 below -20, x above
+// 20.
+struct fast_gelu_op : gelu_op {
+    using gelu_op::gelu_op;
+    static vfloat forward(vfloat x) {
+        const vfloat z = abs(x);
+        vfloat s_lo, tail;
+        const vfloat s = math::normal_tail_scaled(z, &s_lo);
+        const vfloat h = half_square(z, tail);
+        const vfloat e = math::fast_exp_with_tail(h, tail);
+        const vfloat q = s * e;
+        // x < 0: (x S) e with x S carried as m + m_lo, rounded once with e,
+        // so only e's error remains (and s e alone would turn subnormal
+        // about 3 binades above x s e).
+        const vfloat m = x * s;
+        const vfloat m_lo = product_error(x, s, m) + x * s_lo;
+        const vfloat neg = select(x < splat(-20.0f), splat(-0.0f), fmadd(m, e, m_lo * e));
+        const vfloat pos = select(x > splat(20.0f), x, fmadd(-x, q, x));
+        return select(x < splat(0.0f), neg, pos);
     }
 };
 
