@@ -40,12 +40,19 @@ row_stats long_row_stats(const call_settings& settings, const long_row_parts& pa
     return merged(stats, parts.count);
 }
 
-// An output pass over a long row, in chunks of whole cache lines.
+// The elements [b, e) of a long row's output pass, in parallel chunks of
+// whole cache lines of T.
+template <class T, class Chunk>
+void for_output_chunks(const call_settings& settings, std::size_t n, Chunk chunk) {
+    parallel_for(settings, n, kElementwiseGrain, 64 / sizeof(T), chunk);
+}
+
+// An output pass over a long row.
 template <class T, class Apply>
 void long_row_output(const call_settings& settings, std::size_t n, const T* x, T* y,
                      row_stats st, Apply apply) {
-    parallel_for(settings, n, kElementwiseGrain, 64 / sizeof(T),
-                 [&](std::size_t b, std::size_t e) { apply(e - b, x + b, y + b, st); });
+    for_output_chunks<T>(settings, n,
+                         [&](std::size_t b, std::size_t e) { apply(e - b, x + b, y + b, st); });
 }
 
 // float softmax: each part's exp terms go to y with the part's maximum;
@@ -95,7 +102,7 @@ void long_log_softmax_row(const call_settings& settings, std::size_t n, const T*
 }
 
 // A long row's backward: the sums of every part in parallel, merged in
-// order, then the output in chunks of whole cache lines.
+// order, then the output pass.
 template <class T>
 void long_backward_row(const call_settings& settings, bool log_form, std::size_t n,
                        const T* y, const T* dy, T* dx) {
@@ -114,8 +121,9 @@ void long_backward_row(const call_settings& settings, bool log_form, std::size_t
     });
     backward_sums row = sums[0];
     for (std::size_t p = 1; p < parts.count; ++p) merge_backward_sums(row, sums[p]);
-    parallel_for(settings, n, kElementwiseGrain, 64 / sizeof(T),
-                 [&](std::size_t b, std::size_t e) { apply(e - b, y + b, dy + b, dx + b, row); });
+    for_output_chunks<T>(settings, n, [&](std::size_t b, std::size_t e) {
+        apply(e - b, y + b, dy + b, dx + b, row);
+    });
 }
 
 template <class T>

@@ -464,12 +464,6 @@ backward_sums log_softmax_backward_sums(std::size_t n, const T*, const T* dy) {
     return {sum_pass(contiguous_row{n}, dy).total(), 0.0f};
 }
 
-inline lane_sum in_every_lane(double v) {
-    lane_sum s;
-    s.lo = s.hi = vdouble(v);
-    return s;
-}
-
 template <class T, class Exps>
 void softmax_backward_apply(std::size_t n, const T* y, const T* dy, T* dx, backward_sums s) {
     softmax_backward_output<Exps>(contiguous_row{n}, y, dy, dx, in_every_lane(s.sum),

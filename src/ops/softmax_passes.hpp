@@ -85,6 +85,13 @@ struct lane_sum {
 };
 
 // One row of n contiguous elements.
+// v in every lane of a lane_sum: a whole row's sum, as its lanes see it.
+inline lane_sum in_every_lane(double v) {
+    lane_sum s;
+    s.lo = s.hi = vdouble(v);
+    return s;
+}
+
 struct contiguous_row {
     std::size_t n;
 
@@ -101,11 +108,7 @@ struct contiguous_row {
     }
     vfloat finish_max(vfloat m) const { return splat(reduce_max(m)); }
     // The row's sum, in every lane.
-    lane_sum finish_exact(const lane_sum& s) const {
-        lane_sum all;
-        all.lo = all.hi = vdouble(s.total());
-        return all;
-    }
+    lane_sum finish_exact(const lane_sum& s) const { return in_every_lane(s.total()); }
     // Applies f (double -> float) to the row's sum, for every lane.
     template <class F>
     vfloat finish_sum(const lane_sum& s, F&& f) const {
