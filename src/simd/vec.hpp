@@ -36,7 +36,7 @@
 #endif
 #include <xsimd/xsimd.hpp>
 #if defined(__aarch64__)
-#include "neon_division.hpp"
+#include "neon_operators.hpp"
 #endif
 #endif
 
