@@ -51,11 +51,9 @@ struct half_kernels {
     }
 };
 inline float_kernels kernels_of(const kernel_table& t, const float*) { return {t}; }
-inline half_kernels<nonlin_bf16> kernels_of(const kernel_table& t, const nonlin_bf16*) {
-    return {*t.bf16};
-}
-inline half_kernels<nonlin_f16> kernels_of(const kernel_table& t, const nonlin_f16*) {
-    return {*t.f16};
+template <class T>
+inline half_kernels<T> kernels_of(const kernel_table& t, const T* p) {
+    return {typed_of(t, p)};
 }
 
 // Parameters come first among the checks (see nonlin.h): every one must be
@@ -87,9 +85,19 @@ nonlin_status run_backward(Op op, std::size_t n, const T* a, const T* dy, T* dx,
     return NONLIN_OK;
 }
 
-// Between float and a 16-bit type; kernel_of picks the conversion.
-template <class From, class To, class KernelOf>
-nonlin_status run_convert(KernelOf kernel_of, std::size_t n, const From* x, To* y) {
+// The conversion from float to a 16-bit type T, or back.
+template <class T>
+auto converter(const kernel_table& t, const float*, T* y) {
+    return typed_of(t, y).from_float;
+}
+template <class T>
+auto converter(const kernel_table& t, const T* x, float*) {
+    return typed_of(t, x).to_float;
+}
+
+// Between float and a 16-bit type.
+template <class From, class To>
+nonlin_status run_convert(std::size_t n, const From* x, To* y) {
     std::size_t count;
     NONLIN_CHECK(element_count(n, 1, 1, sizeof(float), &count));
     if (n == 0) return NONLIN_OK;
@@ -97,7 +105,7 @@ nonlin_status run_convert(KernelOf kernel_of, std::size_t n, const From* x, To* 
     // Different element sizes: the output may not overlap the input at all.
     if (overlaps(region_of(y, n), region_of(x, n))) return NONLIN_ERR_OVERLAP;
     const call_settings settings = settings_for_call();
-    const auto kernel = kernel_of(settings.kernels);
+    const auto kernel = converter(settings.kernels, x, y);
     parallel_for(settings, n, kElementwiseGrain, kChunkAlign<nonlin_bf16>,
                  [&](std::size_t b, std::size_t e) { kernel(e - b, x + b, y + b); });
     return NONLIN_OK;
@@ -159,16 +167,16 @@ extern "C" {
 #undef NONLIN_GRADIENT_ENTRY_POINT
 
 nonlin_status nonlin_f32_to_bf16(size_t n, const float* x, nonlin_bf16* y) {
-    return nonlin::run_convert([](const nonlin::kernel_table& t) { return t.to_bf16; }, n, x, y);
+    return nonlin::run_convert(n, x, y);
 }
 nonlin_status nonlin_bf16_to_f32(size_t n, const nonlin_bf16* x, float* y) {
-    return nonlin::run_convert([](const nonlin::kernel_table& t) { return t.from_bf16; }, n, x, y);
+    return nonlin::run_convert(n, x, y);
 }
 nonlin_status nonlin_f32_to_f16(size_t n, const float* x, nonlin_f16* y) {
-    return nonlin::run_convert([](const nonlin::kernel_table& t) { return t.to_f16; }, n, x, y);
+    return nonlin::run_convert(n, x, y);
 }
 nonlin_status nonlin_f16_to_f32(size_t n, const nonlin_f16* x, float* y) {
-    return nonlin::run_convert([](const nonlin::kernel_table& t) { return t.from_f16; }, n, x, y);
+    return nonlin::run_convert(n, x, y);
 }
 
 }  // extern "C"

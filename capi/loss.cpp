@@ -69,19 +69,17 @@ double mean_scale(std::size_t counted, nonlin_reduction reduction) {
 // Single elements of a loss's input, widened to float, and of a gradient,
 // rounded once to its type (the table's conversions for the 16-bit types).
 inline float widen_one(const kernel_table&, const float* p) { return read_at(p, 0); }
-inline float widen_one(const kernel_table& t, const nonlin_bf16* p) {
+template <class T>
+inline float widen_one(const kernel_table& t, const T* p) {
     float v;
-    t.from_bf16(1, p, &v);
-    return v;
-}
-inline float widen_one(const kernel_table& t, const nonlin_f16* p) {
-    float v;
-    t.from_f16(1, p, &v);
+    typed_of(t, p).to_float(1, p, &v);
     return v;
 }
 inline void narrow_one(const kernel_table&, float v, float* p) { write_at(p, 0, v); }
-inline void narrow_one(const kernel_table& t, float v, nonlin_bf16* p) { t.to_bf16(1, &v, p); }
-inline void narrow_one(const kernel_table& t, float v, nonlin_f16* p) { t.to_f16(1, &v, p); }
+template <class T>
+inline void narrow_one(const kernel_table& t, float v, T* p) {
+    typed_of(t, p).from_float(1, &v, p);
+}
 
 // The three losses for input (and gradient) type T; losses are float.
 template <class T>

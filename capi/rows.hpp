@@ -20,11 +20,9 @@ inline nonlin_status check_rows(std::size_t outer, std::size_t axis, std::size_t
 inline const softmax_kernels<float>& rows_of(const kernel_table& t, const float*) {
     return t.rows;
 }
-inline const softmax_kernels<nonlin_bf16>& rows_of(const kernel_table& t, const nonlin_bf16*) {
-    return t.bf16->rows;
-}
-inline const softmax_kernels<nonlin_f16>& rows_of(const kernel_table& t, const nonlin_f16*) {
-    return t.f16->rows;
+template <class T>
+inline const softmax_kernels<T>& rows_of(const kernel_table& t, const T* p) {
+    return typed_of(t, p).rows;
 }
 
 // Splits the rows over threads: by outer slices when there are enough of

@@ -116,10 +116,10 @@ struct typed_kernels {
     binary_fn backward[kElementwiseOpCount];
     binary_fn gradient[kGradientOpCount];
     softmax_kernels<T> rows;
+    // The conversions, which round as the kernels do.
+    void (*from_float)(std::size_t n, const float* x, T* y);
+    void (*to_float)(std::size_t n, const T* x, float* y);
 };
-
-template <class From, class To>
-using convert_fn = void (*)(std::size_t n, const From* x, To* y);
 
 struct kernel_table {
     using unary_fn = void (*)(std::size_t n, const float* x, float* y, op_params p);
@@ -148,11 +148,15 @@ struct kernel_table {
     bce_with_logits_fn bce_with_logits;
     const typed_kernels<nonlin_bf16>* bf16;
     const typed_kernels<nonlin_f16>* f16;
-    convert_fn<float, nonlin_bf16> to_bf16;
-    convert_fn<nonlin_bf16, float> from_bf16;
-    convert_fn<float, nonlin_f16> to_f16;
-    convert_fn<nonlin_f16, float> from_f16;
 };
+
+// A table's kernels of a 16-bit type, by the type of a pointer.
+inline const typed_kernels<nonlin_bf16>& typed_of(const kernel_table& t, const nonlin_bf16*) {
+    return *t.bf16;
+}
+inline const typed_kernels<nonlin_f16>& typed_of(const kernel_table& t, const nonlin_f16*) {
+    return *t.f16;
+}
 
 // The accuracy tiers of nonlin_set_accuracy, in the order of its enum.
 enum class tier { strict, fast };
