@@ -40,11 +40,23 @@ struct isa_scope {
     isa_scope& operator=(const isa_scope&) = delete;
 };
 
-// Runs the enclosing test case once per available ISA, as a Catch generator.
-#define FOR_EACH_ISA()                                                                   \
-    const std::string isa_name = GENERATE(from_range(nonlin_test::available_isas()));    \
+// The ISAs a test runs on: every available one for the 16-bit tests
+// (with_variants), whose bfloat16 kernels are a variant's own; the others
+// leave the variants out.
+inline std::vector<std::string> test_isas(bool with_variants) {
+    std::vector<std::string> out;
+    for (const std::string& name : available_isas())
+        if (with_variants || !nonlin::is_isa_variant(name)) out.push_back(name);
+    return out;
+}
+
+// Runs the enclosing test case once per ISA of a list, as a Catch generator.
+#define NONLIN_FOR_EACH_ISA_OF(list)                                                     \
+    const std::string isa_name = GENERATE(from_range(list));                             \
     INFO("isa " << isa_name);                                                            \
     nonlin_test::isa_scope isa_guard(isa_name)
+#define FOR_EACH_ISA() NONLIN_FOR_EACH_ISA_OF(nonlin_test::test_isas(false))
+#define FOR_EACH_HALF_ISA() NONLIN_FOR_EACH_ISA_OF(nonlin_test::test_isas(true))
 
 // NONLIN_TEST_SWEEP_THIN=k (0..8) asks the longest tests to do less, for
 // emulators and sanitizers (10 to 50 times slower): the sweeps take every
@@ -59,19 +71,17 @@ inline unsigned sweep_thinning() {
     return static_cast<unsigned>(k);
 }
 
-// The ISAs of a test on the streaming path: every available one, or in a
-// thinned run the best.
-inline std::vector<std::string> streaming_isas() {
-    std::vector<std::string> all = available_isas();
+// The ISAs of a test on the streaming path: test_isas, or in a thinned run
+// the best of them.
+inline std::vector<std::string> streaming_isas(bool with_variants) {
+    std::vector<std::string> all = test_isas(with_variants);
     if (sweep_thinning() == 0) return all;
     std::printf("streaming-path test on %s only (NONLIN_TEST_SWEEP_THIN)\n", all.back().c_str());
     return {all.back()};
 }
 
-#define FOR_EACH_STREAMING_ISA()                                                         \
-    const std::string isa_name = GENERATE(from_range(nonlin_test::streaming_isas()));    \
-    INFO("isa " << isa_name);                                                            \
-    nonlin_test::isa_scope isa_guard(isa_name)
+#define FOR_EACH_STREAMING_ISA() NONLIN_FOR_EACH_ISA_OF(nonlin_test::streaming_isas(false))
+#define FOR_EACH_HALF_STREAMING_ISA() NONLIN_FOR_EACH_ISA_OF(nonlin_test::streaming_isas(true))
 
 // Selects an accuracy tier for the lifetime of the object.
 struct tier_scope {
@@ -85,21 +95,23 @@ struct tier_scope {
 };
 
 // The tiers a test runs in on `isa`: both; in a thinned run
-// (NONLIN_TEST_SWEEP_THIN) the fast one on the best ISA only, as the
-// streaming path's tests (the release run covers every ISA in both).
+// (NONLIN_TEST_SWEEP_THIN) the fast one on the best of test_isas only, as
+// the streaming path's tests (the release run covers every ISA in both).
 // 1 is the fast tier (ints: Catch cannot iterate a vector<bool>).
-inline std::vector<int> tiers_for(const std::string& isa) {
-    if (sweep_thinning() == 0 || isa == available_isas().back()) return {0, 1};
+inline std::vector<int> tiers_for(const std::string& isa, bool with_variants) {
+    if (sweep_thinning() == 0 || isa == test_isas(with_variants).back()) return {0, 1};
     return {0};
 }
 
-// Runs the enclosing test case once per available ISA and accuracy tier;
-// `fast_tier` tells which tier.
-#define FOR_EACH_ISA_AND_TIER()                                                  \
-    FOR_EACH_ISA();                                                              \
-    const bool fast_tier = GENERATE_COPY(from_range(nonlin_test::tiers_for(isa_name))) == 1; \
+// Runs the enclosing test case once per ISA and accuracy tier; `fast_tier`
+// tells which tier.
+#define NONLIN_FOR_EACH_TIER(with_variants)                                      \
+    const bool fast_tier =                                                       \
+        GENERATE_COPY(from_range(nonlin_test::tiers_for(isa_name, with_variants))) == 1; \
     INFO("tier " << (fast_tier ? "fast" : "strict"));                            \
     nonlin_test::tier_scope tier_guard(fast_tier)
+#define FOR_EACH_ISA_AND_TIER() FOR_EACH_ISA(); NONLIN_FOR_EACH_TIER(false)
+#define FOR_EACH_HALF_ISA_AND_TIER() FOR_EACH_HALF_ISA(); NONLIN_FOR_EACH_TIER(true)
 
 constexpr float kInf = std::numeric_limits<float>::infinity();
 constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();

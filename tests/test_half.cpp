@@ -176,7 +176,7 @@ void check_calls(const elementwise_case& c, const half_case& h) {
 }
 
 TEST_CASE("16-bit calls: in place, any length, argument checks", "[half]") {
-    FOR_EACH_ISA();
+    FOR_EACH_HALF_ISA();
     for (std::size_t j = 0; j < std::size(kElementwiseCases); ++j) {
         INFO(kElementwiseCases[j].name);
         check_calls<nonlin_bf16>(kElementwiseCases[j], kHalfCases[j]);
@@ -232,7 +232,7 @@ void check_paths(const half_case& h, std::size_t n) {
 
 TEST_CASE("16-bit streaming path and odd byte offsets give the short calls' bits",
           "[half][large]") {
-    FOR_EACH_STREAMING_ISA();
+    FOR_EACH_HALF_STREAMING_ISA();
     for (std::size_t j = 0; j < std::size(kElementwiseCases); ++j) {
         INFO(kElementwiseCases[j].name);
         check_paths<nonlin_bf16>(kHalfCases[j], (std::size_t{1} << 21) + 37);

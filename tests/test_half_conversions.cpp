@@ -98,7 +98,7 @@ void check_narrowing(const std::vector<float>& in, const std::vector<uint16_t>& 
 }
 
 TEST_CASE("16-bit to float: every pattern, exact, NaN quieted", "[half][conversion]") {
-    FOR_EACH_ISA();
+    FOR_EACH_HALF_ISA();
     check_widening<nonlin_bf16>();
     check_widening<nonlin_f16>();
 }

@@ -202,7 +202,7 @@ void check_refusals() {
 
 TEST_CASE("16-bit losses: the f32 losses of the widened inputs, the gradient rounded once",
           "[half][loss]") {
-    FOR_EACH_ISA();
+    FOR_EACH_HALF_ISA();
     for (const bool special : {false, true}) {
         tally bf, hf;
         check_cross_entropy<nonlin_bf16>(isa_name, special, bf);

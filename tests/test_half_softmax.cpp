@@ -320,14 +320,14 @@ void check_refusals() {
 
 TEST_CASE("16-bit softmax family: the f32 results rounded once, within the 16-bit bounds",
           "[half][softmax]") {
-    FOR_EACH_ISA_AND_TIER();
+    FOR_EACH_HALF_ISA_AND_TIER();
     check_rows<nonlin_bf16>(isa_name, fast_tier);
     check_rows<nonlin_f16>(isa_name, fast_tier);
 }
 
 TEST_CASE("16-bit masked softmax and logsumexp: the f32 results rounded once, within bounds",
           "[half][softmax]") {
-    FOR_EACH_ISA();
+    FOR_EACH_HALF_ISA();
     for (const bool log : {false, true}) {
         tally bf, hf;
         check_masked<nonlin_bf16>(log, bf, isa_name);

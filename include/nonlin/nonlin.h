@@ -105,9 +105,10 @@ NONLIN_API uint32_t nonlin_version(void);
 /* The library's version as "major.minor.patch". Never NULL. */
 NONLIN_API const char* nonlin_version_string(void);
 
-/* The instruction set the kernels use now: on x86-64 "avx512" (AVX-512
- * F+BW+DQ+VL), "avx2" (AVX2 with FMA) or "sse2"; on AArch64 "neon"
- * (Advanced SIMD); anywhere "scalar". Never NULL.
+/* The instruction set the kernels use now: on x86-64 "avx512bf16" (avx512
+ * with AVX512-BF16, which rounds to bfloat16 in hardware: the same results,
+ * faster), "avx512" (AVX-512 F+BW+DQ+VL), "avx2" (AVX2 with FMA) or
+ * "sse2"; on AArch64 "neon" (Advanced SIMD); anywhere "scalar". Never NULL.
  * At load, the best one this CPU supports is chosen, unless the environment
  * variable NONLIN_ISA names an available one (an unknown or unavailable
  * name there is ignored). */

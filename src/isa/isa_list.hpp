@@ -12,6 +12,8 @@
 // each generated translation unit checks that this header agrees.
 #pragma once
 
+#include <string_view>
+
 #define NONLIN_ISA_ON_any(...) __VA_ARGS__
 
 #if defined(__x86_64__)
@@ -57,5 +59,21 @@ inline constexpr const char* kIsaNames[] = {
 #include "isa_list.def"
 #undef NONLIN_ISA
 };
+
+// Whether an ISA is a variant (NONLIN_ISA_VARIANT): its float and binary16
+// kernels are its base's, the same code, which the tests and benchmarks of
+// those types need not run twice.
+inline bool is_isa_variant(std::string_view name) {
+    constexpr const char* variants[] = {
+#define NONLIN_ISA(...)
+#define NONLIN_ISA_VARIANT(variant, base) #variant,
+#include "isa_list.def"
+#undef NONLIN_ISA_VARIANT
+#undef NONLIN_ISA
+        nullptr};
+    for (const char* v : variants)
+        if (v != nullptr && name == v) return true;
+    return false;
+}
 
 }  // namespace nonlin

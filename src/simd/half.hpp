@@ -6,7 +6,9 @@
 // load_u16 / store_u16 / stream_u16 (kWidth 16-bit lanes, zero-extended
 // into a vint) and, where the ISA converts binary16 in hardware (F16C on
 // x86-64, FCVTL and FCVTN on AArch64), NONLIN_HAS_HW_F16 with f16_load /
-// f16_store / f16_stream.
+// f16_store / f16_stream; where it narrows to bfloat16 in hardware
+// (AVX512-BF16), NONLIN_HAS_HW_BF16 with bf16_store / bf16_stream and
+// has_subnormal.
 //
 // Widening is exact. Narrowing rounds to nearest even, keeps subnormal
 // results (never flushed; no subnormal float input is read as a float
@@ -90,8 +92,21 @@ inline uint16_t* bits_of(T* p) {
 }
 
 inline vfloat widen(const nonlin_bf16* p) { return bf16_widen(load_u16(bits_of(p))); }
+#ifdef NONLIN_HAS_HW_BF16
+// The instruction, unless a lane is subnormal (rare: a branch that is
+// nearly always predicted costs less than rounding every vector twice).
+inline void narrow_store(nonlin_bf16* p, vfloat v) {
+    if (has_subnormal(v)) return store_u16(bits_of(p), bf16_narrow(v));
+    bf16_store(bits_of(p), v);
+}
+inline void narrow_stream(nonlin_bf16* p, vfloat v) {
+    if (has_subnormal(v)) return stream_u16(bits_of(p), bf16_narrow(v));
+    bf16_stream(bits_of(p), v);
+}
+#else
 inline void narrow_store(nonlin_bf16* p, vfloat v) { store_u16(bits_of(p), bf16_narrow(v)); }
 inline void narrow_stream(nonlin_bf16* p, vfloat v) { stream_u16(bits_of(p), bf16_narrow(v)); }
+#endif
 
 #ifdef NONLIN_HAS_HW_F16
 inline vfloat widen(const nonlin_f16* p) { return f16_load(bits_of(p)); }

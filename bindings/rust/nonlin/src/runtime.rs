@@ -65,6 +65,8 @@ pub fn version() -> Version {
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Isa {
+    /// AVX-512 F+BW+DQ+VL with AVX512-BF16: bfloat16 rounded in hardware.
+    Avx512Bf16,
     /// AVX-512 F+BW+DQ+VL.
     Avx512,
     /// AVX2 with FMA.
@@ -86,7 +88,14 @@ impl Isa {
     /// ```
     /// assert!(nonlin::Isa::KNOWN.contains(&nonlin::Isa::Scalar));
     /// ```
-    pub const KNOWN: [Isa; 5] = [Isa::Avx512, Isa::Avx2, Isa::Sse2, Isa::Neon, Isa::Scalar];
+    pub const KNOWN: [Isa; 6] = [
+        Isa::Avx512Bf16,
+        Isa::Avx512,
+        Isa::Avx2,
+        Isa::Sse2,
+        Isa::Neon,
+        Isa::Scalar,
+    ];
 
     /// The library's name of the instruction set.
     ///
@@ -95,6 +104,7 @@ impl Isa {
     /// ```
     pub fn name(self) -> &'static str {
         match self {
+            Isa::Avx512Bf16 => "avx512bf16",
             Isa::Avx512 => "avx512",
             Isa::Avx2 => "avx2",
             Isa::Sse2 => "sse2",
