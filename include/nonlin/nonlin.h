@@ -290,7 +290,9 @@ NONLIN_API nonlin_status nonlin_hardsigmoid_backward_f32(size_t n, const float* 
 /* y = x * relu6(x + 3) / 6, with x(x + 3) carried exactly, one rounding.
  * Backward: 0 for x < -3, dy (2x + 3) / 6 for -3 <= x <= 3, dy above
  * (PyTorch's boundaries). Bound (hardswish): 1 ulp.
- * Bound (hardswish_backward): 1 ulp. */
+ * Bound (hardswish_backward): 1 ulp. Fast tier: x (x + 3) and the product
+ * by 1/6 rounded (1/6 in two floats); the backward is the strict one.
+ * Fast bound (hardswish): 4 ulp. */
 NONLIN_API nonlin_status nonlin_hardswish_f32(size_t n, const float* x, float* y);
 NONLIN_API nonlin_status nonlin_hardswish_backward_f32(size_t n, const float* x,
                                                        const float* dy, float* dx);
