@@ -344,7 +344,9 @@ NONLIN_API nonlin_status nonlin_selu_backward_f32(size_t n, const float* x, cons
  * default 1; threshold, default 20; PyTorch's rule); b > 0. Never
  * overflows; b*x is carried exactly. Backward: dy * sigmoid(b*x) (dy
  * above the threshold). Bound (softplus): 2 ulp.
- * Bound (softplus_backward): 2 ulp. */
+ * Bound (softplus_backward): 2 ulp. Fast tier: the strict forward; the
+ * backward as dy / (1 + exp(-b*x)), exp without carried low parts (b*x
+ * still in two floats). Fast bound (softplus_backward): 3 ulp. */
 NONLIN_API nonlin_status nonlin_softplus_f32(size_t n, const float* x, float* y, float b,
                                              float threshold);
 NONLIN_API nonlin_status nonlin_softplus_backward_f32(size_t n, const float* x,
@@ -353,7 +355,9 @@ NONLIN_API nonlin_status nonlin_softplus_backward_f32(size_t n, const float* x,
 
 /* y = log(sigmoid(x)) = -softplus(-x), never overflowing. Backward:
  * dy * sigmoid(-x). Bound (logsigmoid): 2 ulp.
- * Bound (logsigmoid_backward): 2 ulp. */
+ * Bound (logsigmoid_backward): 2 ulp. Fast tier: the strict forward; the
+ * backward as dy / (1 + exp(x)), exp without carried low parts. Fast
+ * bound (logsigmoid_backward): 3 ulp. */
 NONLIN_API nonlin_status nonlin_logsigmoid_f32(size_t n, const float* x, float* y);
 NONLIN_API nonlin_status nonlin_logsigmoid_backward_f32(size_t n, const float* x,
                                                         const float* dy, float* dx);
@@ -364,7 +368,9 @@ NONLIN_API nonlin_status nonlin_logsigmoid_backward_f32(size_t n, const float* x
  * Bound (silu_backward): 2 ulp of max(|dx|, |dy| * (s + |x| s (1 - s)))
  * (an absolute bound near its zero, x = -1.2785). Fast tier: x / (1 +
  * exp(-x)), exp without carried low parts (x * exp(x) below -80 as in the
- * strict tier); the backward is the strict one. Fast bound (silu): 4 ulp. */
+ * strict tier); the backward with fewer carried parts (the strict one on
+ * CPUs without FMA: sse2, scalar). Fast bound (silu): 4 ulp. Fast bound
+ * (silu_backward): 4 ulp of max(|dx|, |dy| * (s + |x| s (1 - s))). */
 NONLIN_API nonlin_status nonlin_silu_f32(size_t n, const float* x, float* y);
 NONLIN_API nonlin_status nonlin_silu_backward_f32(size_t n, const float* x, const float* dy,
                                                   float* dx);
@@ -389,8 +395,10 @@ NONLIN_API nonlin_status nonlin_mish_backward_f32(size_t n, const float* x, cons
  * Bound (gelu_tanh): 2 ulp. Bound (gelu_tanh_backward): 2 ulp of
  * max(|dx|, |dy| s (1 + |x w'| (1 - s))) (absolute near its zero,
  * x = -0.75), s = sigmoid(w). Fast tier: x / (1 + exp(-w)), exp without
- * carried low parts (w still in two floats); the backward is the strict
- * one. Fast bound (gelu_tanh): 4 ulp. */
+ * carried low parts (w still in two floats); the backward with fewer
+ * carried parts (the strict one on CPUs without FMA: sse2, scalar). Fast
+ * bound (gelu_tanh): 4 ulp. Fast bound (gelu_tanh_backward): 4 ulp of
+ * max(|dx|, |dy| s (1 + |x w'| (1 - s))). */
 NONLIN_API nonlin_status nonlin_gelu_tanh_f32(size_t n, const float* x, float* y);
 NONLIN_API nonlin_status nonlin_gelu_tanh_backward_f32(size_t n, const float* x,
                                                        const float* dy, float* dx);

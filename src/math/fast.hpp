@@ -61,15 +61,22 @@ struct pow2_shifter {
     static constexpr float flush_below = -87.33654475f;  // ln(FLT_MIN)
 };
 
-inline vfloat fast_exp_nonpositive_core(vfloat d, vfloat tail) {
+// With `lo`, also the rounding error of that last step, s q + (s - hi)
+// (s - hi is exact: hi lies within a factor 2 of s): hi + lo is then
+// exp(d) to r's rounding and the polynomial's, about 0.6 u.
+inline vfloat fast_exp_nonpositive_core(vfloat d, vfloat tail, vfloat* lo = nullptr) {
     using K = exp_constants;
     using S = pow2_shifter;
     const vfloat t = fmadd(d, splat(K::log2e), splat(S::biased));
     const vfloat n = t - splat(S::biased);
     const vfloat r = fmadd(n, splat(-K::ln2_hi), d) + fmadd(n, splat(-K::ln2_lo), tail);
     const vfloat s = as_float(shift_left(as_int(t), 23));
+    const vfloat q = expm1_reduced(r);
+    const vfloat hi = fmadd(s, q, s);
     // d = -inf and tails that are NaN beside an infinite d end here.
-    return select(d < splat(S::flush_below), splat(0.0f), fmadd(s, expm1_reduced(r), s));
+    const vmask flushed = d < splat(S::flush_below);
+    if (lo) *lo = select(flushed, splat(0.0f), fmadd(s, q, s - hi));
+    return select(flushed, splat(0.0f), hi);
 }
 
 // exp(d), d <= 0: relative error about 1.5 u (the polynomial's 0.5 u with

@@ -1,6 +1,6 @@
 // The functors of the fast accuracy tier (the registry's `fast` column):
-// a faster forward where the fast tier's bound leaves room for one; the
-// backward stays the strict tier's.
+// a faster forward, backward or both where the fast tier's bound leaves
+// room for one; what a functor does not override stays the strict tier's.
 #pragma once
 
 #include "../math/fast.hpp"
@@ -58,6 +58,81 @@ struct fast_selu_op : selu_op {
     }
 };
 
+// dy * s * (1 + u c), s = sigmoid(w), c = 1 - s, u = x w' (its high part),
+// for w = wh + wl: x_sigmoid_gradient's formula with fewer carried parts.
+// e = exp(-|w|) <= 1 comes as hi + lo from the fast exp (about 0.6 u),
+// 1 / (1 + e) as inverse (1 + r), r the division's residual with 1 + e's
+// rounding error, and the two factors s and t = u c, each of the form
+// k / (1 + e), are rounded once: s = e / (1 + e) or 1 / (1 + e), t = u / (1 + e)
+// or u e / (1 + e) (x < 0 or not). Then s + s t in one fused rounding and
+// the product by dy: about 2.6 u of the terms s and s |t| (the bound is
+// relative to them, as the strict one's). Rounding 1 + e and each
+// quotient and product on its own, with e's fast exp alone, reached
+// 4.15 ulp. The far tails are the strict ones: dy above w = 32, dy (1 + u)
+// e^w below -32. Without FMA (sse2, scalar) each fused step rounds twice,
+// which took silu's gradient to 4.2 ulp and gelu_tanh's to 6.4: there the
+// strict gradient stands.
+inline vfloat fast_x_sigmoid_gradient(vfloat x, vfloat dy, vfloat wh, vfloat wl, vfloat u,
+                                      vfloat u_lo) {
+    if (!kHasFma) return x_sigmoid_gradient(x, dy, wh, wl, u, u_lo);
+    vfloat wc_lo;
+    const vfloat wc = moderate_argument(wh, wl, wc_lo);
+    const vmask negative = wc < splat(0.0f);
+    // -|w| = -|wh| - sign(wh) wl.
+    vfloat e_lo;
+    const vfloat e = math::fast_exp_nonpositive_core(-abs(wc), select(negative, wc_lo, -wc_lo),
+                                                     &e_lo);
+    vfloat d_err;
+    const vfloat d = fast_two_sum(splat(1.0f), e, d_err);
+    const vfloat inverse = splat(1.0f) / d;
+    // 1 / (1 + e + e_lo) = inverse (1 + r) to first order.
+    const vfloat r = fmadd(-inverse, d_err + e_lo, division_residual(splat(1.0f), inverse, d));
+    const vfloat r_inverse = r * inverse;
+    const vfloat s_num = select(negative, e, splat(1.0f));
+    const vfloat s_num_lo = select(negative, e_lo, splat(0.0f));
+    const vfloat s = fmadd(s_num, inverse, fmadd(s_num, r_inverse, s_num_lo * inverse));
+    // u's low part counts where u is large: gelu_tanh's u = x w' reaches
+    // 2.5 u of error in its high part alone.
+    const vfloat t_num = select(negative, u, u * e);
+    const vfloat t_num_lo = select(negative, u_lo, u_lo * e);
+    const vfloat t = fmadd(t_num, inverse, fmadd(t_num, r_inverse, t_num_lo * inverse));
+    const vfloat main = select(wh > splat(kFarArgument), dy, dy * fmadd(s, t, s));
+    return select_rare(wh < splat(-kFarArgument),
+                       [&] { return x_exp_gradient(x, dy, wh, wl, u, u_lo); }, main);
+}
+
+// dy * sigmoid(z) for z = zh + zl <= 64 as one quotient, dy / (1 + exp(-z))
+// with the fast exp (the low part into its reduced argument: an ulp of z
+// near -64 alone would be 4 ulp of the result): about 2.5 u.
+inline vfloat fast_dy_sigmoid(vfloat dy, vfloat zh, vfloat zl) {
+    return dy / (splat(1.0f) + math::fast_exp_with_tail(-zh, -zl));
+}
+
+// softplus and logsigmoid: the strict forward (its bound leaves no room
+// for a faster one that stays monotone where softplus is flat in ulps);
+// the gradient dy * sigmoid(+-b x) by fast_dy_sigmoid, the tails as the
+// strict op's (dy beyond the threshold, dy e^z below z = -64).
+struct fast_softplus_op : softplus_op {
+    using softplus_op::softplus_op;
+    vfloat backward(vfloat x, vfloat dy) const {
+        const vfloat z = b * x;
+        const vfloat z_lo = product_error(b, x, z);
+        const vmask deep = z < splat(-64.0f);
+        const vfloat main = select(z > threshold, dy,
+                                   fast_dy_sigmoid(dy, z, select(deep, splat(0.0f), z_lo)));
+        return select_rare(deep, [&] { return math::times_exp(dy, splat(0.0f), z, z_lo); }, main);
+    }
+};
+
+struct fast_logsigmoid_op : logsigmoid_op {
+    using logsigmoid_op::logsigmoid_op;
+    static vfloat backward(vfloat x, vfloat dy) {
+        const vmask deep = x > splat(64.0f);
+        const vfloat main = fast_dy_sigmoid(dy, select(deep, splat(0.0f), -x), splat(0.0f));
+        return select_rare(deep, [&] { return math::times_exp(dy, -x); }, main);
+    }
+};
+
 // silu(x) = x / (1 + exp(-x)): fast_sigmoid's quotient with x for 1, so the
 // same roundings. Below x = -80 (exp(-x) overflows from -88.7 on, while
 // x e^x is a normal float down to -98), the strict op's x e^x.
@@ -66,6 +141,9 @@ struct fast_silu_op : silu_op {
     static vfloat forward(vfloat x) {
         const vfloat main = x / (splat(1.0f) + math::fast_exp(-x));
         return select_rare(x < splat(-80.0f), [&] { return x_exp(x, x, splat(0.0f)); }, main);
+    }
+    static vfloat backward(vfloat x, vfloat dy) {
+        return fast_x_sigmoid_gradient(x, dy, x, splat(0.0f), x, splat(0.0f));
     }
 };
 
@@ -79,6 +157,11 @@ struct fast_gelu_tanh_op : gelu_tanh_op {
         const vfloat w = w_of(x, w_lo);
         const vfloat main = x / (splat(1.0f) + math::fast_exp_with_tail(-w, -w_lo));
         return select_rare(w < splat(-80.0f), [&] { return x_exp(x, w, w_lo); }, main);
+    }
+    static vfloat backward(vfloat x, vfloat dy) {
+        vfloat w_lo, u, u_lo;
+        const vfloat w = w_of(x, w_lo, &u, &u_lo);
+        return fast_x_sigmoid_gradient(x, dy, w, w_lo, u, u_lo);
     }
 };
 
