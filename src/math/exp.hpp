@@ -202,17 +202,37 @@ inline scaled_exp divided_by(const scaled_exp& e, const split_factor& d) {
 // times_factor) lies within 2^+-89, where scale_pow2's first factor leaves
 // it normal whenever the result is not 0: the one scaling rounds.
 // NaN in, NaN out.
-inline vfloat times(vfloat m, vfloat m_lo, const scaled_exp& e) {
+// The factor 2^-64, 2^64 or 1 that brings m within 2^+-64, and in *shift
+// the power of 2 that undoes it.
+inline vfloat toward_one(vfloat m, vfloat* shift) {
     const vfloat am = abs(m);
     const vmask big = am > splat(0x1p64f), small = am < splat(0x1p-64f);
-    const vfloat down = select(big, splat(0x1p-64f), select(small, splat(0x1p64f), splat(1.0f)));
-    const vfloat shift = select(big, splat(64.0f), select(small, splat(-64.0f), splat(0.0f)));
+    *shift = select(big, splat(64.0f), select(small, splat(-64.0f), splat(0.0f)));
+    return select(big, splat(0x1p-64f), select(small, splat(0x1p64f), splat(1.0f)));
+}
+
+// product * 2^power rounded once; beyond these powers the result is 0 or
+// infinite.
+inline vfloat scaled_by(vfloat product, vfloat power) {
+    return scale_pow2(product, clamp(power, splat(-252.0f), splat(254.0f)));
+}
+
+inline vfloat times(vfloat m, vfloat m_lo, const scaled_exp& e) {
+    vfloat shift;
+    const vfloat down = toward_one(m, &shift);
     const vfloat mm = m * down, mm_lo = m_lo * down;
     // An infinite m (dy itself): its low terms would add inf - inf.
-    const vfloat product = select(am == splat(std::numeric_limits<float>::infinity()),
+    const vfloat product = select(abs(m) == splat(std::numeric_limits<float>::infinity()),
                                   mm * e.hi, fmadd(mm, e.hi, fmadd(mm, e.lo, mm_lo * e.hi)));
-    // Beyond these powers the result is 0 or infinite.
-    return scale_pow2(product, clamp(e.power + shift, splat(-252.0f), splat(254.0f)));
+    return scaled_by(product, e.power + shift);
+}
+
+// m * e.hi * 2^e.power, rounded twice (the product, and the scaling where
+// the result is subnormal): times without the low parts, for the fast tier.
+inline vfloat times_high(vfloat m, const scaled_exp& e) {
+    vfloat shift;
+    const vfloat down = toward_one(m, &shift);
+    return scaled_by((m * down) * e.hi, e.power + shift);
 }
 
 inline vfloat times_exp(vfloat m, vfloat m_lo, vfloat x, vfloat tail) {

@@ -95,6 +95,19 @@ inline vfloat fast_exp_difference(vfloat x, vfloat m) {
     return fast_exp_nonpositive_core(d, err);
 }
 
+// exp(x + tail) as hi * 2^power (lo 0), hi = 1 + expm1(r) rounded once
+// (about 1.2 u), for products with factors of any size (math::times, which
+// scales once): the fast tier's scaled_exp_of, 0 below x = -300 as there.
+// |n| < 2^9 keeps n ln2_hi exact. An infinite x may come with a NaN tail.
+inline scaled_exp fast_scaled_exp(vfloat x, vfloat tail) {
+    vfloat n;
+    const vmask inside = abs(x) <= splat(300.0f);
+    const vfloat r = reduce_ln2(clamp(x, splat(-300.0f), splat(300.0f)), &n) +
+                     select(inside, tail, splat(0.0f));
+    const vfloat hi = splat(1.0f) + expm1_reduced(r);
+    return {select(x < splat(-300.0f), splat(0.0f), hi), splat(0.0f), n};
+}
+
 // sigmoid(x) = 1 / (1 + exp(-x)): every step is monotone (exp, adding 1,
 // the reciprocal), so the result is too, which e / (1 + e) for x < 0 is
 // not (1 + e rounds in coarser steps than e). exp(-x) overflows to +inf
