@@ -195,13 +195,6 @@ inline scaled_exp divided_by(const scaled_exp& e, const split_factor& d) {
     return {hi, (division_residual(e.hi, hi, d.frac) + e.lo) / d.frac, e.power - d.power};
 }
 
-// (m + m_lo) * exp(x + tail), rounded once, for any float m: a subnormal,
-// tiny, huge or overflowing exp times a tiny or huge m keeps its precision.
-// m is brought within 2^+-64 (exactly: by 2^-64 above 2^64, by 2^64 below
-// 2^-64), so the product of m and the mantissa (within 2^+-25: see
-// times_factor) lies within 2^+-89, where scale_pow2's first factor leaves
-// it normal whenever the result is not 0: the one scaling rounds.
-// NaN in, NaN out.
 // The factor 2^-64, 2^64 or 1 that brings m within 2^+-64, and in *shift
 // the power of 2 that undoes it.
 inline vfloat toward_one(vfloat m, vfloat* shift) {
@@ -217,6 +210,13 @@ inline vfloat scaled_by(vfloat product, vfloat power) {
     return scale_pow2(product, clamp(power, splat(-252.0f), splat(254.0f)));
 }
 
+// (m + m_lo) * exp(x + tail), rounded once, for any float m: a subnormal,
+// tiny, huge or overflowing exp times a tiny or huge m keeps its precision.
+// m is brought within 2^+-64 (exactly: by 2^-64 above 2^64, by 2^64 below
+// 2^-64), so the product of m and the mantissa (within 2^+-25: see
+// times_factor) lies within 2^+-89, where scale_pow2's first factor leaves
+// it normal whenever the result is not 0: the one scaling rounds.
+// NaN in, NaN out.
 inline vfloat times(vfloat m, vfloat m_lo, const scaled_exp& e) {
     vfloat shift;
     const vfloat down = toward_one(m, &shift);

@@ -108,14 +108,14 @@ inline vfloat fast_x_sigmoid_gradient(vfloat x, vfloat dy, vfloat wh, vfloat wl,
     // 1 / (1 + e + e_lo) = inverse (1 + r) to first order.
     const vfloat r = fmadd(-inverse, d_err + e_lo, division_residual(splat(1.0f), inverse, d));
     const vfloat r_inverse = r * inverse;
-    const vfloat s_num = select(negative, e, splat(1.0f));
-    const vfloat s_num_lo = select(negative, e_lo, splat(0.0f));
-    const vfloat s = fmadd(s_num, inverse, fmadd(s_num, r_inverse, s_num_lo * inverse));
+    // (k + k_lo) / (1 + e), rounded once.
+    const auto over = [&](vfloat k, vfloat k_lo) {
+        return fmadd(k, inverse, fmadd(k, r_inverse, k_lo * inverse));
+    };
+    const vfloat s = over(select(negative, e, splat(1.0f)), select(negative, e_lo, splat(0.0f)));
     // u's low part counts where u is large: gelu_tanh's u = x w' reaches
     // 2.5 u of error in its high part alone.
-    const vfloat t_num = select(negative, u, u * e);
-    const vfloat t_num_lo = select(negative, u_lo, u_lo * e);
-    const vfloat t = fmadd(t_num, inverse, fmadd(t_num, r_inverse, t_num_lo * inverse));
+    const vfloat t = over(select(negative, u, u * e), select(negative, u_lo, u_lo * e));
     const vfloat main = select(wh > splat(kFarArgument), dy, dy * fmadd(s, t, s));
     return select_rare(wh < splat(-kFarArgument),
                        [&] { return x_exp_gradient(x, dy, wh, wl, u, u_lo); }, main);
