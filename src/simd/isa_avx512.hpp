@@ -28,6 +28,13 @@ inline vfloat lookup8(const float* table, int, vint index) {
     return _mm512_permutexvar_ps(index, _mm512_broadcast_f32x8(_mm256_loadu_ps(table)));
 }
 
+// table[index & 31] per lane: two registers, one permute (src/math/fast.hpp's
+// 2^(k/32) table; the ISAs without it take the plain fast exp).
+#define NONLIN_HAS_LOOKUP32 1
+inline vfloat lookup32(const float* table, vint index) {
+    return _mm512_permutex2var_ps(_mm512_loadu_ps(table), index, _mm512_loadu_ps(table + 16));
+}
+
 inline __mmask16 lanes_below(std::size_t k) {
     return static_cast<__mmask16>((1u << k) - 1u);
 }
