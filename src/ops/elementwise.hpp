@@ -34,7 +34,8 @@ constexpr std::size_t kPrefetchAhead = 1024;
 // Stores compute(i, k) (the vector for elements [i, i + k)) for every
 // vector position of [0, n). Tail lanes go through the same computation.
 // inputs: the arrays compute() reads, for the prefetch. Out is float or a
-// 16-bit type (src/simd/half.hpp), rounded to once on the store.
+// 16-bit type (src/simd/half.hpp), rounded to once on the store; for the
+// ops on bits (on_bits below) compute() gives the 16-bit patterns as a vint.
 template <class Out, class Compute, class... Inputs>
 void map_driver(std::size_t n, Out* out, Compute&& compute, const Inputs*... inputs) {
     std::size_t i = 0;
@@ -58,8 +59,8 @@ void map_driver(std::size_t n, Out* out, Compute&& compute, const Inputs*... inp
         stream_fence();
     } else {
         for (; i + 2 * kWidth <= n; i += 2 * kWidth) {
-            const vfloat a = compute(i, kWidth);
-            const vfloat b = compute(i + kWidth, kWidth);
+            const auto a = compute(i, kWidth);
+            const auto b = compute(i + kWidth, kWidth);
             store(out + i, a);
             store(out + i + kWidth, b);
         }
@@ -88,15 +89,29 @@ void map_driver(std::size_t n, Out* out, Compute&& compute, const Inputs*... inp
 // count); some formulas would not give NaN at all (relu's gradient).
 inline vfloat pass_nan(vfloat in, vfloat result) { return select(is_nan(in), in + in, result); }
 
+// Ops that choose their 16-bit results among their inputs' bit patterns
+// (forward_bits and backward_bits: relu) skip the widening and rounding.
+template <class Op, class T, class = void>
+struct on_bits : std::false_type {};
+template <class Op, class T>
+struct on_bits<Op, T, std::void_t<if_half<T>, decltype(&Op::template forward_bits<half_bits<T>>)>>
+    : std::true_type {};
+
 // T: the element type of the arrays, float or a 16-bit type whose elements
 // are widened on the load and rounded once on the store.
 template <class Op, class T = float>
 NONLIN_KERNEL_LOOP void map_forward(std::size_t n, const T* x, T* y, op_params p) {
     const Op op(p);
-    map_driver(n, y, [&op, x](std::size_t i, std::size_t k) {
-        const vfloat v = load_n(x + i, k, 0.0f);
-        return pass_nan(v, op.forward(v));
-    }, x);
+    if constexpr (on_bits<Op, T>::value) {
+        map_driver(n, y, [x](std::size_t i, std::size_t k) {
+            return Op::template forward_bits<half_bits<T>>(load_bits_n(x + i, k));
+        }, x);
+    } else {
+        map_driver(n, y, [&op, x](std::size_t i, std::size_t k) {
+            const vfloat v = load_n(x + i, k, 0.0f);
+            return pass_nan(v, op.forward(v));
+        }, x);
+    }
 }
 
 // Every backward is linear in dy, and is computed from dy as it is: the
@@ -154,22 +169,30 @@ template <class Op, class T = float>
 NONLIN_KERNEL_LOOP void map_backward(std::size_t n, const T* from, const T* dy, T* dx,
                                      op_params p) {
     const Op op(p);
-    map_driver(n, dx, [&op, from, dy](std::size_t i, std::size_t k) {
-        const vfloat g = load_n(dy + i, k, 0.0f);
-        const vfloat v = load_n(from + i, k, 0.0f);
-        if (scales_dy<Op>::value) {
-            const vfloat r = pass_nan(v, pass_nan(g, op.backward(v, g)));
-            return infinite_dy(v, g, r, [&op](vfloat a, vfloat b) { return op.backward(a, b); });
-        }
-        const vfloat ag = abs(g);
-        // NaN g fails both compares; a NaN v makes v + g NaN.
-        const vmask usual = (ag <= splat(0x1p100f)) &
-                            ((ag >= splat(0x1p-100f)) | (g == splat(0.0f))) & !is_nan(v + g);
-        if (all(usual)) return op.backward(v, g);
-        return infinite_dy(v, g, backward_careful(op, v, g), [&op](vfloat a, vfloat b) {
-            return backward_careful(op, a, b);
-        });
-    }, from, dy);
+    if constexpr (on_bits<Op, T>::value) {
+        map_driver(n, dx, [from, dy](std::size_t i, std::size_t k) {
+            return Op::template backward_bits<half_bits<T>>(load_bits_n(from + i, k),
+                                                            load_bits_n(dy + i, k));
+        }, from, dy);
+    } else {
+        map_driver(n, dx, [&op, from, dy](std::size_t i, std::size_t k) {
+            const vfloat g = load_n(dy + i, k, 0.0f);
+            const vfloat v = load_n(from + i, k, 0.0f);
+            if (scales_dy<Op>::value) {
+                const vfloat r = pass_nan(v, pass_nan(g, op.backward(v, g)));
+                return infinite_dy(v, g, r,
+                                   [&op](vfloat a, vfloat b) { return op.backward(a, b); });
+            }
+            const vfloat ag = abs(g);
+            // NaN g fails both compares; a NaN v makes v + g NaN.
+            const vmask usual = (ag <= splat(0x1p100f)) &
+                                ((ag >= splat(0x1p-100f)) | (g == splat(0.0f))) & !is_nan(v + g);
+            if (all(usual)) return op.backward(v, g);
+            return infinite_dy(v, g, backward_careful(op, v, g), [&op](vfloat a, vfloat b) {
+                return backward_careful(op, a, b);
+            });
+        }, from, dy);
+    }
 }
 
 // Between float and a 16-bit type: widened exactly or rounded once, a NaN
