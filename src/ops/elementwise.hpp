@@ -34,8 +34,7 @@ constexpr std::size_t kPrefetchAhead = 1024;
 // Stores compute(i, k) (the vector for elements [i, i + k)) for every
 // vector position of [0, n). Tail lanes go through the same computation.
 // inputs: the arrays compute() reads, for the prefetch. Out is float or a
-// 16-bit type (src/simd/half.hpp), rounded to once on the store; for the
-// ops on bits (on_bits below) compute() gives the 16-bit patterns as a vint.
+// 16-bit type (src/simd/half.hpp), rounded to once on the store.
 template <class Out, class Compute, class... Inputs>
 void map_driver(std::size_t n, Out* out, Compute&& compute, const Inputs*... inputs) {
     std::size_t i = 0;
@@ -59,8 +58,8 @@ void map_driver(std::size_t n, Out* out, Compute&& compute, const Inputs*... inp
         stream_fence();
     } else {
         for (; i + 2 * kWidth <= n; i += 2 * kWidth) {
-            const auto a = compute(i, kWidth);
-            const auto b = compute(i + kWidth, kWidth);
+            const vfloat a = compute(i, kWidth);
+            const vfloat b = compute(i + kWidth, kWidth);
             store(out + i, a);
             store(out + i + kWidth, b);
         }
@@ -90,12 +89,33 @@ void map_driver(std::size_t n, Out* out, Compute&& compute, const Inputs*... inp
 inline vfloat pass_nan(vfloat in, vfloat result) { return select(is_nan(in), in + in, result); }
 
 // Ops that choose their 16-bit results among their inputs' bit patterns
-// (forward_bits and backward_bits: relu) skip the widening and rounding.
+// (forward_bits and backward_bits: relu) skip the widening and rounding,
+// and see two patterns to a 32-bit lane: the arrays go through the float
+// driver as the bytes of n / 2 floats (loads and stores at any address),
+// an odd last element through a lane of its own (on either byte order its
+// bytes come back where they were).
 template <class Op, class T, class = void>
 struct on_bits : std::false_type {};
 template <class Op, class T>
 struct on_bits<Op, T, std::void_t<if_half<T>, decltype(&Op::template forward_bits<half_bits<T>>)>>
     : std::true_type {};
+
+template <class T, class Bits, class... Inputs>
+void map_pairs(std::size_t n, T* out, Bits&& bits, const Inputs*... inputs) {
+    static_assert(sizeof(float) == 2 * sizeof(T), "two 16-bit patterns to a float's bytes");
+    map_driver(n / 2, reinterpret_cast<float*>(out), [&bits, inputs...](std::size_t i, std::size_t k) {
+        return as_float(bits(as_int(load_n(reinterpret_cast<const float*>(inputs) + i, k, 0.0f))...));
+    }, reinterpret_cast<const float*>(inputs)...);
+    if (n % 2 == 0) return;
+    const auto last = [n](const T* p) {
+        float f = 0.0f;
+        std::memcpy(&f, p + n - 1, sizeof(T));
+        return as_int(splat(f));
+    };
+    alignas(64) float result[kWidth];
+    store(result, as_float(bits(last(inputs)...)));
+    std::memcpy(out + n - 1, result, sizeof(T));
+}
 
 // T: the element type of the arrays, float or a 16-bit type whose elements
 // are widened on the load and rounded once on the store.
@@ -103,9 +123,7 @@ template <class Op, class T = float>
 NONLIN_KERNEL_LOOP void map_forward(std::size_t n, const T* x, T* y, op_params p) {
     const Op op(p);
     if constexpr (on_bits<Op, T>::value) {
-        map_driver(n, y, [x](std::size_t i, std::size_t k) {
-            return Op::template forward_bits<half_bits<T>>(load_bits_n(x + i, k));
-        }, x);
+        map_pairs(n, y, [](vint h) { return Op::template forward_bits<half_bits<T>>(h); }, x);
     } else {
         map_driver(n, y, [&op, x](std::size_t i, std::size_t k) {
             const vfloat v = load_n(x + i, k, 0.0f);
@@ -170,9 +188,8 @@ NONLIN_KERNEL_LOOP void map_backward(std::size_t n, const T* from, const T* dy, 
                                      op_params p) {
     const Op op(p);
     if constexpr (on_bits<Op, T>::value) {
-        map_driver(n, dx, [from, dy](std::size_t i, std::size_t k) {
-            return Op::template backward_bits<half_bits<T>>(load_bits_n(from + i, k),
-                                                            load_bits_n(dy + i, k));
+        map_pairs(n, dx, [](vint a, vint g) {
+            return Op::template backward_bits<half_bits<T>>(a, g);
         }, from, dy);
     } else {
         map_driver(n, dx, [&op, from, dy](std::size_t i, std::size_t k) {

@@ -149,9 +149,8 @@ inline void stream(T* p, vfloat v) { narrow_stream(p, v); }
 
 // The ops whose 16-bit result is always one of their inputs' own bit
 // patterns (relu: x, +0 or x quieted) choose it on the bits, without
-// widening or rounding (on_bits in src/ops/elementwise.hpp). Each format's
-// infinity and quiet bit, and lanes as zero-extended bits, k of them
-// through a buffer as above.
+// widening or rounding, two patterns to a 32-bit lane (map_pairs in
+// src/ops/elementwise.hpp). Each format's infinity and quiet bit:
 template <class T>
 struct half_bits;
 template <>
@@ -163,30 +162,23 @@ struct half_bits<nonlin_f16> {
     static constexpr int32_t infinity = 0x7c00, quiet = 0x0200;
 };
 
-template <class T, if_half<T> = 0>
-inline vint load_bits_n(const T* p, std::size_t k) {
-    if (k == kWidth) return load_u16(bits_of(p));
-    T buf[kWidth] = {};
-    std::memcpy(buf, p, k * sizeof(T));
-    return load_u16(bits_of(buf));
+// a + b modulo 2^32 (the scalar path's int32_t would overflow).
+template <class V>
+inline V add_mod32(V a, V b) {
+    if constexpr (std::is_integral<V>::value) {
+        return static_cast<V>(static_cast<uint32_t>(a) + static_cast<uint32_t>(b));
+    } else {
+        return a + b;
+    }
 }
-template <class T, if_half<T> = 0>
-inline void store_n(T* p, std::size_t k, vint v) {
-    if (k == kWidth) return store_u16(bits_of(p), v);
-    T buf[kWidth];
-    store_u16(bits_of(buf), v);
-    std::memcpy(p, buf, k * sizeof(T));
-}
-template <class T, if_half<T> = 0>
-inline void store(T* p, vint v) { store_u16(bits_of(p), v); }
-template <class T, if_half<T> = 0>
-inline void stream(T* p, vint v) { stream_u16(bits_of(p), v); }
 
-// All ones in the lanes where a 16-bit pattern h is a NaN (its magnitude
-// above infinity's), where its sign is set, and where its magnitude is not 0:
-// sign bits spread by an arithmetic shift, no compare (the ISAs share no
-// integer compare that gives a vmask).
+// Bit 15 of each half set where the half holds a NaN (a magnitude above
+// infinity's: adding 0x7fff - infinity carries into bit 15, never into the
+// other half), and where its magnitude is not 0; spread_top_bits (the
+// ISA's) makes masks of them.
 template <class H>
-inline vint nan_lanes(vint h) { return shift_right(vint(H::infinity) - (h & ivec(0x7fff)), 31); }
-inline vint negative_lanes(vint h) { return shift_right(shift_left(h, 16), 31); }
-inline vint nonzero_lanes(vint h) { return shift_right(ivec(0) - (h & ivec(0x7fff)), 31); }
+inline vint nan_top_bits(vint magnitudes) {
+    return add_mod32(magnitudes, ivec((0x7fff - H::infinity) * 0x10001));
+}
+inline vint nonzero_top_bits(vint magnitudes) { return add_mod32(magnitudes, ivec(0x7fff7fff)); }
+inline vint magnitudes(vint h) { return h & ivec(0x7fff7fff); }

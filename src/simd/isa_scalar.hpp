@@ -64,6 +64,10 @@ inline void store_partial(float*, std::size_t, vfloat) {}
 // Left through unsigned: a bit shifted into the sign is defined there.
 inline vint shift_left(vint v, int k) { return static_cast<vint>(static_cast<uint32_t>(v) << k); }
 inline vint shift_right(vint v, int k) { return v >> k; }  // arithmetic on GCC and clang
+// Each 16-bit half all ones where its top bit is set, else 0.
+inline vint spread_top_bits(vint v) {
+    return shift_left(shift_right(v, 31), 16) | (shift_right(shift_left(v, 16), 31) & 0xffff);
+}
 // v integer-valued and in range (never NaN).
 inline vint to_int(vfloat v) { return static_cast<vint>(v); }
 inline vfloat lookup8(const float* table, int, vint index) { return table[index]; }

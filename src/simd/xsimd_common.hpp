@@ -25,6 +25,12 @@ inline vfloat as_float(vint v) { return xsimd::bitwise_cast<vfloat>(v); }
 inline vint to_int(vfloat v) { return xsimd::to_int(v); }  // v integer-valued
 inline vint shift_left(vint v, int k) { return v << k; }
 inline vint shift_right(vint v, int k) { return v >> k; }  // arithmetic
+// Each 16-bit half of a lane all ones where its top bit is set, else 0: one
+// arithmetic shift of 16-bit lanes (src/simd/half.hpp).
+inline vint spread_top_bits(vint v) {
+    using vshort = xsimd::batch<int16_t, NONLIN_XSIMD_ARCH>;
+    return xsimd::bitwise_cast<vint>(xsimd::bitwise_cast<vshort>(v) >> 15);
+}
 
 // p * 2^n for integer-valued n in [-252, 254], rounded once: as
 // 2^(n/2) * 2^(n - n/2), both factors normal, so a subnormal result is
