@@ -5,7 +5,9 @@
 // the underflow and saturation thresholds). Asserts the documented ulp bound
 // and monotonicity, on every ISA.
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
+#include <string>
 
 #include "elementwise_ops.hpp"
 #include "support.hpp"
@@ -106,6 +108,38 @@ TEST_CASE("forward ops are within their ulp bound and monotone over the float ra
         INFO("max error " << w.ulp << " ulp at x = " << w.at);
         CHECK(w.ulp <= op.forward_bound(fast_tier));
     }
+}
+
+// On avx512 the fast sigmoid's exp reads 2^(k/32) from a table
+// (src/math/fast.hpp): at each join between entries, x = -(n + 1/2) ln2 / 32,
+// the rounding errors of neighbouring entries meet, and with every entry
+// rounded to nearest sigmoid stepped back at three of them. Runs of 2048
+// floats around every join with |x| < 2 (beyond, one float step moves
+// sigmoid by more than the entries' errors), in both tiers on every ISA.
+TEST_CASE("sigmoid is monotone and within its bound across the exp table's joins",
+          "[accuracy]") {
+    FOR_EACH_ISA_AND_TIER();
+    const elementwise_case& op = *std::find_if(
+        std::begin(kElementwiseCases), std::end(kElementwiseCases),
+        [](const elementwise_case& c) { return std::string(c.name) == "sigmoid"; });
+    std::vector<float> x;
+    std::vector<std::size_t> starts;
+    for (int n = -96; n <= 96; ++n) {
+        float start = static_cast<float>(-(n + 0.5) * std::log(2.0) / 32.0);
+        for (int i = 0; i < 1024; ++i) start = std::nextafter(start, -kInf);
+        starts.push_back(x.size());
+        append_run(x, start, 2048);
+    }
+    std::vector<float> y;
+    const worst w = measure(op, x, y, fast_tier);
+    for (std::size_t r = 0; r < starts.size(); ++r) {
+        const std::size_t end = r + 1 < starts.size() ? starts[r + 1] : y.size();
+        const std::size_t at = first_decrease(y, starts[r], end);
+        INFO("decrease at x = " << (at == std::string::npos ? 0.0f : x[at]));
+        CHECK(at == std::string::npos);
+    }
+    INFO("max error " << w.ulp << " ulp at x = " << w.at);
+    CHECK(w.ulp <= op.forward_bound(fast_tier));
 }
 
 // The backward of the ops that take x, over the same sweep, with dy drawn

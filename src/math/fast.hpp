@@ -119,7 +119,8 @@ inline scaled_exp fast_scaled_exp(vfloat x, vfloat tail) {
 // nearest (k = 5 and 9): with the nearest ones, the jump between
 // neighbouring entries' rounding errors made sigmoid step back at three
 // inputs near the table's joins; with these it steps back at none of the
-// 2^32 (tests/hardening/exhaustive_float32.cpp). Clamped to |x| <= 104,
+// 2^32 (tests/hardening/exhaustive_float32.cpp; the joins themselves on
+// every ISA in tests/test_accuracy.cpp). Clamped to |x| <= 104,
 // beyond which exp rounds to 0 or overflows anyway.
 struct exp_table32 {
     static constexpr float shifter = 393216.0f;  // 1.5 * 2^18
