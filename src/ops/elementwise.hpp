@@ -38,30 +38,34 @@ constexpr std::size_t kPrefetchAhead = 1024;
 template <class Out, class Compute, class... Inputs>
 void map_driver(std::size_t n, Out* out, Compute&& compute, const Inputs*... inputs) {
     std::size_t i = 0;
-    // Streaming stores need a vector-aligned address, which peeling reaches
-    // only from a float-aligned one; an output at an odd byte offset takes
-    // the ordinary stores below.
+    // Streaming stores need an address aligned to a float vector's size (a
+    // pair of 16-bit vectors is streamed as one), which peeling reaches
+    // only from an element-aligned one; an output at an odd byte offset
+    // takes the ordinary stores below.
     const auto address = reinterpret_cast<std::uintptr_t>(out);
     if (n >= kStreamElements && address % sizeof(Out) == 0) {
-        const std::size_t misaligned = address / sizeof(Out) % kWidth;
-        if (misaligned != 0) {
-            i = kWidth - misaligned;
-            store_n(out, i, compute(std::size_t{0}, i));
+        constexpr std::size_t aligned = kWidth * sizeof(float) / sizeof(Out);
+        const std::size_t peel = (aligned - address / sizeof(Out) % aligned) % aligned;
+        for (std::size_t k = 0; i < peel; i += k) {
+            k = peel - i < kWidth ? peel - i : kWidth;
+            store_n(out + i, k, compute(i, k));
         }
-        for (; i + kWidth <= n; i += kWidth) {
+        for (; i + 2 * kWidth <= n; i += 2 * kWidth) {
             // An address, not a pointer: it may lie past the array's end.
-            (__builtin_prefetch(reinterpret_cast<const void*>(
-                 reinterpret_cast<std::uintptr_t>(inputs + i) + kPrefetchAhead * sizeof(float))),
-             ...);
-            stream(out + i, compute(i, kWidth));
+            const auto prefetch = [](const void* p) {
+                __builtin_prefetch(reinterpret_cast<const void*>(
+                    reinterpret_cast<std::uintptr_t>(p) + kPrefetchAhead * sizeof(float)));
+            };
+            (prefetch(inputs + i), ...);
+            (prefetch(inputs + i + kWidth), ...);
+            const vfloat a = compute(i, kWidth);
+            stream_pair(out + i, a, compute(i + kWidth, kWidth));
         }
         stream_fence();
     } else {
         for (; i + 2 * kWidth <= n; i += 2 * kWidth) {
             const vfloat a = compute(i, kWidth);
-            const vfloat b = compute(i + kWidth, kWidth);
-            store(out + i, a);
-            store(out + i + kWidth, b);
+            store_pair(out + i, a, compute(i + kWidth, kWidth));
         }
     }
     for (; i < n; i += kWidth) {

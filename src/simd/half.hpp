@@ -91,7 +91,11 @@ inline uint16_t* bits_of(T* p) {
     return reinterpret_cast<uint16_t*>(p);
 }
 
+#ifdef NONLIN_HAS_BF16_LOAD
+inline vfloat widen(const nonlin_bf16* p) { return bf16_load(bits_of(p)); }
+#else
 inline vfloat widen(const nonlin_bf16* p) { return bf16_widen(load_u16(bits_of(p))); }
+#endif
 #ifdef NONLIN_HAS_HW_BF16
 // The instruction, unless a lane is subnormal (rare: a branch that is
 // nearly always predicted costs less than rounding every vector twice).
@@ -102,6 +106,21 @@ inline void narrow_store(nonlin_bf16* p, vfloat v) {
 inline void narrow_stream(nonlin_bf16* p, vfloat v) {
     if (has_subnormal(v)) return stream_u16(bits_of(p), bf16_narrow(v));
     bf16_stream(bits_of(p), v);
+}
+// Two vectors at once: one instruction rounds both.
+inline void store_pair(nonlin_bf16* p, vfloat a, vfloat b) {
+    if (has_subnormal(a, b)) {
+        store_u16(bits_of(p), bf16_narrow(a));
+        return store_u16(bits_of(p + kWidth), bf16_narrow(b));
+    }
+    bf16_store(bits_of(p), a, b);
+}
+inline void stream_pair(nonlin_bf16* p, vfloat a, vfloat b) {
+    if (has_subnormal(a, b)) {
+        stream_u16(bits_of(p), bf16_narrow(a));
+        return stream_u16(bits_of(p + kWidth), bf16_narrow(b));
+    }
+    bf16_stream(bits_of(p), a, b);
 }
 #else
 inline void narrow_store(nonlin_bf16* p, vfloat v) { store_u16(bits_of(p), bf16_narrow(v)); }
@@ -146,6 +165,21 @@ template <class T, if_half<T> = 0>
 inline void store(T* p, vfloat v) { narrow_store(p, v); }
 template <class T, if_half<T> = 0>
 inline void stream(T* p, vfloat v) { narrow_stream(p, v); }
+
+// Vectors two at a time, the drivers' unrolled loops: elements [0, 2 kWidth)
+// from a and b. Where an ISA narrows a pair in one instruction it has its
+// own overloads above. A streamed pair starts at an address aligned to a
+// float vector's size (see map_driver).
+template <class T>
+inline void store_pair(T* p, vfloat a, vfloat b) {
+    store(p, a);
+    store(p + kWidth, b);
+}
+template <class T>
+inline void stream_pair(T* p, vfloat a, vfloat b) {
+    stream(p, a);
+    stream(p + kWidth, b);
+}
 
 // The ops whose 16-bit result is always one of their inputs' own bit
 // patterns (relu: x, +0 or x quieted) choose it on the bits, without

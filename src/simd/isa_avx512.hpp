@@ -55,6 +55,22 @@ inline void store_u16(uint16_t* p, vint v) {
 inline void stream_u16(uint16_t* p, vint v) {
     _mm256_stream_si256(reinterpret_cast<__m256i*>(p), _mm512_cvtepi32_epi16(v));
 }
+// bfloat16 to float in one permute: each 16-bit pattern moved to the top
+// of its 32-bit lane, zeros below (vpmovzxwd and a shift take two
+// instructions, the shift on the pipe that the kernels' additions load).
+#define NONLIN_HAS_BF16_LOAD 1
+inline vfloat bf16_load(const uint16_t* p) {
+    // Word j of the result takes word j / 2 of the 16 loaded; the mask
+    // zeroes the even (low) words.
+    const __m512i top = _mm512_srli_epi16(
+        _mm512_set_epi32(0x001f001e, 0x001d001c, 0x001b001a, 0x00190018, 0x00170016, 0x00150014,
+                         0x00130012, 0x00110010, 0x000f000e, 0x000d000c, 0x000b000a, 0x00090008,
+                         0x00070006, 0x00050004, 0x00030002, 0x00010000),
+        1);
+    const __m256i h = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+    return _mm512_castsi512_ps(
+        _mm512_maskz_permutexvar_epi16(0xaaaaaaaau, top, _mm512_castsi256_si512(h)));
+}
 // F16C's AVX-512 forms: binary16 conversions in hardware, rounding to
 // nearest even, subnormals kept.
 #define NONLIN_HAS_HW_F16 1
