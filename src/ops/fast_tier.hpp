@@ -237,18 +237,20 @@ struct fast_gelu_op : gelu_op {
     }
 };
 
-// hardswish = x relu6(x + 3) / 6 in three roundings and a product by 1/6
-// carried in two floats (1/6 rounded to a float alone would add 0.76 u):
-// at most 2.5 ulp with FMA, 3 without. The strict op carries x (x + 3)
-// exactly and corrects its quotient, in 27 instructions a vector on
-// avx512. The ends are the strict op's selects: x itself from 3 on (6x / 6
-// would round, or overflow), +0 up to -3.
+// hardswish = x relu6(x + 3) / 6 as x' s, x' = max(x, -3) and s =
+// min(x' + 3, 6) times 1/6 rounded to a float, in five operations: the
+// sum (exact from x = -3 to -1.5), the float 1/6 (0.5 u), s and the
+// product each round once, at most 2 u. The ends need no select: from
+// x = 3 on s is 6 times 1/6 rounded, exactly 1, so the result is x itself
+// (+inf included); up to -3 it is -3 times 0, plus +0 in the fused
+// multiply-add (-0 + +0 = +0). The strict op carries x (x + 3) exactly and
+// corrects its quotient, in 27 instructions a vector on avx512.
 struct fast_hardswish_op : hardswish_op {
     using hardswish_op::hardswish_op;
     static vfloat forward(vfloat x) {
-        const vfloat p = x * (x + splat(3.0f));
-        const vfloat y = fmadd(p, splat(0x1.555556p-3f), p * splat(-0x1.555556p-28f));
-        return select(x <= splat(-3.0f), splat(0.0f), select(x >= splat(3.0f), x, y));
+        const vfloat xc = max(x, splat(-3.0f));
+        const vfloat s = min(xc + splat(3.0f), splat(6.0f)) * splat(1.0f / 6.0f);
+        return fmadd(xc, s, splat(0.0f));
     }
 };
 

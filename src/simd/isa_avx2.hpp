@@ -10,6 +10,7 @@ constexpr bool kHasFma = true;
 inline vfloat fmadd(vfloat a, vfloat b, vfloat c) { return _mm256_fmadd_ps(a, b, c); }
 inline vdouble fmadd(vdouble a, vdouble b, vdouble c) { return _mm256_fmadd_pd(a, b, c); }
 inline vfloat max(vfloat a, vfloat b) { return _mm256_max_ps(b, a); }
+inline vfloat min(vfloat a, vfloat b) { return _mm256_min_ps(b, a); }
 inline vfloat clamp(vfloat x, vfloat lo, vfloat hi) {
     return _mm256_min_ps(hi, _mm256_max_ps(lo, x));
 }

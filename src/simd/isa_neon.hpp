@@ -19,6 +19,7 @@ inline vdouble fmadd(vdouble a, vdouble b, vdouble c) { return vfmaq_f64(c, a, b
 // FMAX would return NaN for either, FMAXNM drop both; softmax's max pass
 // drops NaN inputs (ops/softmax_parts.hpp) on every ISA alike.
 inline vfloat max(vfloat a, vfloat b) { return vbslq_f32(vcgtq_f32(b, a), b, a); }
+inline vfloat min(vfloat a, vfloat b) { return vbslq_f32(vcltq_f32(b, a), b, a); }
 // FMAX and FMIN return NaN for a NaN operand: NaN x stays NaN.
 inline vfloat clamp(vfloat x, vfloat lo, vfloat hi) { return vminq_f32(hi, vmaxq_f32(lo, x)); }
 inline vdouble widen_lo(vfloat v) { return vcvt_f64_f32(vget_low_f32(v)); }

@@ -41,6 +41,7 @@ inline bool all(vmask m) { return m; }
 inline bool is_nan(vfloat v) { return v != v; }
 inline vfloat abs(vfloat v) { return __builtin_fabsf(v); }
 inline vfloat max(vfloat a, vfloat b) { return a > b ? a : b; }
+inline vfloat min(vfloat a, vfloat b) { return a < b ? a : b; }
 inline vfloat clamp(vfloat x, vfloat lo, vfloat hi) { return x < lo ? lo : (x > hi ? hi : x); }
 inline vint as_int(vfloat v) {
     vint i;

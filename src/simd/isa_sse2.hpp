@@ -9,6 +9,7 @@ inline vfloat fmadd(vfloat a, vfloat b, vfloat c) { return a * b + c; }
 inline vdouble fmadd(vdouble a, vdouble b, vdouble c) { return a * b + c; }
 // maxps returns its second operand when either is NaN: NaN x survives.
 inline vfloat max(vfloat a, vfloat b) { return _mm_max_ps(b, a); }
+inline vfloat min(vfloat a, vfloat b) { return _mm_min_ps(b, a); }
 inline vfloat clamp(vfloat x, vfloat lo, vfloat hi) { return _mm_min_ps(hi, _mm_max_ps(lo, x)); }
 inline vdouble widen_lo(vfloat v) { return _mm_cvtps_pd(v); }
 inline vdouble widen_hi(vfloat v) { return _mm_cvtps_pd(_mm_movehl_ps(v, v)); }
