@@ -159,16 +159,23 @@ inline vfloat fast_exp_negated(vfloat x) { return fast_exp(-x); }
 // exp, 1 + exp and the quotient each round: about 3 u.
 inline vfloat fast_sigmoid(vfloat x) { return splat(1.0f) / (splat(1.0f) + fast_exp_negated(x)); }
 
-// expm1(z) for z <= 0 (NaN passes): 2^n (1 + q) - 1 = 2^n q + (2^n - 1),
-// q = expm1(r) from the polynomial without its constant term, 2^n - 1
-// exact for n >= -24 (below, expm1 rounds to -1 anyway), one fused
-// rounding; |r| <= ln2/2 keeps 2^n q from cancelling more than a factor
-// 2 against 2^n - 1.
+// expm1(z) for z <= 0: 2^n (1 + q) - 1 = 2^n q + (2^n - 1), q = expm1(r)
+// from the polynomial without its constant term, 2^n - 1 exact for
+// n >= -24 (below, expm1 rounds to -1 anyway), one fused rounding;
+// |r| <= ln2/2 keeps 2^n q from cancelling more than a factor 2 against
+// 2^n - 1. 2^n is built from the biased shifter's bits (n >= -58 after
+// the clamp at -40), one operation where vscalefps takes two cycles of the
+// adder. The elementwise ops call it on every lane and select the lanes of
+// z <= 0: a positive z gives no meaningful result, and a NaN z none that
+// the driver keeps (its NaN rule returns the input).
 inline vfloat fast_expm1_nonpositive(vfloat z) {
-    vfloat n;
-    // clamp, unlike max, passes a NaN on every ISA.
-    const vfloat q = expm1_reduced(reduce_ln2(clamp(z, splat(-40.0f), splat(0.0f)), &n));
-    const vfloat s = scale_pow2(splat(1.0f), n);
+    using K = exp_constants;
+    using S = pow2_shifter;
+    const vfloat zc = max(z, splat(-40.0f));
+    const vfloat t = fmadd(zc, splat(K::log2e), splat(S::biased));
+    const vfloat n = t - splat(S::biased);
+    const vfloat q = expm1_reduced(fmadd(n, splat(-K::ln2_lo), fmadd(n, splat(-K::ln2_hi), zc)));
+    const vfloat s = as_float(shift_left(as_int(t), 23));
     return fmadd(s, q, s - splat(1.0f));
 }
 
