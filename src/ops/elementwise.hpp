@@ -200,8 +200,13 @@ NONLIN_KERNEL_LOOP void map_backward(std::size_t n, const T* from, const T* dy, 
             const vfloat g = load_n(dy + i, k, 0.0f);
             const vfloat v = load_n(from + i, k, 0.0f);
             if (scales_dy<Op>::value) {
-                const vfloat r = pass_nan(v, pass_nan(g, op.backward(v, g)));
-                return infinite_dy(v, g, r,
+                const vfloat r = op.backward(v, g);
+                // One test for the usual vector (no NaN, no infinite dy);
+                // the NaN rule and the infinite dy's second pass only where
+                // a lane needs them.
+                const vmask special = is_nan(v) | !(abs(g) < splat(kInfinity));
+                if (!any(special)) return r;
+                return infinite_dy(v, g, pass_nan(v, pass_nan(g, r)),
                                    [&op](vfloat a, vfloat b) { return op.backward(a, b); });
             }
             const vfloat ag = abs(g);
