@@ -3,12 +3,15 @@
 //
 // Method: S(z) = Q(z) exp(z^2/2) (the Mills ratio over sqrt(2 pi)) is
 // smooth and slowly varying, from 0.5 at 0 to ~1/(z sqrt(2 pi)); it is
-// approximated by a degree-10 polynomial in z - centre on each of seven
-// intervals of [0, 20] (least squares on the relative error over
-// Chebyshev nodes, coefficients rounded to float one at a time with the
-// rest refitted; relative error below 1.5e-9, 0.03 ulp; the last interval
-// fitted to the asymptotic series, which converges to double precision
-// there). [15.5, 20] matters to gradients only: dy up to FLT_MAX times
+// approximated by a degree-9 polynomial in z - centre on each of seven
+// intervals of [0, 20], those where z + 2 lies in one half-binade ([2, 3),
+// [3, 4), [4, 6), ..., [16, 24) cut at 20), so that the interval is read
+// from the bits of z + 2 in three integer operations rather than found by
+// comparing z with each break. The coefficients come from
+// normal_tail_fit.py (least squares on the relative error over Chebyshev
+// nodes, rounded to float from the linear term up with the rest refitted;
+// relative error below 2.6e-9, 0.05 ulp, each interval's figure beside its
+// row). [14, 20] matters to gradients only: dy up to FLT_MAX times
 // S exp(-z^2/2) is a float down to z = 19.5. The constant term
 // is carried in two floats and the last Horner step is formed with its
 // exact error, so S comes as hi + lo. Callers multiply by exp(-z^2/2) with
@@ -25,28 +28,29 @@ namespace nonlin {
 namespace NONLIN_ISA_NS {
 namespace math {
 
-// Coefficients per interval: centre, c0 as hi + lo, then c1..c10.
+// Coefficients per interval: centre, c0 as hi + lo, then c1..c9
+// (normal_tail_fit.py prints these rows).
 constexpr int kNormalTailIntervals = 7;
-constexpr float kNormalTailBreaks[kNormalTailIntervals - 1] = {1.0f, 2.0f, 3.5f, 5.5f, 9.0f, 15.5f};
-constexpr float kNormalTailCoefficients[kNormalTailIntervals][13] = {
-    {0.5f, 0.3496188223361969f, 1.2401836002595701e-08f, -0.22413286566734314f, 0.11877620220184326f, -0.05491481348872185f, 0.022829629480838776f, -0.008701394312083721f, 0.0030807889997959137f, -0.0010156073840335011f, 0.00031648462754674256f, -0.00011089112376794219f, 3.607140024541877e-05f},  // [0, 1)
-    {1.5f, 0.20578067004680634f, -3.0622304691974023e-09f, -0.09027127921581268f, 0.03518687188625336f, -0.012497017160058022f, 0.004110398236662149f, -0.0012659707572311163f, 0.000367929955245927f, -0.00010343472240492702f, 2.941882485174574e-05f, -4.5501360546040814e-06f, -2.182377556891879e-06f},  // [1, 2)
-    {2.75f, 0.1307247281074524f, 5.999088781294404e-09f, -0.039449263364076614f, 0.011119632981717587f, -0.002956727519631386f, 0.0007471239077858627f, -0.00018058887508232147f, 4.190315667074174e-05f, -8.991171853267588e-06f, 1.8514004977987497e-06f, -6.942382810848358e-07f, 2.1133891436875274e-07f},  // [2, 3.5)
-    {4.5f, 0.08480339497327805f, -2.8635738225091245e-09f, -0.017327016219496727f, 0.003415910294279456f, -0.0006518036243505776f, 0.00012069441436324269f, -2.174497421947308e-05f, 3.816486696450738e-06f, -6.415479560928361e-07f, 1.062198506929235e-07f, -2.3447269015264283e-08f, 4.307634249300918e-09f},  // [3.5, 5.5)
-    {7.25f, 0.054034359753131866f, -3.4589889286174014e-10f, -0.0071931746788322926f, 0.00094192149117589f, -0.00012141462502768263f, 1.5416244423249736e-05f, -1.9294623143650824e-06f, 2.3815670147087076e-07f, -2.886740269048005e-08f, 3.4634928258725495e-09f, -4.607458303773626e-10f, 5.474763350998835e-11f},  // [5.5, 9)
-    {12.25f, 0.03235389664769173f, -4.783833329469189e-10f, -0.0026070524472743273f, 0.0002087523607769981f, -1.661186252022162e-05f, 1.3139109569237917e-06f, -1.0335237732306268e-07f, 8.0770297117283e-09f, -6.183585865571217e-10f, 4.789915339364903e-11f, -4.482837712149745e-12f, 3.382946050026203e-13f},  // [9, 15.5)
-    {17.75f, 0.022404953837394714f, -7.127996526357094e-10f, -0.0012543624034151435f, 7.000990444794297e-05f, -3.8955909076321404e-06f, 2.1610686928852374e-07f, -1.1910846531293373e-08f, 6.545612940556111e-10f, -4.58246600387735e-11f, 3.0386830204842674e-12f, 6.641650662601861e-13f, -7.906278035691924e-14f},  // [15.5, 20]
+constexpr int kNormalTailTerms = 12;
+constexpr float kNormalTailCoefficients[kNormalTailIntervals][kNormalTailTerms] = {
+    {0.5f, 0.3496188223361969f, 1.24858967609498e-08f, -0.22413286566734314f, 0.11877618730068207f, -0.054914820939302444f, 0.022830087691545486f, -0.008701245300471783f, 0.003075759159401059f, -0.0010165177518501878f, 0.00033920558053068817f, -0.00010914809536188841f},  // [0, 1): 6.46e-10
+    {1.5f, 0.20578067004680634f, -3.0572806508644135e-09f, -0.09027127921581268f, 0.03518687188625336f, -0.012497017160058022f, 0.004110385663807392f, -0.0012659719213843346f, 0.0003681472153402865f, -0.00010342284804210067f, 2.8205884518683888e-05f, -4.579404503601836e-06f},  // [1, 2): 2.42e-10
+    {3.0f, 0.12151394784450531f, 6.425130982812277e-10f, -0.03440043702721596f, 0.009156315587460995f, -0.00231047417037189f, 0.000556255632545799f, -0.00012842362048104405f, 2.8397545975167304e-05f, -6.042927452654112e-06f, 1.4038957942830166e-06f, -3.0222855684769456e-07f},  // [2, 4): 2.57e-09
+    {5.0f, 0.0769193023443222f, 2.6349138426695617e-09f, -0.01434575580060482f, 0.002595263533294201f, -0.0004564764385577291f, 7.821813778718933e-05f, -1.308660375798354e-05f, 2.134397618647199e-06f, -3.3223221862499486e-07f, 5.6762591071901625e-08f, -1.2421020656461224e-08f},  // [4, 6): 4.96e-10
+    {8.0f, 0.04912254586815834f, 3.884620680683071e-10f, -0.00596191082149744f, 0.0007136297645047307f, -8.428913133684546e-05f, 9.829761438595597e-06f, -1.1322625823595445e-06f, 1.2807642235657113e-07f, -1.436212659911007e-08f, 1.8194418194283912e-09f, -2.0440490966500136e-10f},  // [6, 10): 1.44e-09
+    {12.0f, 0.03301897272467613f, -1.6468427732618807e-09f, -0.0027146274223923683f, 0.00022172067838255316f, -1.7993192159337923e-05f, 1.4509920447380864e-06f, -1.161903071533743e-07f, 9.248513954673854e-09f, -7.602474760837197e-10f, 6.150317061193178e-11f, -1.9535291353317552e-12f},  // [10, 14): 4.30e-10
+    {17.0f, 0.023386821150779724f, -8.653833205585215e-10f, -0.0013663355493918061f, 7.955790351843461e-05f, -4.617046670318814e-06f, 2.6706683797783626e-07f, -1.5394805430446468e-08f, 8.832118369994646e-10f, -5.0951548535849156e-11f, 3.1083759698125046e-12f, -1.6062129924721003e-13f},  // [14, 20): 1.60e-10
 };
 
-// The same table by coefficient, eight entries each (the last two unused),
-// for one table lookup per coefficient (lookup8).
+// The same table by coefficient, eight entries each (the last a copy of the
+// sixth: a NaN z reads it), for one table lookup per coefficient (lookup8).
 struct normal_tail_by_coefficient {
-    float c[13][8];
+    float c[kNormalTailTerms][8];
 };
 
 constexpr normal_tail_by_coefficient normal_tail_transposed() {
     normal_tail_by_coefficient t{};
-    for (int k = 0; k < 13; ++k)
+    for (int k = 0; k < kNormalTailTerms; ++k)
         for (int i = 0; i < 8; ++i)
             t.c[k][i] = kNormalTailCoefficients[i < kNormalTailIntervals ? i : kNormalTailIntervals - 1][k];
     return t;
@@ -57,17 +61,17 @@ constexpr normal_tail_by_coefficient normal_tail_transposed() {
 inline vfloat normal_tail_scaled(vfloat z, vfloat* lo) {
     static constexpr normal_tail_by_coefficient table = normal_tail_transposed();
     const vfloat zc = clamp(z, splat(0.0f), splat(20.0f));
-    // The interval: how many breaks lie at or below zc (a NaN z gives 0).
-    vfloat count = splat(0.0f);
-    for (float b : kNormalTailBreaks) count = count + select(zc >= splat(b), splat(1.0f), splat(0.0f));
-    const vint interval = to_int(count);
-    vfloat c[13];
-    for (int k = 0; k < 13; ++k) c[k] = lookup8(table.c[k], kNormalTailIntervals, interval);
+    // The half-binade of zc + 2 in [2, 24): exponent and first fraction bit,
+    // 256 for [2, 3). Its rounding may move a z just below a break into the
+    // interval above, which the fit covers. A NaN reads entry 7.
+    const vint interval = (shift_right(as_int(zc + splat(2.0f)), 22) - vint(256)) & vint(7);
+    vfloat c[kNormalTailTerms];
+    for (int k = 0; k < kNormalTailTerms; ++k) c[k] = lookup8(table.c[k], kNormalTailIntervals, interval);
     // Exact within a factor 2 of the centre; below 0.25 its rounding costs
     // under 0.2 ulp.
     const vfloat t = zc - c[0];
-    vfloat p = c[12];
-    for (int k = 11; k >= 3; --k) p = fmadd(p, t, c[k]);
+    vfloat p = c[kNormalTailTerms - 1];
+    for (int k = kNormalTailTerms - 2; k >= 3; --k) p = fmadd(p, t, c[k]);
     // c0 + t p, formed with its exact error.
     const vfloat q = t * p;
     const vfloat q_err = product_error(t, p, q);
