@@ -3,21 +3,20 @@
 //
 // Method: S(z) = Q(z) exp(z^2/2) (the Mills ratio over sqrt(2 pi)) is
 // smooth and slowly varying, from 0.5 at 0 to ~1/(z sqrt(2 pi)); it is
-// approximated by a degree-9 polynomial in z - centre on each of seven
-// intervals of [0, 20], those where z + 2 lies in one half-binade ([2, 3),
-// [3, 4), [4, 6), ..., [16, 24) cut at 20), so that the interval is read
-// from the bits of z + 2 in three integer operations rather than found by
-// comparing z with each break. The coefficients come from
-// normal_tail_fit.py (least squares on the relative error over Chebyshev
-// nodes, rounded to float from the linear term up with the rest refitted;
-// relative error below 2.6e-9, 0.05 ulp, each interval's figure beside its
-// row). [14, 20] matters to gradients only: dy up to FLT_MAX times
-// S exp(-z^2/2) is a float down to z = 19.5. The constant term
-// is carried in two floats and the last Horner step is formed with its
-// exact error, so S comes as hi + lo. Callers multiply by exp(-z^2/2) with
-// times_exp, the square carried exactly: Q is never formed where it would
-// be subnormal, so x * Q(|x|) (gelu) is correct down to its own underflow,
-// and there is no cancellation anywhere (no 1 - erf).
+// approximated by a polynomial in z - centre (degree 9; the fast tier's,
+// degree 8) on each of seven intervals of [0, 20], those where z + 2 lies
+// in one half-binade ([2, 3), [3, 4), [4, 6), ..., [16, 24) cut at 20),
+// so that the interval is read from the bits of z + 2 in three integer
+// operations rather than found by comparing z with each break. The
+// coefficients come from normal_tail_fit.py (least squares on the relative
+// error over Chebyshev nodes, rounded to float from the linear term up with
+// the rest refitted; relative error below 2.6e-9, 0.05 ulp, and 1e-8 for
+// degree 8). [14, 20] matters to gradients only: dy up to FLT_MAX times
+// S exp(-z^2/2) is a float down to z = 19.5. The constant term is carried
+// in two floats, so S comes as hi + lo. Callers multiply by exp(-z^2/2)
+// with times_exp, the square carried exactly: Q is never formed where it
+// would be subnormal, so x * Q(|x|) (gelu) is correct down to its own
+// underflow, and there is no cancellation anywhere (no 1 - erf).
 //
 // Measured bound: through gelu, docs/ACCURACY.md.
 #pragma once
@@ -28,8 +27,9 @@ namespace nonlin {
 namespace NONLIN_ISA_NS {
 namespace math {
 
-// Coefficients per interval: centre, c0 as hi + lo, then c1..c9
-// (normal_tail_fit.py prints these rows).
+// Coefficients per interval: centre, c0 as hi + lo, then c1..c9 (the
+// strict tier) or c1..c8 (the fast tier); normal_tail_fit.py prints these
+// rows with each interval's relative error.
 constexpr int kNormalTailIntervals = 7;
 constexpr int kNormalTailTerms = 12;
 constexpr float kNormalTailCoefficients[kNormalTailIntervals][kNormalTailTerms] = {
@@ -41,44 +41,82 @@ constexpr float kNormalTailCoefficients[kNormalTailIntervals][kNormalTailTerms] 
     {12.0f, 0.03301897272467613f, -1.6468427732618807e-09f, -0.0027146274223923683f, 0.00022172067838255316f, -1.7993192159337923e-05f, 1.4509920447380864e-06f, -1.161903071533743e-07f, 9.248513954673854e-09f, -7.602474760837197e-10f, 6.150317061193178e-11f, -1.9535291353317552e-12f},  // [10, 14): 4.30e-10
     {17.0f, 0.023386821150779724f, -8.653833205585215e-10f, -0.0013663355493918061f, 7.955790351843461e-05f, -4.617046670318814e-06f, 2.6706683797783626e-07f, -1.5394805430446468e-08f, 8.832118369994646e-10f, -5.0951548535849156e-11f, 3.1083759698125046e-12f, -1.6062129924721003e-13f},  // [14, 20): 1.60e-10
 };
-
-// The same table by coefficient, eight entries each (the last a copy of the
-// sixth: a NaN z reads it), for one table lookup per coefficient (lookup8).
-struct normal_tail_by_coefficient {
-    float c[kNormalTailTerms][8];
+constexpr int kFastNormalTailTerms = 11;
+constexpr float kFastNormalTailCoefficients[kNormalTailIntervals][kFastNormalTailTerms] = {
+    {0.5f, 0.3496188223361969f, 1.2181054387383483e-08f, -0.22413285076618195f, 0.11877622455358505f, -0.05491561070084572f, 0.02282935008406639f, -0.00868983380496502f, 0.00308046187274158f, -0.0010776558192446828f, 0.0003298166848253459f},  // [0, 1): 2.38e-09
+    {1.5f, 0.20578067004680634f, -3.0888422930530623e-09f, -0.09027127921581268f, 0.035186875611543655f, -0.01249703485518694f, 0.004110315348953009f, -0.0012656006729230285f, 0.00036858144449070096f, -0.00010576273780316114f, 2.7357906219549477e-05f},  // [1, 2): 3.28e-10
+    {3.0f, 0.12151394784450531f, 3.0694752295445937e-10f, -0.03440042585134506f, 0.009156325832009315f, -0.002310618292540312f, 0.0005562047008424997f, -0.00012791040353477f, 2.8478982130764052e-05f, -6.724229479004862e-06f, 1.3631580486617167e-06f},  // [2, 4): 9.65e-09
+    {5.0f, 0.0769193023443222f, 2.630419437821274e-09f, -0.014345754869282246f, 0.002595263533294201f, -0.00045648522791452706f, 7.821823965059593e-05f, -1.3060557648714166e-05f, 2.134180476787151e-06f, -3.628163369739923e-07f, 5.688346860210913e-08f},  // [4, 6): 1.15e-09
+    {8.0f, 0.04912254586815834f, 2.9320246230923885e-10f, -0.005961908958852291f, 0.0007136305212043226f, -8.429526496911421e-05f, 9.828810107137542e-06f, -1.1267524087088532e-06f, 1.2845877961353835e-07f, -1.619976686129121e-08f, 1.771472857292622e-09f},  // [6, 10): 8.84e-09
+    {12.0f, 0.03301897272467613f, -1.6485928178155973e-09f, -0.0027146274223923683f, 0.0002217206929344684f, -1.7993224901147187e-05f, 1.4509744232782396e-06f, -1.1614853434593897e-07f, 9.25539822560495e-09f, -7.764155984801846e-10f, 6.06569863781381e-11f},  // [10, 14): 3.81e-10
+    {17.0f, 0.023386821150779724f, -8.657826677804792e-10f, -0.0013663355493918061f, 7.955791079439223e-05f, -4.6170766836439725e-06f, 2.6706194944381423e-07f, -1.5377613848954752e-08f, 8.841543608362201e-10f, -5.3928580351358946e-11f, 3.0535604426951135e-12f},  // [14, 20): 8.39e-10
 };
 
-constexpr normal_tail_by_coefficient normal_tail_transposed() {
-    normal_tail_by_coefficient t{};
-    for (int k = 0; k < kNormalTailTerms; ++k)
-        for (int i = 0; i < 8; ++i)
-            t.c[k][i] = kNormalTailCoefficients[i < kNormalTailIntervals ? i : kNormalTailIntervals - 1][k];
+// A table by coefficient, eight entries each (the last a copy of the
+// seventh: a NaN z reads it), for one table lookup per coefficient (lookup8).
+template <int Terms>
+struct normal_tail_table {
+    float c[Terms][8];
+};
+
+template <int Terms>
+constexpr normal_tail_table<Terms> by_coefficient(
+    const float (&rows)[kNormalTailIntervals][Terms]) {
+    normal_tail_table<Terms> t{};
+    for (int k = 0; k < Terms; ++k)
+        for (int i = 0; i < 8; ++i) t.c[k][i] = rows[i < kNormalTailIntervals ? i : kNormalTailIntervals - 1][k];
     return t;
 }
 
-// S(z) for z >= 0 as hi + lo (z is clamped to 20, where every caller's
-// result has underflowed). NaN stays NaN.
-inline vfloat normal_tail_scaled(vfloat z, vfloat* lo) {
-    static constexpr normal_tail_by_coefficient table = normal_tail_transposed();
+// z's interval: its coefficients into c (Terms of them), and t = z - centre
+// returned (z clamped to [0, 20], where every caller's result has
+// underflowed; NaN stays NaN).
+template <int Terms>
+inline vfloat normal_tail_reduce(vfloat z, const normal_tail_table<Terms>& table, vfloat* c) {
     const vfloat zc = clamp(z, splat(0.0f), splat(20.0f));
     // The half-binade of zc + 2 in [2, 24): exponent and first fraction bit,
     // 256 for [2, 3). Its rounding may move a z just below a break into the
     // interval above, which the fit covers. A NaN reads entry 7.
     const vint interval = (shift_right(as_int(zc + splat(2.0f)), 22) - vint(256)) & vint(7);
-    vfloat c[kNormalTailTerms];
-    for (int k = 0; k < kNormalTailTerms; ++k) c[k] = lookup8(table.c[k], kNormalTailIntervals, interval);
+    for (int k = 0; k < Terms; ++k) c[k] = lookup8(table.c[k], kNormalTailIntervals, interval);
     // Exact within a factor 2 of the centre; below 0.25 its rounding costs
     // under 0.2 ulp.
-    const vfloat t = zc - c[0];
-    vfloat p = c[kNormalTailTerms - 1];
-    for (int k = kNormalTailTerms - 2; k >= 3; --k) p = fmadd(p, t, c[k]);
-    // c0 + t p, formed with its exact error.
+    return zc - c[0];
+}
+
+// c[last] t^(last - first) + ... + c[first], by Horner's rule.
+inline vfloat normal_tail_horner(const vfloat* c, int first, int last, vfloat t) {
+    vfloat p = c[last];
+    for (int k = last - 1; k >= first; --k) p = fmadd(p, t, c[k]);
+    return p;
+}
+
+// S(z) for z >= 0 as hi + lo, the strict tier's: c0 + t p formed with its
+// exact error.
+inline vfloat normal_tail_scaled(vfloat z, vfloat* lo) {
+    static constexpr auto table = by_coefficient(kNormalTailCoefficients);
+    vfloat c[kNormalTailTerms];
+    const vfloat t = normal_tail_reduce(z, table, c);
+    const vfloat p = normal_tail_horner(c, 3, kNormalTailTerms - 1, t);
     const vfloat q = t * p;
     const vfloat q_err = product_error(t, p, q);
     vfloat s_err;
     const vfloat s = two_sum(c[1], q, s_err);
     *lo = s_err + (q_err + c[2]);
     return s;
+}
+
+// The fast tier's S as hi + lo: degree 8 (relative error below 1e-8,
+// 0.16 ulp), and c0_hi + v, v = t p + c0_lo rounded once (|v| < c0_hi /
+// 2: Fast2Sum), so that only v's rounding, at most 0.25 ulp of S, joins the
+// fit's error: 11 lookups and 11 other operations where the strict S takes
+// 12 and 17.
+inline vfloat fast_normal_tail_scaled(vfloat z, vfloat* lo) {
+    static constexpr auto table = by_coefficient(kFastNormalTailCoefficients);
+    vfloat c[kFastNormalTailTerms];
+    const vfloat t = normal_tail_reduce(z, table, c);
+    const vfloat v = normal_tail_horner(c, 2, kFastNormalTailTerms - 1, t);
+    return fast_two_sum(c[1], v, *lo);
 }
 
 }  // namespace math

@@ -223,7 +223,7 @@ struct fast_mish_op : mish_op {
 };
 
 // gelu = x Phi(x) from q = Q(|x|) = S(|x|) exp(-x^2/2) (normal_tail.hpp),
-// the exp the fast one (the strict op's carries it in hi + lo with a
+// S the fast tier's (degree 8, its sum rounded once), the exp the fast one (the strict op's carries it in hi + lo with a
 // separate power of 2), the square still carried in two floats (an ulp of
 // x^2/2 alone is up to 10 ulp of q near |x| = 20). x >= 0: x - x q in one
 // fused rounding, S without its low part (q <= 1/2, so q's error reaches
@@ -234,7 +234,7 @@ struct fast_gelu_op : gelu_op {
     static vfloat forward(vfloat x) {
         const vfloat z = abs(x);
         vfloat s_lo, tail;
-        const vfloat s = math::normal_tail_scaled(z, &s_lo);
+        const vfloat s = math::fast_normal_tail_scaled(z, &s_lo);
         const vfloat h = half_square(z, tail);
         const vfloat e = math::fast_exp_with_tail(h, tail);
         const vfloat q = s * e;
