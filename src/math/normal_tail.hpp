@@ -68,41 +68,39 @@ constexpr normal_tail_table<Terms> by_coefficient(
     return t;
 }
 
-// z's interval: its coefficients into c (Terms of them), and t = z - centre
-// returned (z clamped to [0, 20], where every caller's result has
-// underflowed; NaN stays NaN).
+// z's interval's polynomial without its constant term, p = c1 + c2 t + ...
+// at t = z - centre (z clamped to [0, 20], where every caller's result has
+// underflowed; NaN stays NaN), and its c0 as hi + lo.
+struct normal_tail_terms {
+    vfloat t, p, c0_hi, c0_lo;
+};
+
 template <int Terms>
-inline vfloat normal_tail_reduce(vfloat z, const normal_tail_table<Terms>& table, vfloat* c) {
+inline normal_tail_terms normal_tail_terms_of(vfloat z, const normal_tail_table<Terms>& table) {
     const vfloat zc = clamp(z, splat(0.0f), splat(20.0f));
     // The half-binade of zc + 2 in [2, 24): exponent and first fraction bit,
     // 256 for [2, 3). Its rounding may move a z just below a break into the
     // interval above, which the fit covers. A NaN reads entry 7.
     const vint interval = (shift_right(as_int(zc + splat(2.0f)), 22) - vint(256)) & vint(7);
-    for (int k = 0; k < Terms; ++k) c[k] = lookup8(table.c[k], kNormalTailIntervals, interval);
+    const auto c = [&](int k) { return lookup8(table.c[k], kNormalTailIntervals, interval); };
     // Exact within a factor 2 of the centre; below 0.25 its rounding costs
     // under 0.2 ulp.
-    return zc - c[0];
-}
-
-// c[last] t^(last - first) + ... + c[first], by Horner's rule.
-inline vfloat normal_tail_horner(const vfloat* c, int first, int last, vfloat t) {
-    vfloat p = c[last];
-    for (int k = last - 1; k >= first; --k) p = fmadd(p, t, c[k]);
-    return p;
+    const vfloat t = zc - c(0);
+    vfloat p = c(Terms - 1);
+    for (int k = Terms - 2; k >= 3; --k) p = fmadd(p, t, c(k));
+    return {t, p, c(1), c(2)};
 }
 
 // S(z) for z >= 0 as hi + lo, the strict tier's: c0 + t p formed with its
 // exact error.
 inline vfloat normal_tail_scaled(vfloat z, vfloat* lo) {
     static constexpr auto table = by_coefficient(kNormalTailCoefficients);
-    vfloat c[kNormalTailTerms];
-    const vfloat t = normal_tail_reduce(z, table, c);
-    const vfloat p = normal_tail_horner(c, 3, kNormalTailTerms - 1, t);
-    const vfloat q = t * p;
-    const vfloat q_err = product_error(t, p, q);
+    const normal_tail_terms n = normal_tail_terms_of(z, table);
+    const vfloat q = n.t * n.p;
+    const vfloat q_err = product_error(n.t, n.p, q);
     vfloat s_err;
-    const vfloat s = two_sum(c[1], q, s_err);
-    *lo = s_err + (q_err + c[2]);
+    const vfloat s = two_sum(n.c0_hi, q, s_err);
+    *lo = s_err + (q_err + n.c0_lo);
     return s;
 }
 
@@ -113,10 +111,8 @@ inline vfloat normal_tail_scaled(vfloat z, vfloat* lo) {
 // 12 and 17.
 inline vfloat fast_normal_tail_scaled(vfloat z, vfloat* lo) {
     static constexpr auto table = by_coefficient(kFastNormalTailCoefficients);
-    vfloat c[kFastNormalTailTerms];
-    const vfloat t = normal_tail_reduce(z, table, c);
-    const vfloat v = normal_tail_horner(c, 2, kFastNormalTailTerms - 1, t);
-    return fast_two_sum(c[1], v, *lo);
+    const normal_tail_terms n = normal_tail_terms_of(z, table);
+    return fast_two_sum(n.c0_hi, fmadd(n.p, n.t, n.c0_lo), *lo);
 }
 
 }  // namespace math
