@@ -59,6 +59,8 @@ inline vfloat fast_exp_with_tail(vfloat x, vfloat tail) {
 struct pow2_shifter {
     static constexpr float biased = exp_constants::shifter + 127.0f;
     static constexpr float flush_below = -87.33654475f;  // ln(FLT_MIN)
+    // 2^n from t = n + biased (its low bits n + 127), for n >= -126.
+    static vfloat power_of(vfloat t) { return as_float(shift_left(as_int(t), 23)); }
 };
 
 // With `lo`, also the rounding error of that last step, s q + (s - hi)
@@ -70,7 +72,7 @@ inline vfloat fast_exp_nonpositive_core(vfloat d, vfloat tail, vfloat* lo = null
     const vfloat t = fmadd(d, splat(K::log2e), splat(S::biased));
     const vfloat n = t - splat(S::biased);
     const vfloat r = fmadd(n, splat(-K::ln2_hi), d) + fmadd(n, splat(-K::ln2_lo), tail);
-    const vfloat s = as_float(shift_left(as_int(t), 23));
+    const vfloat s = S::power_of(t);
     const vfloat q = expm1_reduced(r);
     const vfloat hi = fmadd(s, q, s);
     // d = -inf and tails that are NaN beside an infinite d end here.
@@ -175,7 +177,7 @@ inline vfloat fast_expm1_nonpositive(vfloat z) {
     const vfloat t = fmadd(zc, splat(K::log2e), splat(S::biased));
     const vfloat n = t - splat(S::biased);
     const vfloat q = expm1_reduced(fmadd(n, splat(-K::ln2_lo), fmadd(n, splat(-K::ln2_hi), zc)));
-    const vfloat s = as_float(shift_left(as_int(t), 23));
+    const vfloat s = S::power_of(t);
     return fmadd(s, q, s - splat(1.0f));
 }
 
@@ -210,7 +212,7 @@ inline vfloat fast_tanh(vfloat x) {
     p = fmadd(p, h, splat(4.0f * K::c3));
     p = fmadd(p, h, splat(2.0f * K::c2));
     const vfloat half_q = fmadd(p, h * h, h);
-    const vfloat s = as_float(shift_left(as_int(t), 23));
+    const vfloat s = S::power_of(t);
     const vfloat twice_s = as_float(as_int(s) + vint(1 << 23));
     const vfloat m = fmadd(twice_s, half_q, s - splat(1.0f));
     const vfloat y = abs(m / (splat(2.0f) + m));
