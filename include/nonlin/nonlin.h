@@ -414,8 +414,9 @@ NONLIN_API nonlin_status nonlin_gelu_tanh_backward_f32(size_t n, const float* x,
  * (near x = -14); gelu(-inf) = -0. Backward: dy (Phi(x) + x phi(x)).
  * Bound (gelu): 2 ulp. Bound (gelu_backward): 2 ulp of max(|dx|,
  * |dy| (Phi + |x| phi)) (absolute near its zero, x = -0.7518). Fast tier:
- * the same tail polynomial times the fast exp of the square (still in two
- * floats); the backward is the strict one. Fast bound (gelu): 4 ulp. */
+ * a shorter tail polynomial times the fast exp of the square (still in two
+ * floats), forward and backward. Fast bound (gelu): 4 ulp. Fast bound
+ * (gelu_backward): 4 ulp of max(|dx|, |dy| (Phi + |x| phi)). */
 NONLIN_API nonlin_status nonlin_gelu_f32(size_t n, const float* x, float* y);
 NONLIN_API nonlin_status nonlin_gelu_backward_f32(size_t n, const float* x, const float* dy,
                                                   float* dx);

@@ -247,6 +247,25 @@ struct fast_gelu_op : gelu_op {
         const vfloat pos = select(x > splat(20.0f), x, fmadd(-x, q, x));
         return select(x < splat(0.0f), neg, pos);
     }
+    // dx = dy (Phi + x phi) = dy P for x < 0 and dy - dy P for x >= 0, with
+    // P = d e, d = S - z / sqrt(2 pi) (S's two parts and the constant's,
+    // so that d is exact to half its ulp where it cancels, near x = -0.75)
+    // and e = exp(-z^2/2) the fast scaled exp: dy d e is rounded twice and
+    // then scaled (times_high), so that a huge dy or a subnormal e loses
+    // nothing. d e is at most 0.5 for x >= 0, where 1 - d e >= 1/2.
+    // The tails as the strict op's: 0 below -20, dy above 20.
+    static vfloat backward(vfloat x, vfloat dy) {
+        using K = gelu_constants;
+        const vfloat z = abs(x);
+        vfloat s_lo, tail;
+        const vfloat s = math::fast_normal_tail_scaled(z, &s_lo);
+        const vfloat h = half_square(z, tail);
+        const vfloat d = fmadd(-z, splat(K::k_hi), s) + fmadd(-z, splat(K::k_lo), s_lo);
+        const math::scaled_exp e = math::fast_scaled_exp(h, tail);
+        const vfloat p = math::times_high(dy, {e.hi * d, splat(0.0f), e.power});
+        const vfloat pos = select(x > splat(20.0f), dy, dy - p);
+        return select(x < splat(0.0f), select(x < splat(-20.0f), splat(0.0f) * dy, p), pos);
+    }
 };
 
 // hardswish = x relu6(x + 3) / 6 as x' s, x' = max(x, -3) and s =
