@@ -159,9 +159,10 @@ struct mish_op {
 };
 
 struct gelu_tanh_constants {
-    // k1 = 2 sqrt(2/pi), k3 = 0.044715 k1, each in two floats.
+    // k1 = 2 sqrt(2/pi), k3 = 0.044715 k1 and 3 k3, each in two floats.
     static constexpr float k1_hi = 1.5957691669464111f, k1_lo = -4.534068054e-08f;
     static constexpr float k3_hi = 0.07135481387376785f, k3_lo = 2.3988324660e-09f;
+    static constexpr float k3x3_hi = 0.21406444907188416f, k3x3_lo = -2.540834209696641e-10f;
 };
 
 // gelu with PyTorch's tanh approximation, 0.5 x (1 + tanh(u)) with
@@ -171,30 +172,38 @@ struct gelu_tanh_constants {
 // dx = dy * s * (1 + x w' (1 - s)), w' = k1 + 3 k3 x^2.
 struct gelu_tanh_op {
     explicit gelu_tanh_op(op_params) {}
-    // w = k1 x + k3 x^3 and u = x w' = k1 x + 3 k3 x^3, each as hi + lo.
+    // x (k1 + a x^2) as hi + lo, for x^2 = x2 + x2_lo and a = a_hi + a_lo:
+    // k = k1 + a x^2 summed with its exact error (Fast2Sum on the larger
+    // term first: both are positive), the small products added to its low
+    // part, and the product by x with its exact error: about 2^-44
+    // relative, as accurate as k1 x and k3 x^3 each formed in two parts and
+    // summed, in 14 operations (with FMA) where that took 18.
+    static vfloat times_k(vfloat x, vfloat x2, vfloat x2_lo, float a_hi, float a_lo, vfloat& lo) {
+        using K = gelu_tanh_constants;
+        const vfloat m = splat(a_hi) * x2;
+        const vfloat big = max(m, splat(K::k1_hi)), small = min(m, splat(K::k1_hi));
+        const vfloat k = big + small;
+        const vfloat k_lo = ((big - k) + small) +
+                            (product_error(splat(a_hi), x2, m) +
+                             fmadd(splat(a_hi), x2_lo, fmadd(splat(a_lo), x2, splat(K::k1_lo))));
+        const vfloat p = x * k;
+        lo = fmadd(x, k_lo, product_error(x, k, p));
+        return p;
+    }
+    // w = x (k1 + k3 x^2) and u = x w' = x (k1 + 3 k3 x^2), each as hi + lo.
     static vfloat w_of(vfloat x, vfloat& w_lo, vfloat* u = nullptr, vfloat* u_lo = nullptr) {
         using K = gelu_tanh_constants;
         const vfloat x2 = x * x;
         const vfloat x2_lo = product_error(x, x, x2);
-        const vfloat x3 = x2 * x;
-        const vfloat x3_lo = product_error(x2, x, x3) + x2_lo * x;
-        const vfloat p3 = splat(K::k3_hi) * x3;
-        const vfloat p3_lo =
-            product_error(splat(K::k3_hi), x3, p3) + (splat(K::k3_lo) * x3 + splat(K::k3_hi) * x3_lo);
-        const vfloat p1 = splat(K::k1_hi) * x;
-        const vfloat p1_lo = product_error(splat(K::k1_hi), x, p1) + splat(K::k1_lo) * x;
-        vfloat e;
-        const vfloat w = two_sum(p1, p3, e);
         // Beyond |x| = 1000 the low part does not matter (and its
         // products may overflow).
         const vmask moderate = abs(x) < splat(1000.0f);
-        w_lo = select(moderate, e + (p1_lo + p3_lo), splat(0.0f));
+        vfloat lo;
+        const vfloat w = times_k(x, x2, x2_lo, K::k3_hi, K::k3_lo, lo);
+        w_lo = select(moderate, lo, splat(0.0f));
         if (u) {
-            const vfloat t3 = splat(3.0f) * p3;
-            const vfloat t3_lo = product_error(splat(3.0f), p3, t3) + splat(3.0f) * p3_lo;
-            vfloat f;
-            *u = two_sum(p1, t3, f);
-            *u_lo = select(moderate, f + (p1_lo + t3_lo), splat(0.0f));
+            *u = times_k(x, x2, x2_lo, K::k3x3_hi, K::k3x3_lo, lo);
+            *u_lo = select(moderate, lo, splat(0.0f));
         }
         return w;
     }
