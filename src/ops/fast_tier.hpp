@@ -223,12 +223,12 @@ struct fast_mish_op : mish_op {
 };
 
 // gelu = x Phi(x) from q = Q(|x|) = S(|x|) exp(-x^2/2) (normal_tail.hpp),
-// S the fast tier's (degree 8, its sum rounded once), the exp the fast one (the strict op's carries it in hi + lo with a
-// separate power of 2), the square still carried in two floats (an ulp of
-// x^2/2 alone is up to 10 ulp of q near |x| = 20). x >= 0: x - x q in one
-// fused rounding, S without its low part (q <= 1/2, so q's error reaches
-// it at most once). The tails as the strict op's: -0 below -20, x above
-// 20.
+// S the fast tier's (degree 8, its sum rounded once), the exp the fast one
+// (the strict op's carries it in hi + lo with a separate power of 2), the
+// square still carried in two floats (an ulp of x^2/2 alone is up to 10
+// ulp of q near |x| = 20). x >= 0: x - x q in one fused rounding, S
+// without its low part (q <= 1/2, so q's error reaches it at most once).
+// The tails as the strict op's: -0 below -20, x above 20.
 struct fast_gelu_op : gelu_op {
     using gelu_op::gelu_op;
     static vfloat forward(vfloat x) {
