@@ -232,17 +232,14 @@ struct fast_mish_op : mish_op {
 struct fast_gelu_op : gelu_op {
     using gelu_op::gelu_op;
     static vfloat forward(vfloat x) {
-        const vfloat z = abs(x);
-        vfloat s_lo, tail;
-        const vfloat s = math::fast_normal_tail_scaled(z, &s_lo);
-        const vfloat h = half_square(z, tail);
-        const vfloat e = math::fast_exp_with_tail(h, tail);
-        const vfloat q = s * e;
+        const parts t = parts_of<true>(x);
+        const vfloat e = math::fast_exp_with_tail(t.h, t.tail);
+        const vfloat q = t.s * e;
         // x < 0: (x S) e with x S carried as m + m_lo, rounded once with e,
         // so only e's error remains (and s e alone would turn subnormal
         // about 3 binades above x s e).
-        const vfloat m = x * s;
-        const vfloat m_lo = product_error(x, s, m) + x * s_lo;
+        const vfloat m = x * t.s;
+        const vfloat m_lo = product_error(x, t.s, m) + x * t.s_lo;
         const vfloat neg = select(x < splat(-20.0f), splat(-0.0f), fmadd(m, e, m_lo * e));
         const vfloat pos = select(x > splat(20.0f), x, fmadd(-x, q, x));
         return select(x < splat(0.0f), neg, pos);
@@ -256,12 +253,9 @@ struct fast_gelu_op : gelu_op {
     // The tails as the strict op's: 0 below -20, dy above 20.
     static vfloat backward(vfloat x, vfloat dy) {
         using K = gelu_constants;
-        const vfloat z = abs(x);
-        vfloat s_lo, tail;
-        const vfloat s = math::fast_normal_tail_scaled(z, &s_lo);
-        const vfloat h = half_square(z, tail);
-        const vfloat d = fmadd(-z, splat(K::k_hi), s) + fmadd(-z, splat(K::k_lo), s_lo);
-        const math::scaled_exp e = math::fast_scaled_exp(h, tail);
+        const parts t = parts_of<true>(x);
+        const vfloat d = fmadd(-t.z, splat(K::k_hi), t.s) + fmadd(-t.z, splat(K::k_lo), t.s_lo);
+        const math::scaled_exp e = math::fast_scaled_exp(t.h, t.tail);
         const vfloat p = math::times_high(dy, {e.hi * d, splat(0.0f), e.power});
         const vfloat pos = select(x > splat(20.0f), dy, dy - p);
         return select(x < splat(0.0f), select(x < splat(-20.0f), splat(0.0f) * dy, p), pos);

@@ -30,15 +30,29 @@ struct gelu_op {
         tail = select(z < splat(1e15f), splat(-0.5f) * product_error(z, z, sq), splat(0.0f));
         return splat(-0.5f) * sq;
     }
+    // What every gelu kernel starts from: z = |x|, S(z) as s + s_lo from
+    // the tier's tail polynomial, and -z^2/2 as h + tail.
+    struct parts {
+        vfloat z, s, s_lo, h, tail;
+    };
+    template <bool Fast = false>
+    static parts parts_of(vfloat x) {
+        parts g;
+        g.z = abs(x);
+        if constexpr (Fast) {
+            g.s = math::fast_normal_tail_scaled(g.z, &g.s_lo);
+        } else {
+            g.s = math::normal_tail_scaled(g.z, &g.s_lo);
+        }
+        g.h = half_square(g.z, g.tail);
+        return g;
+    }
     static vfloat forward(vfloat x) {
-        const vfloat z = abs(x);
-        vfloat s_lo, tail;
-        const vfloat s = math::normal_tail_scaled(z, &s_lo);
-        const vfloat h = half_square(z, tail);
-        const vfloat m = x * s;
-        const math::scaled_exp e = math::scaled_exp_of(h, tail);
-        const vfloat neg = math::times(m, product_error(x, s, m) + x * s_lo, e);
-        const vfloat q = math::times(s, s_lo, e);
+        const parts t = parts_of(x);
+        const vfloat m = x * t.s;
+        const math::scaled_exp e = math::scaled_exp_of(t.h, t.tail);
+        const vfloat neg = math::times(m, product_error(x, t.s, m) + x * t.s_lo, e);
+        const vfloat q = math::times(t.s, t.s_lo, e);
         vfloat u_lo;
         const vfloat u = one_minus(q, u_lo);
         // Beyond |x| = 20 gelu is x or -0 (and the low parts could overflow
@@ -48,16 +62,13 @@ struct gelu_op {
     }
     static vfloat backward(vfloat x, vfloat dy) {
         using K = gelu_constants;
-        const vfloat z = abs(x);
-        vfloat s_lo, tail;
-        const vfloat s = math::normal_tail_scaled(z, &s_lo);
-        const vfloat h = half_square(z, tail);
-        const vfloat zk = z * splat(K::k_hi);
-        const vfloat zk_lo = product_error(z, splat(K::k_hi), zk) + z * splat(K::k_lo);
+        const parts t = parts_of(x);
+        const vfloat zk = t.z * splat(K::k_hi);
+        const vfloat zk_lo = product_error(t.z, splat(K::k_hi), zk) + t.z * splat(K::k_lo);
         vfloat d_err;
-        const vfloat d = two_sum(s, -zk, d_err);
-        const vfloat d_lo = d_err + (s_lo - zk_lo);
-        const math::scaled_exp f = math::scaled_exp_of(h, tail);
+        const vfloat d = two_sum(t.s, -zk, d_err);
+        const vfloat d_lo = d_err + (t.s_lo - zk_lo);
+        const math::scaled_exp f = math::scaled_exp_of(t.h, t.tail);
         const vfloat neg = math::times(dy, splat(0.0f), math::times_factor(f, d, d_lo));
         const vfloat e = math::times(d, d_lo, f);
         vfloat g_lo;
