@@ -32,6 +32,7 @@ struct masked_terms {
     const uint8_t* mask;
     vfloat scale;
     static constexpr bool float_pairs = false;
+    static constexpr bool low_parts = false;
 
     template <class T>
     vfloat load(const T* x, std::size_t off, std::size_t k) const {

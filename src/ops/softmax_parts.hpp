@@ -107,7 +107,7 @@ template <class T, class Exps = strict_exps>
 void log_softmax_apply(std::size_t n, const T* x, T* y, row_stats st) {
     const vfloat m = splat(st.max), log_sum = splat(static_cast<float>(log_of_sum(st)));
     contiguous_row{n}.for_each([&](std::size_t off, std::size_t k) {
-        store_n(y + off, k, Exps::log_output(load_n(x + off, k, 0.0f), m, log_sum));
+        store_n(y + off, k, log_output(load_n(x + off, k, 0.0f), m, log_sum));
     });
 }
 

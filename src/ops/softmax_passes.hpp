@@ -57,12 +57,14 @@ inline vfloat exp_shifted(vfloat x, vfloat m) {
     return math::exp_with_tail(d, err);
 }
 
-// (x - m) - c with the subtraction's rounding error kept: log_softmax output.
-inline vfloat log_shifted(vfloat x, vfloat m, vfloat c) {
-    vfloat err;
-    const vfloat d = two_diff(x, m, err);
-    return d + (err - c);
-}
+// The log_softmax output (x - m) - c, c = log(sum) >= 0, in both tiers:
+// |x - m| <= |y| and c <= |y|, so the two roundings cost at most an ulp of y
+// together, and c's own error (half an ulp of c and the sum's relative
+// error, below 1 u: at most 1.5 ulp of max(|y|, 1) in the strict tier)
+// brings the whole to 2.5 ulp, within the strict bound of 4. At a row's
+// maximum x - m = 0 and y = -c exactly. Keeping the difference's rounding
+// error took six more operations for half an ulp.
+inline vfloat log_output(vfloat x, vfloat m, vfloat c) { return (x - m) - c; }
 
 // Per-lane double accumulator for kWidth float lanes.
 struct lane_sum {
@@ -170,7 +172,17 @@ struct strided_columns {
 // one more pass), so that the log-probability at the maximum is
 // relatively accurate. The fast tier's sum is not accurate enough for that
 // in any row, and its bound is absolute (of max(|y|, 1)): it takes log(sum).
-// log_output(x, m, c) = x - m - c, the log_softmax output.
+//
+// sum_low: the strict tier's long rows sum each term as two floats,
+// sum_parts(x, m, &lo) = hi + lo (math::fast_exp_difference: within
+// 0.8 u, terms below FLT_MIN dropped), hi into the double sum and lo into a
+// float one (its rounding errors are 2^-24 of lo's, so 2^-40 of the sum
+// for a block of 2048): about 20 operations where sum_term's takes 36. Its
+// relative error below 1 u makes log(sum) within 1 u of the row's largest
+// |y| at most, and at a unique maximum (y = -log(sum)) relatively within
+// 1 u too (the error is that of the rest, sum - 1, and rest / (sum log(sum))
+// <= 1): 1.5 ulp with c's rounding, within the bound of 2. A confident
+// row's rest and the short rows keep sum_term (exp to 1 ulp).
 //
 // fast_backward: the backward kernels' outputs in float from the same exact
 // (double) sums, without the strict tier's exact differences, and
@@ -183,39 +195,44 @@ struct strict_exps {
     static constexpr bool float_pairs = false;
     static constexpr bool keeps_rest = true;
     static constexpr bool fast_backward = false;
+    static constexpr bool sum_low = true;
     static vfloat sum_term(vfloat x, vfloat m) { return exp_shifted(x, m); }
+    static vfloat sum_parts(vfloat x, vfloat m, vfloat* lo) {
+        return math::fast_exp_difference(x, m, lo);
+    }
     static vfloat output_term(vfloat x, vfloat m) { return math::exp_difference(x, m); }
-    static vfloat log_output(vfloat x, vfloat m, vfloat c) { return log_shifted(x, m, c); }
 };
 
 struct fast_exps {
     static constexpr bool float_pairs = true;
     static constexpr bool keeps_rest = false;
     static constexpr bool fast_backward = true;
+    static constexpr bool sum_low = false;
     static vfloat sum_term(vfloat x, vfloat m) { return math::fast_exp_nonpositive(x - m); }
     static vfloat output_term(vfloat x, vfloat m) { return math::fast_exp_difference(x, m); }
-    // (x - m) - c, c = log(sum) >= 0: |x - m| <= |y|, so the two roundings
-    // cost at most an ulp of y together, where log_shifted's exact
-    // difference costs six more operations for half of that.
-    static vfloat log_output(vfloat x, vfloat m, vfloat c) { return (x - m) - c; }
 };
 
 // How a row's elements enter the passes: plain_terms reads x as it is;
 // the masked softmax (masked_softmax.hpp) reads masked entries as -inf and
 // scales x - max. Padding lanes read -inf.
+// low_parts: exp_sum_pass sums exp_parts (hi, and lo into a float sum)
+// instead of exp.
 template <class Exps = strict_exps>
 struct plain_terms {
     static constexpr bool float_pairs = Exps::float_pairs;
+    static constexpr bool low_parts = Exps::sum_low;
     template <class T>
     vfloat load(const T* x, std::size_t off, std::size_t k) const {
         return load_n(x + off, k, kNegInf);
     }
     vfloat exp(vfloat v, vfloat m) const { return Exps::sum_term(v, m); }
+    vfloat exp_parts(vfloat v, vfloat m, vfloat* lo) const { return Exps::sum_parts(v, m, lo); }
 };
 
 // The terms of a softmax output: x as it is, exp by output_term.
 template <class Exps = strict_exps>
 struct softmax_output_terms : plain_terms<Exps> {
+    static constexpr bool low_parts = false;
     vfloat exp(vfloat v, vfloat m) const { return Exps::output_term(v, m); }
 };
 
@@ -262,17 +279,36 @@ vfloat nan_flags(const Traversal& t, const T* x, const Terms& terms = Terms{}) {
     return seen;
 }
 
+// exp(v - m) for a sum: its terms' low parts (Terms::low_parts) are added
+// to `low`. Always inlined: called out of line, as GCC chose to, it kept
+// `low` and the row's sums in memory and reloaded its constants on every
+// vector (the strict log_softmax's sum ran 1.7x slower).
+template <class Terms>
+[[gnu::always_inline]] inline vfloat sum_term(const Terms& terms, vfloat v, vfloat m, vfloat& low) {
+    if constexpr (Terms::low_parts) {
+        vfloat lo;
+        const vfloat e = terms.exp_parts(v, m, &lo);
+        low = low + lo;
+        return e;
+    } else {
+        return terms.exp(v, m);
+    }
+}
+
 // Sum of exp(x - m); with Store, each term is written to y (y may be x).
 template <bool Store, class Traversal, class T, class Terms = plain_terms<>>
 lane_sum exp_sum_pass(const Traversal& t, const T* x, vfloat m, float* y,
                       const Terms& terms = Terms{}) {
+    static_assert(!(Store && Terms::low_parts), "stored terms are rounded once");
     lane_sum s;
+    vfloat low = splat(0.0f);
     t.for_each([&](std::size_t off, std::size_t k) {
         // Padding lanes hold -inf: their term is exactly 0.
-        const vfloat e = terms.exp(terms.load(x, off, k), m);
+        const vfloat e = sum_term(terms, terms.load(x, off, k), m, low);
         if (Store) store_n(y + off, k, e);
         s.add(e);
     });
+    if (Terms::low_parts) s.add(low);
     return s;
 }
 
@@ -281,11 +317,13 @@ lane_sum exp_sum_pass(const Traversal& t, const T* x, vfloat m, float* y,
 template <bool Store, class T, class Terms = plain_terms<>>
 lane_sum exp_sum_pass(const contiguous_row& t, const T* x, vfloat m, float* y,
                       const Terms& terms = Terms{}) {
+    static_assert(!(Store && Terms::low_parts), "stored terms are rounded once");
     lane_sum s;
+    vfloat low = splat(0.0f);
     std::size_t i = 0;
     for (; i + 2 * kWidth <= t.n; i += 2 * kWidth) {
-        const vfloat e0 = terms.exp(terms.load(x, i, kWidth), m);
-        const vfloat e1 = terms.exp(terms.load(x, i + kWidth, kWidth), m);
+        const vfloat e0 = sum_term(terms, terms.load(x, i, kWidth), m, low);
+        const vfloat e1 = sum_term(terms, terms.load(x, i + kWidth, kWidth), m, low);
         if (Store) {
             store(y + i, e0);
             store(y + i + kWidth, e1);
@@ -299,10 +337,11 @@ lane_sum exp_sum_pass(const contiguous_row& t, const T* x, vfloat m, float* y,
     }
     for (; i < t.n; i += kWidth) {
         const std::size_t k = t.n - i < kWidth ? t.n - i : kWidth;
-        const vfloat e = terms.exp(terms.load(x, i, k), m);
+        const vfloat e = sum_term(terms, terms.load(x, i, k), m, low);
         if (Store) store_n(y + i, k, e);
         s.add(e);
     }
+    if (Terms::low_parts) s.add(low);
     return s;
 }
 
