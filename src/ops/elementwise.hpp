@@ -90,7 +90,11 @@ void map_driver(std::size_t n, Out* out, Compute&& compute, const Inputs*... inp
 // results would depend on operand order, which the compiler may choose
 // differently in each loop of the driver (and so with n and the thread
 // count); some formulas would not give NaN at all (relu's gradient).
+#ifdef NONLIN_HAS_NAN_FIXUP
+inline vfloat pass_nan(vfloat in, vfloat result) { return nan_fixup(in, result); }
+#else
 inline vfloat pass_nan(vfloat in, vfloat result) { return select(is_nan(in), in + in, result); }
+#endif
 
 // Ops that choose their 16-bit results among their inputs' bit patterns
 // (forward_bits and backward_bits: relu) skip the widening and rounding,
