@@ -141,16 +141,20 @@ struct exp_table32 {
     };
 };
 
+// The reduction runs on x itself, not on -x: it yields r_neg = -r (each
+// step the negation of the one on -x, so the same roundings), and the last
+// step of the polynomial subtracts r_neg where it would add r. That saves
+// negating x; the results are those of the formulation on -x, bit for bit.
 inline vfloat fast_exp_negated(vfloat x) {
     using K = exp_constants;
     using T = exp_table32;
-    const vfloat z = clamp(-x, splat(-104.0f), splat(104.0f));
-    const vfloat t = fmadd(z, splat(K::log2e), splat(T::shifter));
+    const vfloat xc = clamp(x, splat(-104.0f), splat(104.0f));
+    const vfloat t = fmadd(xc, splat(-K::log2e), splat(T::shifter));
     const vfloat m = t - splat(T::shifter);
     const vfloat p = lookup32(T::pow2, as_int(t));
-    const vfloat r = fmadd(m, splat(-K::ln2_lo), fmadd(m, splat(-K::ln2_hi), z));
+    const vfloat r_neg = fmadd(m, splat(K::ln2_lo), fmadd(m, splat(K::ln2_hi), xc));
     // expm1(r) = r + r^2 (1/2 + r/6), two steps deep (not three, as Horner's).
-    const vfloat q = fmadd(r * r, fmadd(splat(1.0f / 6.0f), r, splat(0.5f)), r);
+    const vfloat q = fmsub(r_neg * r_neg, fmadd(splat(-1.0f / 6.0f), r_neg, splat(0.5f)), r_neg);
     return scale_pow2(fmadd(p, q, p), m);
 }
 #else

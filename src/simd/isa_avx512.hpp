@@ -7,6 +7,8 @@ constexpr bool kHasFma = true;
 
 // xsimd 8.1's fma for avx512 is an unfused multiply and add: use intrinsics.
 inline vfloat fmadd(vfloat a, vfloat b, vfloat c) { return _mm512_fmadd_ps(a, b, c); }
+// a * b - c in one instruction (GCC does not fuse fmadd(a, b, -c)).
+inline vfloat fmsub(vfloat a, vfloat b, vfloat c) { return _mm512_fmsub_ps(a, b, c); }
 inline vdouble fmadd(vdouble a, vdouble b, vdouble c) { return _mm512_fmadd_pd(a, b, c); }
 inline vfloat max(vfloat a, vfloat b) { return _mm512_max_ps(b, a); }
 inline vfloat min(vfloat a, vfloat b) { return _mm512_min_ps(b, a); }
