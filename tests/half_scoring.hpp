@@ -53,12 +53,10 @@ struct tally {
 };
 
 // How a 16-bit result must match the f32 result rounded: in every bit (the
-// elementwise ops, whose NaN rule fixes a NaN's bits), in every bit but
-// where the f32 result is below FLT_MIN and the 16-bit one is 0 (the fast
-// tier's own elementwise kernels, which may flush there: nonlin.h), in
-// every bit of a number (the row functions, which promise a NaN but not its
-// bits), or not at all (where the f32 function takes another path).
-enum class same_as_f32 { bits, bits_or_flushed, number, no };
+// elementwise ops, whose NaN rule fixes a NaN's bits), in every bit of a
+// number (the row functions, which promise a NaN but not its bits), or not
+// at all (where the f32 function takes another path).
+enum class same_as_f32 { bits, number, no };
 
 // got (16-bit) against the f32 result and the exact expectation.
 template <class T>
@@ -69,10 +67,7 @@ void score(tally& t, const std::vector<T>& got, const std::vector<float>& f32,
     for (std::size_t i = 0; i < got.size(); ++i) {
         const uint16_t strict = narrow_float(f, f32[i]);
         const bool both_nan = std::isnan(f32[i]) && std::isnan(half_value(f, got[i].bits));
-        const bool flushed = rule == same_as_f32::bits_or_flushed &&
-                             std::fabs(f32[i]) < 0x1p-126f && half_value(f, got[i].bits) == 0.0;
-        const bool same =
-            got[i].bits == strict || (rule == same_as_f32::number && both_nan) || flushed;
+        const bool same = got[i].bits == strict || (rule == same_as_f32::number && both_nan);
         if (rule != same_as_f32::no && !same && t.mismatched++ < 3)
             UNSCOPED_INFO(f.name << " input " << in[i] << ": " << std::hex << got[i].bits
                                  << ", f32 result rounded " << strict << std::dec);

@@ -34,9 +34,8 @@ constexpr std::size_t kPrefetchAhead = 1024;
 // Stores compute(i, k) (the vector for elements [i, i + k)) for every
 // vector position of [0, n). Tail lanes go through the same computation.
 // inputs: the arrays compute() reads, for the prefetch. Out is float or a
-// 16-bit type (src/simd/half.hpp), rounded to once on the store, pairs of
-// vectors as Rounding says (round_exactly or may_flush).
-template <class Rounding = round_exactly, class Out, class Compute, class... Inputs>
+// 16-bit type (src/simd/half.hpp), rounded to once on the store.
+template <class Out, class Compute, class... Inputs>
 void map_driver(std::size_t n, Out* out, Compute&& compute, const Inputs*... inputs) {
     std::size_t i = 0;
     // Streaming stores need an address aligned to a float vector's size (a
@@ -60,13 +59,13 @@ void map_driver(std::size_t n, Out* out, Compute&& compute, const Inputs*... inp
             (prefetch(inputs + i), ...);
             (prefetch(inputs + i + kWidth), ...);
             const vfloat a = compute(i, kWidth);
-            stream_pair(out + i, a, compute(i + kWidth, kWidth), Rounding{});
+            stream_pair(out + i, a, compute(i + kWidth, kWidth));
         }
         stream_fence();
     } else {
         for (; i + 2 * kWidth <= n; i += 2 * kWidth) {
             const vfloat a = compute(i, kWidth);
-            store_pair(out + i, a, compute(i + kWidth, kWidth), Rounding{});
+            store_pair(out + i, a, compute(i + kWidth, kWidth));
         }
     }
     for (; i < n; i += kWidth) {
@@ -126,23 +125,15 @@ void map_pairs(std::size_t n, T* out, Bits&& bits, const Inputs*... inputs) {
     std::memcpy(out + n - 1, result, sizeof(T));
 }
 
-// How a kernel's 16-bit results are rounded (src/simd/half.hpp): the fast
-// tier's own kernels may flush results below FLT_MIN (nonlin.h); a kernel
-// both tiers share rounds them in both (one instantiation, the same bits).
-template <bool FastTier, class Strict, class Fast>
-using tier_rounding = std::conditional_t<FastTier && !std::is_same<Strict, Fast>::value,
-                                         may_flush, round_exactly>;
-
 // T: the element type of the arrays, float or a 16-bit type whose elements
-// are widened on the load and rounded once on the store (Rounding: see
-// map_driver).
-template <class Op, class T = float, class Rounding = round_exactly>
+// are widened on the load and rounded once on the store.
+template <class Op, class T = float>
 NONLIN_KERNEL_LOOP void map_forward(std::size_t n, const T* x, T* y, op_params p) {
     const Op op(p);
     if constexpr (on_bits<Op, T>::value) {
         map_pairs(n, y, [](vint h) { return Op::template forward_bits<half_bits<T>>(h); }, x);
     } else {
-        map_driver<Rounding>(n, y, [&op, x](std::size_t i, std::size_t k) {
+        map_driver(n, y, [&op, x](std::size_t i, std::size_t k) {
             const vfloat v = load_n(x + i, k, 0.0f);
             return pass_nan(v, op.forward(v));
         }, x);
@@ -200,7 +191,7 @@ struct scales_dy : std::false_type {};
 template <class Op>
 struct scales_dy<Op, std::void_t<decltype(Op::kScalesDy)>> : std::bool_constant<Op::kScalesDy> {};
 
-template <class Op, class T = float, class Rounding = round_exactly>
+template <class Op, class T = float>
 NONLIN_KERNEL_LOOP void map_backward(std::size_t n, const T* from, const T* dy, T* dx,
                                      op_params p) {
     const Op op(p);
@@ -209,7 +200,7 @@ NONLIN_KERNEL_LOOP void map_backward(std::size_t n, const T* from, const T* dy, 
             return Op::template backward_bits<half_bits<T>>(a, g);
         }, from, dy);
     } else {
-        map_driver<Rounding>(n, dx, [&op, from, dy](std::size_t i, std::size_t k) {
+        map_driver(n, dx, [&op, from, dy](std::size_t i, std::size_t k) {
             const vfloat g = load_n(dy + i, k, 0.0f);
             const vfloat v = load_n(from + i, k, 0.0f);
             if (scales_dy<Op>::value) {

@@ -181,30 +181,6 @@ inline void stream_pair(T* p, vfloat a, vfloat b) {
     stream(p + kWidth, b);
 }
 
-// How the element loops round a pair: exactly (the overloads above), or,
-// for the fast tier's own kernels, whose results below FLT_MIN may be 0
-// (nonlin.h), by the bare instruction where one rounds a pair to bfloat16
-// and flushes subnormals: without the subnormal test, one operation fewer
-// per vector. The other types and ISAs round exactly in both.
-struct round_exactly {};
-struct may_flush {};
-template <class T, class Rounding>
-inline void store_pair(T* p, vfloat a, vfloat b, Rounding) {
-    store_pair(p, a, b);
-}
-template <class T, class Rounding>
-inline void stream_pair(T* p, vfloat a, vfloat b, Rounding) {
-    stream_pair(p, a, b);
-}
-#ifdef NONLIN_HAS_HW_BF16
-inline void store_pair(nonlin_bf16* p, vfloat a, vfloat b, may_flush) {
-    bf16_store(bits_of(p), a, b);
-}
-inline void stream_pair(nonlin_bf16* p, vfloat a, vfloat b, may_flush) {
-    bf16_stream(bits_of(p), a, b);
-}
-#endif
-
 // The ops whose 16-bit result is always one of their inputs' own bit
 // patterns (relu: x, +0 or x quieted) choose it on the bits, without
 // widening or rounding, two patterns to a 32-bit lane (map_pairs in
