@@ -8,21 +8,27 @@ namespace nonlin {
 namespace NONLIN_ISA_NS {
 namespace ops {
 
-// x_t's term in the sum of contiguous_stats(x, n), computed the same way, so
-// that the sum minus it is the sum of the other terms to double precision.
+// x_t's term in the sum of contiguous_stats(x, n), computed the same way
+// (strict_exps::sum_parts, hi + lo), so that the sum minus it is the sum of
+// the other terms to double precision (and the low sum's float rounding,
+// 2^-40 of the sum at most).
+inline double sum_term_of(float x, float m) {
+    alignas(64) float hi[kWidth], lo[kWidth];
+    vfloat lo_v;
+    store(hi, strict_exps::sum_parts(splat(x), splat(m), &lo_v));
+    store(lo, lo_v);
+    return static_cast<double>(hi[0]) + lo[0];
+}
+
 template <class T>
 double row_term(const T* x, std::size_t n, std::size_t t, float row_max) {
-    alignas(64) float term[kWidth];
-    if (n <= kBlock) {
-        store(term, exp_shifted(splat(element_at(x, t)), splat(row_max)));
-        return term[0];
-    }
+    if (n <= kBlock) return sum_term_of(element_at(x, t), row_max);
     const std::size_t b = t / kBlock * kBlock;
     const contiguous_row block{n - b < kBlock ? n - b : kBlock};
     const float block_max = reduce_max(max_pass(block, x + b));
     if (block_max == kNegInf) return 0.0;  // the block was left out of the sum
-    store(term, exp_shifted(splat(element_at(x, t)), splat(block_max)));
-    return term[0] * std::exp(static_cast<double>(block_max) - row_max);
+    return sum_term_of(element_at(x, t), block_max) *
+           std::exp(static_cast<double>(block_max) - row_max);
 }
 
 // What one row contributes: its loss, and where its gradient goes; T is
@@ -63,8 +69,9 @@ double finish_ce_row(const ce_row<T>& row, std::size_t classes, row_stats st,
 }
 
 // G rows of V vectors each at most, interleaved so that their latency
-// chains overlap; the statistics are those of contiguous_stats (the same
-// sums in the same order), and the exp terms are computed once.
+// chains overlap; the statistics are those of contiguous_stats but that
+// each term is the 1-ulp exp_shifted, computed once for the sum, the
+// target's term and the gradient.
 template <std::size_t G, std::size_t V, class T>
 void short_ce_rows(std::size_t classes, const ce_row<T>* rows, double grad_scale, double* loss) {
     vfloat v[G][V];

@@ -223,8 +223,10 @@ inline std::size_t lanes_of_vector(std::size_t axis, std::size_t j) {
 }
 
 // G rows of V vectors each at most ((V - 1) kWidth < axis <= V kWidth): the
-// contiguous path's arithmetic (the same sums, in the same order), with the
-// rows' latency chains (reduce, exp, reduce, divide) side by side.
+// contiguous path's passes, with the rows' latency chains (reduce, exp,
+// reduce, divide) side by side; log_softmax's terms here are sum_term's
+// (the 1-ulp exp in the strict tier), which the rest of a confident row
+// reuses.
 template <bool Log, class Exps, std::size_t G, std::size_t V, class T>
 void short_row_group(std::size_t axis, const T* x, T* y) {
     vfloat v[G][V], e[G][V], m[G];

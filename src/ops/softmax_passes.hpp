@@ -177,7 +177,12 @@ struct strided_columns {
 // sum_parts(x, m, &lo) = hi + lo (math::fast_exp_difference: within
 // 0.8 u, terms below FLT_MIN dropped), hi into the double sum and lo into a
 // float one (its rounding errors are 2^-24 of lo's, so 2^-40 of the sum
-// for a block of 2048): about 20 operations where sum_term's takes 36. Its
+// for 128 terms a lane, a block of 2048 or kLowFold vectors of a strided
+// axis): about 20 operations where sum_term's takes 36. Every strict sum
+// of a contiguous_stats or exp_sum_pass with plain_terms takes it:
+// log_softmax, logsumexp, the losses' long rows (row_term subtracts the
+// target's term computed the same way) and the 16-bit softmax's rows
+// longer than 2^16. Its
 // relative error below 1 u makes log(sum) within 1 u of the row's largest
 // |y| at most, and at a unique maximum (y = -log(sum)) relatively within
 // 1 u too (the error is that of the rest, sum - 1, and rest / (sum log(sum))
@@ -279,6 +284,10 @@ vfloat nan_flags(const Traversal& t, const T* x, const Terms& terms = Terms{}) {
     return seen;
 }
 
+// Terms per lane after which a low sum joins the double sum (see
+// strict_exps): 2^-24 of lo's 2^-24 of the sum, 2^7 times, is 2^-41.
+constexpr std::size_t kLowFold = 128;
+
 // exp(v - m) for a sum: its terms' low parts (Terms::low_parts) are added
 // to `low`. Always inlined: called out of line, as GCC chose to, it kept
 // `low` and the row's sums in memory and reloaded its constants on every
@@ -302,11 +311,19 @@ lane_sum exp_sum_pass(const Traversal& t, const T* x, vfloat m, float* y,
     static_assert(!(Store && Terms::low_parts), "stored terms are rounded once");
     lane_sum s;
     vfloat low = splat(0.0f);
+    std::size_t count = 0;
     t.for_each([&](std::size_t off, std::size_t k) {
         // Padding lanes hold -inf: their term is exactly 0.
         const vfloat e = sum_term(terms, terms.load(x, off, k), m, low);
         if (Store) store_n(y + off, k, e);
         s.add(e);
+        // A strided axis has no blocks: the low sum joins the double one
+        // every kLowFold terms, so that its float rounding stays 2^-40 of
+        // the sum on any axis length.
+        if (Terms::low_parts && ++count % kLowFold == 0) {
+            s.add(low);
+            low = splat(0.0f);
+        }
     });
     if (Terms::low_parts) s.add(low);
     return s;
