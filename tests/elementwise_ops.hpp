@@ -45,6 +45,12 @@ struct elementwise_case {
 
     double forward_bound(bool fast) const { return fast ? fast_forward_ulp : forward_ulp; }
     double backward_bound(bool fast) const { return fast ? fast_backward_ulp : backward_ulp; }
+    // Whether a bfloat16 result may be flushed on an ISA that flushes
+    // (tests/flush_rule.hpp): in the fast tier, in a direction whose fast
+    // bound is looser than its strict one (the library's may_flush_in,
+    // src/isa/kernel_table.hpp).
+    bool forward_may_flush(bool fast) const { return fast && fast_forward_ulp > forward_ulp; }
+    bool backward_may_flush(bool fast) const { return fast && fast_backward_ulp > backward_ulp; }
 };
 
 // The reference's parameters (`ref` is the op's reference struct), as

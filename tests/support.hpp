@@ -94,6 +94,15 @@ struct tier_scope {
     tier_scope& operator=(const tier_scope&) = delete;
 };
 
+// Sets the number of threads for the lifetime of the object (then the
+// default, 0, again).
+struct threads_scope {
+    explicit threads_scope(int n) { REQUIRE(nonlin_set_num_threads(n) == NONLIN_OK); }
+    ~threads_scope() { nonlin_set_num_threads(0); }
+    threads_scope(const threads_scope&) = delete;
+    threads_scope& operator=(const threads_scope&) = delete;
+};
+
 // The tiers a test runs in on `isa`: both; in a thinned run
 // (NONLIN_TEST_SWEEP_THIN) the fast one on the best of test_isas only, as
 // the streaming path's tests (the release run covers every ISA in both).

@@ -18,12 +18,6 @@ using namespace nonlin_test;
 
 namespace {
 
-// Sets the thread count for the lifetime of the object.
-struct threads_scope {
-    explicit threads_scope(int n) { REQUIRE(nonlin_set_num_threads(n) == NONLIN_OK); }
-    ~threads_scope() { nonlin_set_num_threads(0); }
-};
-
 bool all_nan(const std::vector<float>& v) {
     for (float f : v)
         if (!std::isnan(f)) return false;

@@ -13,8 +13,10 @@
 #include "half_scoring.hpp"
 #include "support.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -52,7 +54,9 @@ void check_forward(const elementwise_case& c, const half_case& h, unsigned strid
         REQUIRE(entry(h, x.data()).forward(x.size(), x.data(), y.data()) == NONLIN_OK);
         REQUIRE(c.forward(xf.size(), xf.data(), yf.data()) == NONLIN_OK);
         tally t;
-        score(t, y, yf, want, xf);
+        score(t, y, yf, want, xf,
+              c.forward_may_flush(fast) && flushes<T>(isa) ? same_as_f32::bits_or_flushed
+                                                           : same_as_f32::bits);
         report("forward", isa, fast, c.name, f.name, t);
     }
 }
@@ -108,7 +112,9 @@ void check_backward(const elementwise_case& c, const half_case& h, unsigned stri
                                                    dx.data()) == NONLIN_OK);
             REQUIRE(c.backward(fromf.size(), fromf.data(), dyf.data(), dxf.data()) == NONLIN_OK);
             tally t;
-            score(t, dx, dxf, want, fromf);
+            score(t, dx, dxf, want, fromf,
+                  c.backward_may_flush(fast) && flushes<T>(isa) ? same_as_f32::bits_or_flushed
+                                                                : same_as_f32::bits);
             report("backward", isa, fast, c.backward_name, f.name, t);
         }
     }
@@ -186,6 +192,49 @@ TEST_CASE("16-bit calls: in place, any length, argument checks", "[half]") {
     }
 }
 
+// The fast tier's own bfloat16 kernels flush where tests/flush_rule.hpp
+// says, and only there, in every store of a call (40 elements: a pair of
+// vectors on avx512, then a tail): sigmoid(-88) = 6.1e-39 and sigmoid's
+// gradient at the smallest subnormal y are subnormal, and so is exp's
+// gradient at -88, whose fast bound is the strict one: never flushed.
+// Elsewhere each result is its f32 result rounded, which is not 0.
+TEST_CASE("16-bit flushing: where the rule says, and only there", "[half]") {
+    FOR_EACH_HALF_ISA();
+    NONLIN_FOR_EACH_TIER(true);
+    const bool flush = fast_tier && flushes<nonlin_bf16>(isa_name);
+    constexpr std::size_t n = 40;
+    const float minus_88 = -88.0f, tiny = 0x1p-133f, one = 1.0f;
+    std::vector<nonlin_bf16> x(n), y(n), dy(n), out(n);
+    REQUIRE(nonlin_f32_to_bf16(1, &minus_88, x.data()) == NONLIN_OK);
+    REQUIRE(nonlin_f32_to_bf16(1, &tiny, y.data()) == NONLIN_OK);
+    REQUIRE(nonlin_f32_to_bf16(1, &one, dy.data()) == NONLIN_OK);
+    std::fill(x.begin(), x.end(), x[0]);
+    std::fill(y.begin(), y.end(), y[0]);
+    std::fill(dy.begin(), dy.end(), dy[0]);
+    // The f32 function's result on the same (widened) inputs, rounded.
+    const auto rounded = [](float f32) {
+        nonlin_bf16 b{};
+        REQUIRE(nonlin_f32_to_bf16(1, &f32, &b) == NONLIN_OK);
+        REQUIRE(b.bits != 0);  // a flush would show
+        return b.bits;
+    };
+    const auto all_are = [&out](uint16_t bits) {
+        for (const nonlin_bf16& o : out)
+            if (o.bits != bits) return false;
+        return true;
+    };
+    float f = 0.0f;
+    REQUIRE(nonlin_sigmoid_bf16(n, x.data(), out.data()) == NONLIN_OK);
+    REQUIRE(nonlin_sigmoid_f32(1, &minus_88, &f) == NONLIN_OK);
+    CHECK(all_are(flush ? 0x0000 : rounded(f)));
+    REQUIRE(nonlin_sigmoid_backward_bf16(n, y.data(), dy.data(), out.data()) == NONLIN_OK);
+    REQUIRE(nonlin_sigmoid_backward_f32(1, &tiny, &one, &f) == NONLIN_OK);
+    CHECK(all_are(flush ? 0x0000 : rounded(f)));
+    REQUIRE(nonlin_exp_backward_bf16(n, x.data(), dy.data(), out.data()) == NONLIN_OK);
+    REQUIRE(nonlin_exp_backward_f32(1, &minus_88, &one, &f) == NONLIN_OK);
+    CHECK(all_are(rounded(f)));
+}
+
 TEST_CASE("16-bit parameters are checked as in f32", "[half]") {
     nonlin_bf16 b[2] = {{0x3f80}, {0xbf80}};
     nonlin_f16 h[2] = {{0x3c00}, {0xbc00}};
@@ -200,8 +249,11 @@ TEST_CASE("16-bit parameters are checked as in f32", "[half]") {
 
 namespace {
 
-// The streaming path (2^21 elements and more) and arrays at odd byte
-// offsets give, bit for bit, what short aligned calls give.
+// The streaming path (2^21 elements and more, one thread), the same
+// elements split between two threads, and arrays at odd byte offsets give,
+// bit for bit, what short aligned calls give (whose tails hold 31
+// elements), in each tier: an element's bits do not depend on whether a
+// peel, a pair of vectors or a tail stores it.
 template <class T>
 void check_paths(const half_case& h, std::size_t n) {
     const auto& e = entry(h, static_cast<const T*>(nullptr));
@@ -211,8 +263,8 @@ void check_paths(const half_case& h, std::size_t n) {
         dy[i].bits = static_cast<uint16_t>(i * 2654435761u >> 7);
     }
     std::vector<T> want_y(n), want_dx(n);
-    for (std::size_t b = 0; b < n; b += 4099) {
-        const std::size_t k = std::min<std::size_t>(4099, n - b);
+    for (std::size_t b = 0; b < n; b += 4127) {
+        const std::size_t k = std::min<std::size_t>(4127, n - b);
         REQUIRE(e.forward(k, x.data() + b, want_y.data() + b) == NONLIN_OK);
         REQUIRE(e.backward(k, x.data() + b, dy.data() + b, want_dx.data() + b) == NONLIN_OK);
     }
@@ -222,8 +274,12 @@ void check_paths(const half_case& h, std::size_t n) {
     // ISA narrows pairs) then starts with its longest run of ordinary stores.
     const auto output_at = reinterpret_cast<std::uintptr_t>(raw.data()) + 2 * n * sizeof(T);
     const std::size_t past_boundary = (64 + sizeof(T) - output_at % 64) % 64;
-    for (std::size_t offset : {std::size_t{0}, std::size_t{1}, std::size_t{2}, past_boundary}) {
-        INFO("byte offset " << offset << ", n " << n);
+    // One thread streams (the aligned output and the longest peel); two
+    // split the call into chunks below the streaming size.
+    const std::pair<std::size_t, int> runs[] = {{0, 1}, {1, 2}, {2, 2}, {past_boundary, 1}};
+    for (const auto& [offset, threads] : runs) {
+        const threads_scope team(threads);
+        INFO("byte offset " << offset << ", n " << n << ", threads " << threads);
         unsigned char* base = raw.data() + offset;
         T* px = reinterpret_cast<T*>(base);
         T* pdy = reinterpret_cast<T*>(base + n * sizeof(T));
@@ -250,6 +306,7 @@ void check_paths(const half_case& h, std::size_t n) {
 TEST_CASE("16-bit streaming path and odd byte offsets give the short calls' bits",
           "[half][large]") {
     FOR_EACH_HALF_STREAMING_ISA();
+    NONLIN_FOR_EACH_TIER(true);
     for (std::size_t j = 0; j < std::size(kElementwiseCases); ++j) {
         INFO(kElementwiseCases[j].name);
         check_paths<nonlin_bf16>(kHalfCases[j], (std::size_t{1} << 21) + 37);

@@ -455,7 +455,12 @@ NONLIN_API nonlin_status nonlin_f16_to_f32(size_t n, const nonlin_f16* x, float*
  * subnormals or to +-0. This holds in each accuracy tier with that tier's
  * f32 function and bound: in the fast tier a 16-bit result is within 1 ulp
  * of the 16-bit type (half an ulp plus at most 4 float32 ulp), and, as in
- * f32, a result below FLT_MIN may be flushed to 0. */
+ * f32, a result below FLT_MIN may be flushed to 0: where the f32 result is
+ * below FLT_MIN, the 16-bit one may be the zero of its sign instead of its
+ * rounding (in the directions whose fast bound is looser than the strict
+ * one, on CPUs whose bfloat16 narrowing instruction flushes). Either way
+ * an element's result does not depend on the thread count, on n or on the
+ * arrays' addresses. */
 NONLIN_API nonlin_status nonlin_sigmoid_bf16(size_t n, const nonlin_bf16* x, nonlin_bf16* y);
 NONLIN_API nonlin_status nonlin_sigmoid_backward_bf16(size_t n, const nonlin_bf16* y,
                                                       const nonlin_bf16* dy, nonlin_bf16* dx);

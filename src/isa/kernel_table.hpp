@@ -165,6 +165,15 @@ enum class tier { strict, fast };
 template <tier Tier, class Strict, class Fast>
 using tier_functor = std::conditional_t<Tier == tier::fast, Fast, Strict>;
 
+// Whether a tier's elementwise kernel in one direction may flush its 16-bit
+// results below FLT_MIN (src/simd/half.hpp): in the fast tier, where the
+// registry gives that direction a looser bound than the strict one (a
+// kernel of its own). Where the bounds are equal the fast tier keeps the
+// strict tier's bits.
+constexpr bool may_flush_in(tier t, double fast_ulp, double strict_ulp) {
+    return t == tier::fast && fast_ulp > strict_ulp;
+}
+
 // One table per ISA and tier of src/isa/isa_list.def, each defined in its own
 // translation unit, generated from src/isa/isa.cpp.in; its 16-bit kernels in
 // one more unit per type (typed_table), so that a build compiles an ISA's

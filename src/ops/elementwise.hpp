@@ -34,8 +34,9 @@ constexpr std::size_t kPrefetchAhead = 1024;
 // Stores compute(i, k) (the vector for elements [i, i + k)) for every
 // vector position of [0, n). Tail lanes go through the same computation.
 // inputs: the arrays compute() reads, for the prefetch. Out is float or a
-// 16-bit type (src/simd/half.hpp), rounded to once on the store.
-template <class Out, class Compute, class... Inputs>
+// 16-bit type (src/simd/half.hpp), rounded to once on the store as
+// Rounding says (round_exactly or may_flush, half.hpp).
+template <class Rounding = round_exactly, class Out, class Compute, class... Inputs>
 void map_driver(std::size_t n, Out* out, Compute&& compute, const Inputs*... inputs) {
     std::size_t i = 0;
     // Streaming stores need an address aligned to a float vector's size (a
@@ -48,7 +49,7 @@ void map_driver(std::size_t n, Out* out, Compute&& compute, const Inputs*... inp
         const std::size_t peel = (aligned - address / sizeof(Out) % aligned) % aligned;
         for (std::size_t k = 0; i < peel; i += k) {
             k = peel - i < kWidth ? peel - i : kWidth;
-            store_n(out + i, k, compute(i, k));
+            store_n(out + i, k, compute(i, k), Rounding{});
         }
         for (; i + 2 * kWidth <= n; i += 2 * kWidth) {
             // An address, not a pointer: it may lie past the array's end.
@@ -59,18 +60,18 @@ void map_driver(std::size_t n, Out* out, Compute&& compute, const Inputs*... inp
             (prefetch(inputs + i), ...);
             (prefetch(inputs + i + kWidth), ...);
             const vfloat a = compute(i, kWidth);
-            stream_pair(out + i, a, compute(i + kWidth, kWidth));
+            stream_pair(out + i, a, compute(i + kWidth, kWidth), Rounding{});
         }
         stream_fence();
     } else {
         for (; i + 2 * kWidth <= n; i += 2 * kWidth) {
             const vfloat a = compute(i, kWidth);
-            store_pair(out + i, a, compute(i + kWidth, kWidth));
+            store_pair(out + i, a, compute(i + kWidth, kWidth), Rounding{});
         }
     }
     for (; i < n; i += kWidth) {
         const std::size_t k = n - i < kWidth ? n - i : kWidth;
-        store_n(out + i, k, compute(i, k));
+        store_n(out + i, k, compute(i, k), Rounding{});
     }
 }
 
@@ -125,15 +126,19 @@ void map_pairs(std::size_t n, T* out, Bits&& bits, const Inputs*... inputs) {
     std::memcpy(out + n - 1, result, sizeof(T));
 }
 
+template <bool MayFlush>
+using rounding = std::conditional_t<MayFlush, may_flush, round_exactly>;
+
 // T: the element type of the arrays, float or a 16-bit type whose elements
-// are widened on the load and rounded once on the store.
-template <class Op, class T = float>
+// are widened on the load and rounded once on the store, as Rounding says
+// (see map_driver; src/isa/elementwise_rows.inc chooses it).
+template <class Op, class T = float, class Rounding = round_exactly>
 NONLIN_KERNEL_LOOP void map_forward(std::size_t n, const T* x, T* y, op_params p) {
     const Op op(p);
     if constexpr (on_bits<Op, T>::value) {
         map_pairs(n, y, [](vint h) { return Op::template forward_bits<half_bits<T>>(h); }, x);
     } else {
-        map_driver(n, y, [&op, x](std::size_t i, std::size_t k) {
+        map_driver<Rounding>(n, y, [&op, x](std::size_t i, std::size_t k) {
             const vfloat v = load_n(x + i, k, 0.0f);
             return pass_nan(v, op.forward(v));
         }, x);
@@ -191,7 +196,7 @@ struct scales_dy : std::false_type {};
 template <class Op>
 struct scales_dy<Op, std::void_t<decltype(Op::kScalesDy)>> : std::bool_constant<Op::kScalesDy> {};
 
-template <class Op, class T = float>
+template <class Op, class T = float, class Rounding = round_exactly>
 NONLIN_KERNEL_LOOP void map_backward(std::size_t n, const T* from, const T* dy, T* dx,
                                      op_params p) {
     const Op op(p);
@@ -200,7 +205,7 @@ NONLIN_KERNEL_LOOP void map_backward(std::size_t n, const T* from, const T* dy, 
             return Op::template backward_bits<half_bits<T>>(a, g);
         }, from, dy);
     } else {
-        map_driver(n, dx, [&op, from, dy](std::size_t i, std::size_t k) {
+        map_driver<Rounding>(n, dx, [&op, from, dy](std::size_t i, std::size_t k) {
             const vfloat g = load_n(dy + i, k, 0.0f);
             const vfloat v = load_n(from + i, k, 0.0f);
             if (scales_dy<Op>::value) {

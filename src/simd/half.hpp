@@ -11,10 +11,11 @@
 // has_subnormal.
 //
 // Widening is exact. Narrowing rounds to nearest even, keeps subnormal
-// results (never flushed; no subnormal float input is read as a float
-// either, so a caller's denormals-are-zero mode changes nothing here),
-// overflows to infinity and turns a NaN into a quiet NaN with its sign and
-// the top of its payload.
+// results (not flushed, but by the fast tier's own kernels where the ISA's
+// instruction flushes: may_flush below; no subnormal float input is read
+// as a float either, so a caller's denormals-are-zero mode changes nothing
+// here), overflows to infinity and turns a NaN into a quiet NaN with its
+// sign and the top of its payload.
 #pragma once
 
 // Integer constants as vectors: xsimd 8.1 has no mixed scalar bit operators.
@@ -154,12 +155,35 @@ inline vfloat load_n(const T* p, std::size_t k, float pad) {
 }
 template <class T, if_half<T> = 0>
 inline vfloat load(const T* p) { return widen(p); }
-template <class T, if_half<T> = 0>
-inline void store_n(T* p, std::size_t k, vfloat v) {
-    if (k == kWidth) return narrow_store(p, v);
+
+// How the element loops (map_driver in src/ops/elementwise.hpp) round
+// their 16-bit results: exactly, or, in the fast tier's own kernels,
+// whose results below FLT_MIN may be 0 (nonlin.h), as the ISA's one-
+// instruction narrowing does, where it flushes subnormals (AVX512-BF16:
+// no test for a subnormal lane, one operation fewer per vector). The rule
+// holds for every store of a kernel, tails included, so that an element's
+// bits never depend on where a call or a thread's chunk starts. Elsewhere
+// (float16, other ISAs, float) both round exactly.
+struct round_exactly {};
+struct may_flush {};
+template <class T, class Rounding>
+inline void narrow_store(T* p, vfloat v, Rounding) {
+    narrow_store(p, v);
+}
+#ifdef NONLIN_HAS_HW_BF16
+inline void narrow_store(nonlin_bf16* p, vfloat v, may_flush) { bf16_store(bits_of(p), v); }
+#endif
+
+template <class T, class Rounding = round_exactly, if_half<T> = 0>
+inline void store_n(T* p, std::size_t k, vfloat v, Rounding r = {}) {
+    if (k == kWidth) return narrow_store(p, v, r);
     T buf[kWidth];
-    narrow_store(buf, v);
+    narrow_store(buf, v, r);
     std::memcpy(p, buf, k * sizeof(T));
+}
+template <class Rounding>
+inline void store_n(float* p, std::size_t k, vfloat v, Rounding) {
+    store_n(p, k, v);
 }
 template <class T, if_half<T> = 0>
 inline void store(T* p, vfloat v) { narrow_store(p, v); }
@@ -180,6 +204,22 @@ inline void stream_pair(T* p, vfloat a, vfloat b) {
     stream(p, a);
     stream(p + kWidth, b);
 }
+template <class T, class Rounding>
+inline void store_pair(T* p, vfloat a, vfloat b, Rounding) {
+    store_pair(p, a, b);
+}
+template <class T, class Rounding>
+inline void stream_pair(T* p, vfloat a, vfloat b, Rounding) {
+    stream_pair(p, a, b);
+}
+#ifdef NONLIN_HAS_HW_BF16
+inline void store_pair(nonlin_bf16* p, vfloat a, vfloat b, may_flush) {
+    bf16_store(bits_of(p), a, b);
+}
+inline void stream_pair(nonlin_bf16* p, vfloat a, vfloat b, may_flush) {
+    bf16_stream(bits_of(p), a, b);
+}
+#endif
 
 // The ops whose 16-bit result is always one of their inputs' own bit
 // patterns (relu: x, +0 or x quieted) choose it on the bits, without
