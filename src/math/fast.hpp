@@ -191,7 +191,7 @@ inline vfloat fast_expm1_nonpositive(vfloat z) {
 // expm1(z) for z <= 0 with the sign of a zero z kept (expm1(-0) = -0, as
 // the strict expm1): the result is <= 0, so the sign bit of z is its own.
 inline vfloat fast_expm1_signed_nonpositive(vfloat z) {
-    return as_float(as_int(fast_expm1_nonpositive(z)) | (as_int(z) & vint(INT32_MIN)));
+    return copy_sign(fast_expm1_nonpositive(z), z);
 }
 
 // tanh(x) = -m / (2 + m) with m = expm1(-2|x|) in (-1, 0], the sign of x
@@ -222,8 +222,7 @@ inline vfloat fast_tanh(vfloat x) {
     const vfloat s = S::power_of(t);
     const vfloat twice_s = as_float(as_int(s) + vint(1 << 23));
     const vfloat m = fmadd(twice_s, half_q, s - splat(1.0f));
-    const vfloat y = abs(m / (splat(2.0f) + m));
-    return as_float(as_int(y) | (as_int(x) & sign_bit));
+    return copy_sign(m / (splat(2.0f) + m), x);
 }
 
 }  // namespace math

@@ -52,8 +52,7 @@ inline vfloat tanh(vfloat x) {
 
     const vfloat magnitude = select(z < splat(K::threshold), small, large);
     // Copy the sign of x: tanh(-0) = -0 and tanh(-x) = -tanh(x) exactly.
-    const vint sign_bit = as_int(splat(-0.0f));
-    return as_float(as_int(magnitude) | (as_int(x) & sign_bit));
+    return copy_sign(magnitude, x);
 }
 
 }  // namespace math

@@ -181,8 +181,7 @@ template <class Backward>
 vfloat infinite_dy(vfloat v, vfloat g, vfloat r, Backward&& backward) {
     const vfloat inf = splat(std::numeric_limits<float>::infinity());
     return select_rare(abs(g) == inf, [&] {
-        const vint sign = as_int(splat(-0.0f));
-        const vfloat unit = as_float((as_int(g) & sign) | as_int(splat(0x1p127f)));
+        const vfloat unit = copy_sign(splat(0x1p127f), g);
         const vfloat scaled = backward(v, unit);
         return pass_nan(v, select(scaled == splat(0.0f), r, scaled * inf));
     }, r);

@@ -121,8 +121,7 @@ struct softsign_op {
         const vfloat d = two_sum(splat(1.0f), z, d_lo);
         const vfloat q = x / d;
         const vfloat y = q + (division_residual(x, q, d) - q * d_lo) / d;
-        const vint sign_bit = as_int(splat(-0.0f));
-        const vfloat one = as_float(as_int(splat(1.0f)) | (as_int(x) & sign_bit));
+        const vfloat one = copy_sign(splat(1.0f), x);
         // Beyond 2^40 the correction is below half an ulp (and Dekker's
         // product, without FMA, would overflow near FLT_MAX).
         return select(z == splat(kInfinity), one, select(z > splat(0x1p40f), q, y));

@@ -49,6 +49,16 @@ inline vfloat nan_fixup(vfloat in, vfloat result) {
     return _mm512_fixupimm_ps(result, in, _mm512_set1_epi32(0x21), 0);
 }
 
+// |magnitude| with the sign of s: one bitwise select (VPTERNLOGD, table
+// 0xe4: the bits of the third operand choose the first's, the others the
+// second's) where the and-not-or takes three operations.
+#define NONLIN_HAS_COPY_SIGN 1
+inline vfloat copy_sign(vfloat magnitude, vfloat s) {
+    return _mm512_castsi512_ps(_mm512_ternarylogic_epi32(_mm512_castps_si512(magnitude),
+                                                         _mm512_castps_si512(s),
+                                                         _mm512_set1_epi32(INT32_MAX), 0xe4));
+}
+
 inline __mmask16 lanes_below(std::size_t k) {
     return static_cast<__mmask16>((1u << k) - 1u);
 }

@@ -49,6 +49,13 @@ constexpr std::size_t kDoubleWidth = kWidth == 1 ? 1 : kWidth / 2;
 
 inline vfloat splat(float v) { return vfloat(v); }
 
+// |magnitude| with the sign of s (an ISA may do it in one instruction).
+#ifndef NONLIN_HAS_COPY_SIGN
+inline vfloat copy_sign(vfloat magnitude, vfloat s) {
+    return as_float((as_int(magnitude) & vint(INT32_MAX)) | (as_int(s) & vint(INT32_MIN)));
+}
+#endif
+
 // select(m, rare(), common), with rare() computed only when a lane needs
 // it: for the far tails (exp's argument below -64, ...) that ordinary
 // inputs never reach, and whose formulas cost as much as the main one.
