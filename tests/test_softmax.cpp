@@ -56,6 +56,24 @@ TEST_CASE("softmax of a long row stays within its bound (blocked path)", "[softm
     }
 }
 
+TEST_CASE("a long strided axis stays within its bound (its low sums folded)", "[softmax]") {
+    FOR_EACH_ISA_AND_TIER();
+    // 20000 terms a lane: the strided sum of the strict log_softmax folds
+    // its float low parts into the double sum every kLowFold (128) terms
+    // (src/ops/softmax_passes.hpp); a trend moves the maximum late.
+    const std::size_t outer = 2, axis = 20000, inner = 3;
+    std::vector<float> x = normal_values(outer * axis * inner, 2.0, 17);
+    for (std::size_t i = 0; i < x.size(); ++i) x[i] += static_cast<float>(i / inner % axis) * 1e-4f;
+    for (const bool log : {false, true}) {
+        INFO("log " << log);
+        std::vector<float> y(x.size());
+        REQUIRE((log ? nonlin_log_softmax_f32 : nonlin_softmax_f32)(outer, axis, inner, x.data(),
+                                                                   y.data()) == NONLIN_OK);
+        CHECK(max_error(y, reference_softmax(x, outer, axis, inner, log), log, fast_tier) <=
+              bound_of(log ? row_bound::log_softmax : row_bound::softmax, axis, inner, fast_tier));
+    }
+}
+
 TEST_CASE("a long row's parts may differ widely (part-wise path)", "[softmax]") {
     FOR_EACH_ISA_AND_TIER();
     // Parts of kLongRow elements: the first far below the row's maximum

@@ -92,12 +92,12 @@ struct fast_selu_op : selu_op {
 
 // dy * s * (1 + u c), s = sigmoid(w), c = 1 - s, u = x w' (its high part),
 // for w = wh + wl: x_sigmoid_gradient's formula with fewer carried parts.
-// e = exp(-|w|) <= 1 comes as hi + lo from the fast exp (about 0.6 u),
+// e = exp(-|w|) <= 1 comes as hi + lo from the fast exp (below 0.8 u),
 // 1 / (1 + e) as inverse (1 + r), r the division's residual with 1 + e's
 // rounding error, and the two factors s and t = u c, each of the form
 // k / (1 + e), are rounded once: s = e / (1 + e) or 1 / (1 + e), t = u / (1 + e)
 // or u e / (1 + e) (x < 0 or not). Then s + s t in one fused rounding and
-// the product by dy: about 2.6 u of the terms s and s |t| (the bound is
+// the product by dy: about 2.8 u of the terms s and s |t| (the bound is
 // relative to them, as the strict one's). Rounding 1 + e and each
 // quotient and product on its own, with e's fast exp alone, reached
 // 4.15 ulp. The far tails are the strict ones: dy above w = 32, dy (1 + u)

@@ -178,8 +178,9 @@ template <class Exps>
 }
 
 template <class Exps>
-[[gnu::always_inline]] inline vfloat log_backward_output(vfloat y, vfloat dy, vdouble s_lo, vdouble s_hi, vfloat s_float,
-                           bool in_float) {
+[[gnu::always_inline]] inline vfloat log_backward_output(vfloat y, vfloat dy, vdouble s_lo,
+                                                        vdouble s_hi, vfloat s_float,
+                                                        bool in_float) {
     const vfloat e = log_backward_exp<Exps>(y);
     if (Exps::fast_backward && in_float) return fmadd(-e, s_float, dy);
     return in_double(e, dy, s_lo, s_hi,

@@ -293,7 +293,8 @@ constexpr std::size_t kLowFold = 128;
 // `low` and the row's sums in memory and reloaded its constants on every
 // vector (the strict log_softmax's sum ran 1.7x slower).
 template <class Terms>
-[[gnu::always_inline]] inline vfloat sum_term(const Terms& terms, vfloat v, vfloat m, vfloat& low) {
+[[gnu::always_inline]] inline vfloat sum_addend(const Terms& terms, vfloat v, vfloat m,
+                                                vfloat& low) {
     if constexpr (Terms::low_parts) {
         vfloat lo;
         const vfloat e = terms.exp_parts(v, m, &lo);
@@ -314,7 +315,7 @@ lane_sum exp_sum_pass(const Traversal& t, const T* x, vfloat m, float* y,
     std::size_t count = 0;
     t.for_each([&](std::size_t off, std::size_t k) {
         // Padding lanes hold -inf: their term is exactly 0.
-        const vfloat e = sum_term(terms, terms.load(x, off, k), m, low);
+        const vfloat e = sum_addend(terms, terms.load(x, off, k), m, low);
         if (Store) store_n(y + off, k, e);
         s.add(e);
         // A strided axis has no blocks: the low sum joins the double one
@@ -339,8 +340,8 @@ lane_sum exp_sum_pass(const contiguous_row& t, const T* x, vfloat m, float* y,
     vfloat low = splat(0.0f);
     std::size_t i = 0;
     for (; i + 2 * kWidth <= t.n; i += 2 * kWidth) {
-        const vfloat e0 = sum_term(terms, terms.load(x, i, kWidth), m, low);
-        const vfloat e1 = sum_term(terms, terms.load(x, i + kWidth, kWidth), m, low);
+        const vfloat e0 = sum_addend(terms, terms.load(x, i, kWidth), m, low);
+        const vfloat e1 = sum_addend(terms, terms.load(x, i + kWidth, kWidth), m, low);
         if (Store) {
             store(y + i, e0);
             store(y + i + kWidth, e1);
@@ -354,7 +355,7 @@ lane_sum exp_sum_pass(const contiguous_row& t, const T* x, vfloat m, float* y,
     }
     for (; i < t.n; i += kWidth) {
         const std::size_t k = t.n - i < kWidth ? t.n - i : kWidth;
-        const vfloat e = sum_term(terms, terms.load(x, i, k), m, low);
+        const vfloat e = sum_addend(terms, terms.load(x, i, k), m, low);
         if (Store) store_n(y + i, k, e);
         s.add(e);
     }

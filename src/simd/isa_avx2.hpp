@@ -8,8 +8,6 @@ constexpr bool kHasFma = true;
 // Intrinsics rather than xsimd::fma, so that fusion never depends on the
 // xsimd version.
 inline vfloat fmadd(vfloat a, vfloat b, vfloat c) { return _mm256_fmadd_ps(a, b, c); }
-// a * b - c in one instruction (GCC does not fuse fmadd(a, b, -c)).
-inline vfloat fmsub(vfloat a, vfloat b, vfloat c) { return _mm256_fmsub_ps(a, b, c); }
 inline vdouble fmadd(vdouble a, vdouble b, vdouble c) { return _mm256_fmadd_pd(a, b, c); }
 inline vfloat max(vfloat a, vfloat b) { return _mm256_max_ps(b, a); }
 inline vfloat min(vfloat a, vfloat b) { return _mm256_min_ps(b, a); }

@@ -7,7 +7,8 @@ constexpr bool kHasFma = true;
 
 // xsimd 8.1's fma for avx512 is an unfused multiply and add: use intrinsics.
 inline vfloat fmadd(vfloat a, vfloat b, vfloat c) { return _mm512_fmadd_ps(a, b, c); }
-// a * b - c in one instruction (GCC does not fuse fmadd(a, b, -c)).
+// a * b - c in one instruction (GCC does not fuse fmadd(a, b, -c)); only
+// the table exp of fast.hpp, which exists on AVX-512 alone, needs it.
 inline vfloat fmsub(vfloat a, vfloat b, vfloat c) { return _mm512_fmsub_ps(a, b, c); }
 inline vdouble fmadd(vdouble a, vdouble b, vdouble c) { return _mm512_fmadd_pd(a, b, c); }
 inline vfloat max(vfloat a, vfloat b) { return _mm512_max_ps(b, a); }

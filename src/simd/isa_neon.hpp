@@ -14,7 +14,6 @@ constexpr bool kHasFma = true;
 // Intrinsics rather than xsimd::fma, which xsimd 8.1 fuses only when the
 // compiler announces __ARM_FEATURE_FMA.
 inline vfloat fmadd(vfloat a, vfloat b, vfloat c) { return vfmaq_f32(c, a, b); }
-inline vfloat fmsub(vfloat a, vfloat b, vfloat c) { return vfmaq_f32(vnegq_f32(c), a, b); }
 inline vdouble fmadd(vdouble a, vdouble b, vdouble c) { return vfmaq_f64(c, a, b); }
 // b > a ? b : a, as x86's maxps(b, a): a NaN b is dropped, a NaN a kept.
 // FMAX would return NaN for either, FMAXNM drop both; softmax's max pass

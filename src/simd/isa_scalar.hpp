@@ -20,7 +20,6 @@ inline void stream_fence() {}
 // Unfused, like the SSE2 path: the baseline x86-64 has no FMA instruction
 // and a library call per element would cost more than the whole kernel.
 inline vfloat fmadd(vfloat a, vfloat b, vfloat c) { return a * b + c; }
-inline vfloat fmsub(vfloat a, vfloat b, vfloat c) { return a * b - c; }
 inline vdouble fmadd(vdouble a, vdouble b, vdouble c) { return a * b + c; }
 // By bits, not `m ? a : b`: GCC compiles that to a branch, which random
 // signs mispredict once the data no longer fits the predictor's history

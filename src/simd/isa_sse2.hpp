@@ -6,7 +6,6 @@
 constexpr bool kHasFma = false;
 
 inline vfloat fmadd(vfloat a, vfloat b, vfloat c) { return a * b + c; }
-inline vfloat fmsub(vfloat a, vfloat b, vfloat c) { return a * b - c; }
 inline vdouble fmadd(vdouble a, vdouble b, vdouble c) { return a * b + c; }
 // maxps returns its second operand when either is NaN: NaN x survives.
 inline vfloat max(vfloat a, vfloat b) { return _mm_max_ps(b, a); }
