@@ -11,7 +11,7 @@
 // has_subnormal.
 //
 // Widening is exact. Narrowing rounds to nearest even, keeps subnormal
-// results (not flushed, but by the fast tier's own kernels where the ISA's
+// results (not flushed, except by the fast tier's own kernels where the ISA's
 // instruction flushes: may_flush below; no subnormal float input is read
 // as a float either, so a caller's denormals-are-zero mode changes nothing
 // here), overflows to infinity and turns a NaN into a quiet NaN with its
